@@ -1,0 +1,352 @@
+"""The classic sparse autoencoder, scikit-learn style, stepping one optimiser iteration at a time.
+
+Encoder h = g(W1ᵀx + b1) with g the logistic sigmoid, decoder x̂ = f(W2ᵀh + b2). Objective::
+
+    L̂(θ) = L(x̂, x) + β·Ω(ρ̂) + (λ/2)(‖W1‖² + ‖W2‖²),   ρ̂_l = (1/m) Σ_i h(x_i)_l
+
+(In DESIGN.md's notation W = W1 and W* = W2; rows of X are samples, so the code computes
+``X @ W1``.) All parameters live in one flat vector; ``params_`` holds named views into it,
+which is what the optimisers (L-BFGS above all) want and what makes a step allocation-light.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .activations import ACTIVATIONS, sigmoid
+from .losses import LOSSES
+from .optimizers import OPTIMIZERS
+from .penalties import PENALTIES
+from .validation import NONE, Either, Interval, Options, check_array, check_param, check_params
+
+#: Hyper-parameters that change the objective or the optimiser but not the parameter shapes:
+#: they may be changed between any two steps and take effect at the next one.
+LIVE_PARAMS = ("rho", "beta", "weight_decay", "learning_rate", "loss", "decoder", "penalty")
+
+_CONSTRAINTS = {
+    "n_hidden": Interval(1, None, integer=True),
+    "rho": Interval(0.0, 1.0, closed="neither"),
+    "beta": Interval(0.0, None),
+    "weight_decay": Interval(0.0, None),
+    "loss": Options(tuple(LOSSES)),
+    "decoder": Options(("sigmoid", "linear")),
+    "penalty": Options(tuple(PENALTIES)),
+    "optimizer": Options(tuple(OPTIMIZERS)),
+    "learning_rate": Either((NONE, Interval(0.0, None, closed="neither"))),
+    "momentum": Interval(0.0, 1.0, closed="left"),
+    "batch_size": Either((NONE, Interval(1, None, integer=True))),
+    "dtype": Options(("float64", "float32")),
+}
+
+
+class SparseAutoencoder:
+    """Sparse autoencoder with sigmoid hidden units and a KL sparsity penalty.
+
+    Parameters
+    ----------
+    n_hidden : int, default 25
+        Number of hidden units k.
+    rho : float in (0, 1), default 0.01
+        Target mean activation ρ of every hidden unit.
+    beta : float >= 0, default 3.0
+        Weight β of the sparsity penalty.
+    weight_decay : float >= 0, default 1e-4
+        λ in (λ/2)(‖W1‖² + ‖W2‖²); biases are not decayed.
+    loss : {"squared", "cross_entropy"}, default "squared"
+        Squared error (1/2m)Σ‖x̂−x‖² or cross-entropy (sigmoid decoder only).
+    decoder : {"sigmoid", "linear"}, default "sigmoid"
+        Output nonlinearity f.
+    penalty : str, default "kl"
+        Sparsity penalty, a key of ``explorer.core.penalties.PENALTIES``.
+    optimizer : {"lbfgs", "adam", "sgd"}, default "lbfgs"
+        L-BFGS is full-batch; Adam and SGD (with momentum) may use mini-batches.
+    learning_rate : float > 0 or None
+        Step size (Adam, SGD) or first trial step of the line search (L-BFGS).
+        None takes the optimiser's default (L-BFGS 1.0, Adam 0.01, SGD 0.5).
+    momentum : float in [0, 1), default 0.9
+        Momentum of SGD.
+    batch_size : int or None
+        Samples per step in ``fit`` (None = the whole data set). Not allowed with L-BFGS.
+    random_state : None, int or numpy Generator
+        Seeds weight initialisation and mini-batch sampling.
+    dtype : {"float64", "float32"}
+        Floating-point type of the parameters and of the computation.
+
+    Attributes
+    ----------
+    params_ : dict of ndarray
+        ``W1`` (n_features, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_features),
+        ``b2`` (n_features,): live views into the flat parameter vector.
+    rho_hat_ : ndarray (n_hidden,)
+        Mean activations ρ̂ of the last step's forward pass.
+    n_steps_ : int
+        Optimiser steps taken since initialisation.
+    loss_curve_ : list of float
+        Total objective at every step.
+    last_terms_ : dict
+        The loss terms of the last step.
+    """
+
+    def __init__(
+        self,
+        n_hidden: int = 25,
+        rho: float = 0.01,
+        beta: float = 3.0,
+        weight_decay: float = 1e-4,
+        loss: str = "squared",
+        decoder: str = "sigmoid",
+        penalty: str = "kl",
+        optimizer: str = "lbfgs",
+        learning_rate: float | None = None,
+        momentum: float = 0.9,
+        batch_size: int | None = None,
+        random_state: Any = None,
+        dtype: str = "float64",
+    ) -> None:
+        self.n_hidden = n_hidden
+        self.rho = rho
+        self.beta = beta
+        self.weight_decay = weight_decay
+        self.loss = loss
+        self.decoder = decoder
+        self.penalty = penalty
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.dtype = dtype
+        self._validate()
+        self.theta_: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ parameters
+    def get_params(self) -> dict[str, Any]:
+        """The constructor's keyword arguments, as currently set."""
+        return {name: getattr(self, name) for name in _CONSTRAINTS | {"random_state": None}}
+
+    def set_params(self, **params: Any) -> SparseAutoencoder:
+        """Validate and set hyper-parameters; nothing changes if any value is rejected.
+
+        ``LIVE_PARAMS`` apply at the next step. ``n_hidden`` and ``dtype`` take effect at the
+        next initialisation (``fit`` or ``reset``); ``optimizer``, ``momentum`` and
+        ``batch_size`` start a fresh optimiser state at the next step.
+        """
+        unknown = set(params) - set(self.get_params())
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {sorted(unknown)}; allowed: {sorted(self.get_params())}."
+            )
+        check_params(params, _CONSTRAINTS)
+        merged = self.get_params() | params
+        self._check_combination(merged)
+        for name, value in params.items():
+            setattr(self, name, value)
+        if {"optimizer", "momentum"} & set(params):
+            self._opt = None
+        return self
+
+    def _validate(self) -> None:
+        params = self.get_params()
+        check_params(params, _CONSTRAINTS)
+        self._check_combination(params)
+
+    @staticmethod
+    def _check_combination(p: dict[str, Any]) -> None:
+        allowed = LOSSES[p["loss"]].decoders
+        if p["decoder"] not in allowed:
+            raise ValueError(
+                f"decoder={p['decoder']!r} is not allowed with loss={p['loss']!r}: "
+                f"it needs decoder in {allowed} (cross-entropy needs outputs in (0, 1))."
+            )
+        if p["optimizer"] == "lbfgs" and p["batch_size"] is not None:
+            raise ValueError(
+                f"batch_size={p['batch_size']!r} is not allowed with optimizer='lbfgs': "
+                "L-BFGS is full-batch, so batch_size must be None (or use 'adam' or 'sgd')."
+            )
+
+    @property
+    def effective_learning_rate(self) -> float:
+        """The learning rate in use: ``learning_rate`` or the optimiser's default."""
+        if self.learning_rate is not None:
+            return float(self.learning_rate)
+        return OPTIMIZERS[self.optimizer].default_learning_rate
+
+    # ------------------------------------------------------------------ initialisation
+    def initialize(self, n_features: int) -> SparseAutoencoder:
+        """Draw fresh weights, uniform in ±√(6/(n_in + n_out + 1)), biases 0; forget history."""
+        self._validate()
+        check_param("n_features", n_features, Interval(1, None, integer=True))
+        k, n = self.n_hidden, n_features
+        dt = np.dtype(self.dtype)
+        self._rng = np.random.default_rng(self.random_state)
+        self._shapes = {"W1": (n, k), "b1": (k,), "W2": (k, n), "b2": (n,)}
+        self.theta_ = np.zeros(2 * n * k + k + n, dtype=dt)
+        self.params_ = self._views(self.theta_)
+        r = np.sqrt(6.0 / (n + k + 1))
+        for name in ("W1", "W2"):
+            self.params_[name][...] = self._rng.uniform(-r, r, size=self._shapes[name])
+        self.n_features_in_ = n
+        self.n_steps_ = 0
+        self.loss_curve_: list[float] = []
+        self.last_terms_: dict[str, float] = {}
+        self.rho_hat_ = np.zeros(k)
+        self._opt = None
+        return self
+
+    def _views(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        views, start = {}, 0
+        for name, shape in self._shapes.items():
+            size = int(np.prod(shape))
+            views[name] = theta[start : start + size].reshape(shape)
+            start += size
+        return views
+
+    @property
+    def components_(self) -> np.ndarray:
+        """Encoder filters, one row per hidden unit: W1ᵀ (n_hidden, n_features)."""
+        self._check_initialized()
+        return self.params_["W1"].T
+
+    def _check_initialized(self) -> None:
+        if self.theta_ is None:
+            raise RuntimeError(
+                "this SparseAutoencoder is not initialised yet; call fit or partial_fit first."
+            )
+
+    # ------------------------------------------------------------------ the math
+    def _objective(self, theta: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray, Any]:
+        """Objective, gradient and (terms, ρ̂) at ``theta`` for the batch ``X`` (already valid)."""
+        p = self._views(theta)
+        W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
+        m = X.shape[0]
+        decoder = ACTIVATIONS[self.decoder]
+        loss, penalty = LOSSES[self.loss], PENALTIES[self.penalty]
+        lam, beta = self.weight_decay, self.beta
+
+        # Forward pass over the whole batch: ρ̂ needs every sample before any backward step.
+        H = X @ W1
+        H += b1
+        sigmoid(H, out=H)
+        rho_hat = H.mean(axis=0)
+        Xhat = H @ W2
+        Xhat += b2
+        decoder.f(Xhat, out=Xhat)
+
+        reconstruction = loss.value(Xhat, X)
+        sparsity = beta * penalty.value(H, rho_hat, self.rho) if beta else 0.0
+        decay = 0.5 * lam * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
+
+        grad = np.empty_like(theta)
+        g = self._views(grad)
+        d_out = loss.delta(Xhat, X, decoder)
+        d_out *= 1.0 / m
+        np.matmul(H.T, d_out, out=g["W2"])
+        np.sum(d_out, axis=0, out=g["b2"])
+        d_hidden = d_out @ W2.T
+        if beta:
+            # The sparsity term joins the hidden error *before* the multiplication by g'.
+            d_hidden += beta * penalty.grad(H, rho_hat, self.rho)
+        d_hidden *= H * (1.0 - H)
+        np.matmul(X.T, d_hidden, out=g["W1"])
+        np.sum(d_hidden, axis=0, out=g["b1"])
+        if lam:
+            g["W1"] += lam * W1
+            g["W2"] += lam * W2
+
+        total = reconstruction + sparsity + decay
+        terms = {
+            "reconstruction": reconstruction,
+            "sparsity": sparsity,
+            "weight_decay": decay,
+            "total": total,
+        }
+        return total, grad, (terms, rho_hat)
+
+    def loss_and_grad(self, X: Any) -> tuple[dict[str, float], dict[str, np.ndarray]]:
+        """Loss terms and gradients at the current parameters, without changing them.
+
+        Returns
+        -------
+        terms : dict
+            ``reconstruction``, ``sparsity`` (β·Ω), ``weight_decay`` ((λ/2)(‖W1‖²+‖W2‖²)) and
+            ``total`` (their sum).
+        grads : dict
+            Gradient of ``total`` for each key of ``params_``.
+        """
+        X = self._check_X(X)
+        _, grad, (terms, _) = self._objective(self.theta_, X)
+        return terms, {k: v.copy() for k, v in self._views(grad).items()}
+
+    # ------------------------------------------------------------------ estimator API
+    def _check_X(self, X: Any) -> np.ndarray:
+        if self.theta_ is None:
+            X = check_array(X, dtype=self.dtype)
+            self.initialize(X.shape[1])
+        unit = self.decoder == "sigmoid" or self.loss == "cross_entropy"
+        return check_array(X, n_features=self.n_features_in_, unit_interval=unit, dtype=self.dtype)
+
+    def partial_fit(self, X: Any) -> SparseAutoencoder:
+        """Exactly one optimiser step on the batch ``X`` (initialising on the first call)."""
+        self._validate()
+        self._step(self._check_X(X))
+        return self
+
+    def _step(self, X: np.ndarray) -> dict[str, float]:
+        """One step on a batch that is already checked; returns its loss terms."""
+        if self._opt is None:
+            cls = OPTIMIZERS[self.optimizer]
+            kw = {"momentum": self.momentum} if self.optimizer == "sgd" else {}
+            self._opt = cls(self.theta_.size, self.theta_.dtype, **kw)
+        key = (id(X), X.shape, self.rho, self.beta, self.weight_decay, self.loss, self.decoder,
+               self.penalty)  # fmt: skip
+        terms, rho_hat = self._opt.step(
+            lambda th: self._objective(th, X), self.theta_, self.effective_learning_rate, key
+        )
+        self.rho_hat_ = rho_hat
+        self.last_terms_ = terms
+        self.loss_curve_.append(terms["total"])
+        self.n_steps_ += 1
+        return terms
+
+    def next_batch(self, X: np.ndarray) -> np.ndarray:
+        """The batch for the next step: all of X, or ``batch_size`` rows drawn at random."""
+        if self.batch_size is None or self.batch_size >= X.shape[0]:
+            return X
+        idx = self._rng.choice(X.shape[0], size=self.batch_size, replace=False)
+        return X[np.sort(idx)]
+
+    def fit(self, X: Any, max_iter: int = 400) -> SparseAutoencoder:
+        """Initialise afresh and take ``max_iter`` steps (full batch or mini-batches).
+
+        Stops early when L-BFGS can make no further progress.
+        """
+        check_param("max_iter", max_iter, Interval(1, None, integer=True))
+        self._validate()
+        X = check_array(X, dtype=self.dtype)
+        self.initialize(X.shape[1])
+        X = self._check_X(X)
+        for _ in range(max_iter):
+            self._step(self.next_batch(X))
+            if getattr(self._opt, "converged", False):
+                break
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Hidden activations h(x) = g(W1ᵀx + b1), one row per sample."""
+        self._check_initialized()
+        X = check_array(X, n_features=self.n_features_in_, dtype=self.dtype)
+        H = X @ self.params_["W1"]
+        H += self.params_["b1"]
+        return sigmoid(H, out=H)
+
+    def reconstruct(self, X: Any) -> np.ndarray:
+        """Reconstructions x̂ = f(W2ᵀh(x) + b2)."""
+        out = self.transform(X) @ self.params_["W2"]
+        out += self.params_["b2"]
+        return ACTIVATIONS[self.decoder].f(out, out=out)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"SparseAutoencoder({args})"

@@ -1,0 +1,152 @@
+"""Declarative parameter checks with messages that name the parameter, the value and the rule.
+
+A constraint is a small object with ``__contains__`` and a human description, so a model states
+its rules as a table (``{"rho": Interval(0, 1, "neither"), ...}``) and one function checks them.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Real (or integer, with ``integer=True``) numbers between ``low`` and ``high``.
+
+    ``closed`` is one of ``"both"``, ``"left"``, ``"right"``, ``"neither"``; ``None`` bounds are
+    open-ended.
+    """
+
+    low: float | None
+    high: float | None
+    closed: str = "both"
+    integer: bool = False
+
+    def __contains__(self, value: Any) -> bool:
+        kind = numbers.Integral if self.integer else numbers.Real
+        if isinstance(value, bool) or not isinstance(value, kind):
+            return False
+        if not math.isfinite(value):
+            return False
+        left_ok = self.low is None or (
+            value >= self.low if self.closed in ("both", "left") else value > self.low
+        )
+        right_ok = self.high is None or (
+            value <= self.high if self.closed in ("both", "right") else value < self.high
+        )
+        return left_ok and right_ok
+
+    def __str__(self) -> str:
+        kind = "an integer" if self.integer else "a finite number"
+        if self.low is not None and self.high is not None:
+            left = "[" if self.closed in ("both", "left") else "("
+            right = "]" if self.closed in ("both", "right") else ")"
+            return f"{kind} in {left}{self.low}, {self.high}{right}"
+        if self.low is not None:
+            op = ">=" if self.closed in ("both", "left") else ">"
+            return f"{kind} {op} {self.low}"
+        if self.high is not None:
+            op = "<=" if self.closed in ("both", "right") else "<"
+            return f"{kind} {op} {self.high}"
+        return kind
+
+
+@dataclass(frozen=True)
+class Options:
+    """One of a fixed set of values."""
+
+    values: tuple
+
+    def __contains__(self, value: Any) -> bool:
+        try:
+            return value in self.values
+        except TypeError:
+            return False
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+
+@dataclass(frozen=True)
+class Either:
+    """Any of several constraints, e.g. ``None`` or a positive integer."""
+
+    choices: tuple
+
+    def __contains__(self, value: Any) -> bool:
+        return any(value in c for c in self.choices)
+
+    def __str__(self) -> str:
+        return " or ".join(str(c) for c in self.choices)
+
+
+NONE = Options((None,))
+
+
+def check_param(name: str, value: Any, constraint: Any) -> None:
+    """Raise a ValueError (or TypeError for a wrong kind) if ``value`` breaks ``constraint``."""
+    if value in constraint:
+        return
+    wrong_type = isinstance(constraint, Interval) and (
+        isinstance(value, bool) or not isinstance(value, numbers.Real)
+    )
+    error = TypeError if wrong_type else ValueError
+    raise error(f"{name}={value!r} is not allowed: {name} must be {constraint}.")
+
+
+def check_params(values: Mapping[str, Any], constraints: Mapping[str, Any]) -> None:
+    """Check every entry of ``values`` that has a rule in ``constraints``."""
+    for name, value in values.items():
+        if name in constraints:
+            check_param(name, value, constraints[name])
+
+
+def check_array(
+    X: Any,
+    name: str = "X",
+    n_features: int | None = None,
+    unit_interval: bool = False,
+    dtype: Any = np.float64,
+) -> np.ndarray:
+    """Return ``X`` as a C-contiguous 2-D float array, or raise naming what is wrong.
+
+    ``unit_interval`` demands values in [0, 1], which a sigmoid decoder can reach and
+    cross-entropy needs.
+    """
+    try:
+        arr = np.asarray(X)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 2-D array of numbers; got {type(X).__name__}.") from exc
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must be a 2-D array of numbers; got dtype {arr.dtype}.")
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D (n_samples, n_features); got shape {arr.shape}. "
+            "Flatten images to one row each."
+        )
+    if arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one sample and one feature; got {arr.shape}.")
+    if n_features is not None and arr.shape[1] != n_features:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} features but the model was initialised with "
+            f"{n_features}; reset the model or pass data of shape (n, {n_features})."
+        )
+    arr = np.ascontiguousarray(arr, dtype=dtype)
+    if not np.isfinite(arr).all():
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); all must be finite.")
+    if unit_interval:
+        lo, hi = float(arr.min()), float(arr.max())
+        if lo < 0.0 or hi > 1.0:
+            raise ValueError(
+                f"{name} has values in [{lo:.4g}, {hi:.4g}] but a sigmoid decoder or "
+                "cross-entropy loss needs them in [0, 1]; rescale X or use "
+                "decoder='linear' with loss='squared'."
+            )
+    return arr
