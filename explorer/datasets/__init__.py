@@ -1,0 +1,17 @@
+"""Datasets for the sparse-autoencoder explorer, as flattened images in [0, 1].
+
+Pure NumPy. The default datasets ship with the package (natural photographs, UCI digits)
+or are generated (bars); MNIST is read from local IDX files. Sources and licences are in
+``files/DATA-LICENSES``.
+
+>>> from explorer.datasets import load
+>>> data = load("bars", n_samples=100, random_state=0)
+>>> data.X.shape, data.image_shape
+((100, 64), (8, 8))
+"""
+
+from ._dataset import Dataset
+from ._registry import NAMES, load
+from .mnist import load_mnist
+
+__all__ = ["NAMES", "Dataset", "load", "load_mnist"]
