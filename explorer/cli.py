@@ -93,7 +93,7 @@ def train(args: argparse.Namespace) -> int:
             "mean": float(rho_hat.mean()),
             "min": float(rho_hat.min()),
             "max": float(rho_hat.max()),
-        },  # fmt: skip
+        },
         "diverged": session.message,
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
@@ -117,9 +117,8 @@ def gradcheck(args: argparse.Namespace) -> int:
         rows.append((loss, decoder, beta, lam, gradient_errors(model, X)["all"]))
     print(f"{'loss':<14}{'decoder':<9}{'beta':>6}{'lambda':>8}{'rel. error':>13}  ok (< 1e-9)")
     for loss, decoder, beta, lam, err in rows:
-        print(
-            f"{loss:<14}{decoder:<9}{beta:>6g}{lam:>8g}{err:>13.2e}  {'yes' if err < 1e-9 else 'NO'}"
-        )
+        ok = "yes" if err < 1e-9 else "NO"
+        print(f"{loss:<14}{decoder:<9}{beta:>6g}{lam:>8g}{err:>13.2e}  {ok}")
     return 0 if all(r[-1] < 1e-9 for r in rows) else 1
 
 
@@ -127,9 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    t = sub.add_parser(
-        "train", help="train headless and write model.npz, filters.png, metrics.json"
-    )
+    t = sub.add_parser("train", help="train headless; write model.npz, filters.png, metrics.json")
     t.add_argument("--preset", choices=sorted(PRESETS), help="a classic configuration")
     t.add_argument("--out", required=True, help="output directory")
     t.add_argument("--mnist", help="folder with the MNIST IDX files (for dataset mnist)")

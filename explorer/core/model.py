@@ -299,6 +299,9 @@ class SparseAutoencoder:
             cls = OPTIMIZERS[self.optimizer]
             kw = {"momentum": self.momentum} if self.optimizer == "sgd" else {}
             self._opt = cls(self.theta_.size, self.theta_.dtype, **kw)
+        # The key names the batch by id(X); holding X until the next step keeps Python from
+        # recycling that id for another batch, which would reuse a stale cached gradient.
+        self._batch = X
         key = (id(X), X.shape, self.rho, self.beta, self.weight_decay, self.loss, self.decoder,
                self.penalty)  # fmt: skip
         terms, rho_hat = self._opt.step(

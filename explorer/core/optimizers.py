@@ -34,7 +34,7 @@ class SGD:
         self.velocity = np.zeros(n_params, dtype=dtype)
 
     def step(self, fun: Objective, theta: np.ndarray, learning_rate: float, key: Any = None):
-        f, g, info = fun(theta)
+        _, g, info = fun(theta)
         self.velocity *= self.momentum
         self.velocity -= learning_rate * g
         theta += self.velocity
@@ -63,7 +63,7 @@ class Adam:
         self.t = 0
 
     def step(self, fun: Objective, theta: np.ndarray, learning_rate: float, key: Any = None):
-        f, g, info = fun(theta)
+        _, g, info = fun(theta)
         self.t += 1
         self.m *= self.beta1
         self.m += (1.0 - self.beta1) * g

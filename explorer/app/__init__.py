@@ -1,0 +1,5 @@
+"""The ipywidgets dashboard (the only layer that knows widgets exist)."""
+
+from .explorer import Explorer
+
+__all__ = ["Explorer"]

@@ -1,0 +1,257 @@
+"""The dashboard: controls, one live figure, a status line, and a non-blocking play loop."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from ..core.optimizers import OPTIMIZERS
+from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure
+from ..training import Session
+from .controls import PARAM_OF, build_controls, kind
+
+#: Refreshes per second at most: the page redraws ~25 heatmap frames/s, and anything faster
+#: only queues up in the browser (measured, shared/STACK-NOTES.md).
+MAX_FPS = 20
+
+
+def default_learning_rate(optimizer: str) -> float:
+    """The learning rate the dashboard starts each optimiser with."""
+    return OPTIMIZERS[optimizer].default_learning_rate
+
+
+class Explorer(widgets.VBox):
+    """Interactive sparse-autoencoder explorer (an ipywidgets container; display it yourself).
+
+    Parameters
+    ----------
+    dataset : str
+        ``"natural-patches"``, ``"digits"`` or ``"bars"`` (or a ``datasets.Dataset``).
+    n_samples : int or None
+        Samples to load (None: the data set's default).
+    random_state : int
+        Seed of the data sample, the weights and the mini-batches.
+    **model_params
+        ``SparseAutoencoder`` keywords: ``rho``, ``beta``, ``learning_rate``,
+        ``weight_decay``, ``n_hidden``, ``optimizer``, ``loss``, ``batch_size``, ...
+
+    Attributes
+    ----------
+    controls : dict of widgets
+        Sliders, dropdowns and buttons by name; setting ``controls[name].value`` from code
+        does exactly what moving it in the page does.
+    figure : plotly FigureWidget
+        Every view in one figure; ``figures[name]`` maps each view name to it.
+    session : training.Session
+        The live training session (``session.model`` is the ``SparseAutoencoder``).
+    """
+
+    def __init__(
+        self,
+        dataset: Any = "natural-patches",
+        n_samples: int | None = None,
+        random_state: int = 0,
+        **model_params: Any,
+    ) -> None:
+        optimizer = model_params.get("optimizer", "lbfgs")
+        model_params.setdefault("learning_rate", default_learning_rate(optimizer))
+        self.session = Session(dataset, n_samples, random_state, **model_params)
+        initial = self.session.get_params() | {"seed": random_state, "speed": 1,
+                                               "log_loss": True}  # fmt: skip
+        self.controls = build_controls(initial)
+        self.figure = go.FigureWidget(build_figure(snapshot(self.session)))
+        self.figures = {view.name: self.figure for view in VIEWS}
+        self.status = widgets.HTML()
+        self._task: asyncio.Task | None = None
+        self._syncing = False  # True while code (not the user) sets control values
+        self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
+        self._steps_per_second = 0.0
+        super().__init__(children=self._layout())
+        self._wire()
+        self._sync_enabled()
+        self._set_status()
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self) -> list[widgets.Widget]:
+        c = self.controls
+        box = functools.partial(widgets.VBox, layout=widgets.Layout(margin="0 16px 0 0"))
+        heading = lambda text: widgets.HTML(f"<b>{text}</b>")  # noqa: E731
+        buttons = widgets.HBox([c["play"], c["step"], c["reset"]])
+        columns = widgets.HBox([
+            box([heading("Training"), buttons, c["speed"], c["log_loss"]]),
+            box([heading("Sparsity (live)"), c["rho"], c["beta"]]),
+            box([heading("Optimisation (live)"), c["learning_rate"], c["weight_decay"],
+                 c["batch_size"]]),
+            box([heading("Model and data (⟲ restarts)"), c["dataset"], c["n_hidden"], c["loss"],
+                 c["optimizer"], c["seed"]]),
+        ], layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
+        return [columns, self.status, self.figure]
+
+    # ------------------------------------------------------------------ wiring
+    def _wire(self) -> None:
+        for name, control in self.controls.items():
+            handler = {
+                "live": self._on_param,
+                "reset": self._on_param,
+                "view": self._on_view,
+            }.get(kind(name))
+            if handler is not None:
+                control.observe(self._guarded(handler), names="value")
+        self.controls["play"].observe(self._guarded(self._on_play), names="value")
+        self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
+        self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+
+    def _guarded(self, handler: Callable) -> Callable:
+        """Run a callback; show any error in the status line instead of losing it in a log."""
+
+        @functools.wraps(handler)
+        def run(*args: Any) -> None:
+            if self._syncing:
+                return
+            try:
+                handler(*args)
+            except Exception as exc:  # the dashboard must survive any callback error
+                self._show_error(exc)
+
+        return run
+
+    def _on_param(self, change: dict) -> None:
+        name = self._name_of(change["owner"])
+        params = {PARAM_OF.get(name, name): change["new"]}
+        if name == "optimizer":
+            # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
+            params["learning_rate"] = default_learning_rate(change["new"])
+            if change["new"] == "lbfgs":
+                params["batch_size"] = None
+        if (
+            name == "batch_size"
+            and change["new"] is not None
+            and self._param("optimizer") == "lbfgs"
+        ):
+            raise ValueError("L-BFGS is full-batch: choose Adam or SGD to train on mini-batches.")
+        try:
+            was_reset = self.session.set_params(**params)
+        except (TypeError, ValueError):
+            self._sync_controls()  # put the control back to the value in use
+            raise
+        self._sync_controls()
+        self._sync_enabled()
+        self.refresh()
+        note = f"Changing {name} restarted training from step 0." if was_reset else ""
+        self._set_status(note)
+
+    def _on_view(self, change: dict) -> None:
+        if change["owner"] is self.controls["log_loss"]:
+            set_log_loss(self.figure, change["new"])
+
+    def _name_of(self, control: widgets.Widget) -> str:
+        return next(n for n, c in self.controls.items() if c is control)
+
+    def _param(self, name: str) -> Any:
+        return self.session.get_params()[name]
+
+    def _sync_controls(self) -> None:
+        """Make every parameter control show the session's value (without re-triggering)."""
+        params = self.session.get_params()
+        self._syncing = True
+        try:
+            for name, control in self.controls.items():
+                key = PARAM_OF.get(name, name)
+                if kind(name) in ("live", "reset") and key in params:
+                    control.value = params[key]
+        finally:
+            self._syncing = False
+
+    def _sync_enabled(self) -> None:
+        self.controls["batch_size"].disabled = self._param("optimizer") == "lbfgs"
+
+    # ------------------------------------------------------------------ actions
+    def step(self, n: int = 1) -> None:
+        """Run ``n`` training steps now and refresh every view (for scripts and tests)."""
+        report = self.session.step(n)
+        self.refresh()
+        self._set_status(report.message)
+
+    def reset(self) -> None:
+        """New weights from the seed, empty history, step 0."""
+        self.session.reset()
+        self.refresh()
+        self._set_status("Reset to step 0.")
+
+    def refresh(self) -> None:
+        """Redraw every view from the session's current state."""
+        update_figure(self.figure, snapshot(self.session))
+
+    @property
+    def value(self) -> dict[str, Any]:
+        """The settings in use (the session's hyper-parameters)."""
+        return self.session.get_params()
+
+    # ------------------------------------------------------------------ play loop
+    def _on_play(self, change: dict) -> None:
+        play = self.controls["play"]
+        play.description, play.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
+        if change["new"] and (self._task is None or self._task.done()):
+            self._task = asyncio.get_event_loop().create_task(self._play())
+
+    async def _play(self) -> None:
+        """Train in chunks, yielding to the event loop between them so that widget messages
+        (slider moves, pause) are handled mid-run; redraw at most ``MAX_FPS`` times a second,
+        always from the latest state, so nothing ever queues up."""
+        last_draw = 0.0
+        try:
+            while self.controls["play"].value:
+                report = self.session.step(self.controls["speed"].value)
+                now = time.perf_counter()
+                if report.diverged:
+                    self.controls["play"].value = False
+                    self.refresh()
+                    self._set_status(report.message)
+                    return
+                if now - last_draw >= 1.0 / MAX_FPS:
+                    self.refresh()
+                    self._set_status()
+                    last_draw = now
+                await asyncio.sleep(0)
+        except Exception as exc:
+            self.controls["play"].value = False
+            self._show_error(exc)
+        finally:
+            self.refresh()
+            self._set_status(self.session.message)
+
+    # ------------------------------------------------------------------ status
+    def _set_status(self, message: str = "") -> None:
+        now, step = time.perf_counter(), self.session.n_steps
+        then, step0 = self._rate
+        if now - then >= 0.5 or step < step0:
+            self._steps_per_second = max(step - step0, 0) / (now - then)
+            self._rate = (now, step)
+        terms = self.session.model.last_terms_
+        loss = (
+            f"loss {terms['total']:.4f} = reconstruction {terms['reconstruction']:.4f} "
+            f"+ β·Ω {terms['sparsity']:.4f} + weight decay {terms['weight_decay']:.4f}"
+            if terms
+            else "not trained yet"
+        )
+        style = "color:#D55E00" if self.session.message else "color:#444"
+        text = html.escape(message or self.session.message)
+        self.status.value = (
+            f"<div style='font-family:monospace'>step {step} · "
+            f"{self._steps_per_second:.0f} steps/s · {loss}</div>"
+            + (f"<div style='{style}'>{text}</div>" if text else "")
+        )
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.status.value = (
+            f"<div style='color:#D55E00;font-weight:bold'>⚠ {html.escape(str(exc))}</div>"
+            f"<div style='color:#444'>Nothing was lost: training is at step "
+            f"{self.session.n_steps} with the settings shown.</div>"
+        )
