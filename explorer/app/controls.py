@@ -16,7 +16,7 @@ from ..datasets import NAMES
 
 STYLE = {"description_width": "120px"}
 WIDE = widgets.Layout(width="330px")
-BATCH_SIZES = (("full batch", None), ("32", 32), ("64", 64), ("128", 128), ("256", 256),
+BATCH_SIZES = (("full batch", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256),
                ("512", 512), ("1024", 1024))  # fmt: skip
 #: Data sets offered in the UI: MNIST needs files the user supplies, so it is a library option.
 UI_DATASETS = tuple(n for n in NAMES if n != "mnist")
@@ -51,7 +51,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
             min=0.0,
             max=10.0,
             step=0.1,
-            description="β (sparsity weight)",
+            description="β (weight of Ω)",
             style=STYLE,
             layout=WIDE,
         ),
@@ -120,8 +120,29 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
     ),
 }
 
-#: Control name -> session keyword (the seed control sets the session's random_state).
-PARAM_OF = {"seed": "random_state"}
+#: Control name -> (session keyword, control value -> parameter, parameter -> control value)
+#: where they differ. A Dropdown whose value is None shows nothing selected, so the UI says
+#: 0 for "full batch" where the model says None.
+CONVERSIONS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "seed": ("random_state", lambda v: v, lambda v: v),
+    "batch_size": ("batch_size", lambda v: v or None, lambda v: v or 0),
+}
+
+
+def to_param(name: str, value: Any) -> tuple[str, Any]:
+    """(session keyword, parameter value) for control ``name`` showing ``value``."""
+    key, convert, _ = CONVERSIONS.get(name, (name, None, None))
+    return key, convert(value) if convert else value
+
+
+def control_values(params: dict[str, Any]) -> dict[str, Any]:
+    """What each parameter control shows for the session parameters ``params``."""
+    out = {}
+    for name, (_, control_kind) in CONTROLS.items():
+        key, _, convert = CONVERSIONS.get(name, (name, None, None))
+        if control_kind in ("live", "reset") and key in params:
+            out[name] = convert(params[key]) if convert else params[key]
+    return out
 
 
 def build_controls(initial: dict[str, Any]) -> dict[str, widgets.Widget]:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from ..core.optimizers import OPTIMIZERS
 from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure
 from ..training import Session
-from .controls import PARAM_OF, build_controls, kind
+from .controls import build_controls, control_values, kind, to_param
 
 #: Refreshes per second at most: the page redraws ~25 heatmap frames/s, and anything faster
 #: only queues up in the browser (measured, shared/STACK-NOTES.md).
@@ -63,8 +63,7 @@ class Explorer(widgets.VBox):
         optimizer = model_params.get("optimizer", "lbfgs")
         model_params.setdefault("learning_rate", default_learning_rate(optimizer))
         self.session = Session(dataset, n_samples, random_state, **model_params)
-        initial = self.session.get_params() | {"seed": random_state, "speed": 1,
-                                               "log_loss": True}  # fmt: skip
+        initial = control_values(self.session.get_params()) | {"speed": 1, "log_loss": True}
         self.controls = build_controls(initial)
         self.figure = go.FigureWidget(build_figure(snapshot(self.session)))
         self.figures = {view.name: self.figure for view in VIEWS}
@@ -124,17 +123,14 @@ class Explorer(widgets.VBox):
 
     def _on_param(self, change: dict) -> None:
         name = self._name_of(change["owner"])
-        params = {PARAM_OF.get(name, name): change["new"]}
+        key, value = to_param(name, change["new"])
+        params = {key: value}
         if name == "optimizer":
             # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
             params["learning_rate"] = default_learning_rate(change["new"])
             if change["new"] == "lbfgs":
                 params["batch_size"] = None
-        if (
-            name == "batch_size"
-            and change["new"] is not None
-            and self._param("optimizer") == "lbfgs"
-        ):
+        if name == "batch_size" and value is not None and self._param("optimizer") == "lbfgs":
             raise ValueError("L-BFGS is full-batch: choose Adam or SGD to train on mini-batches.")
         try:
             was_reset = self.session.set_params(**params)
@@ -159,13 +155,10 @@ class Explorer(widgets.VBox):
 
     def _sync_controls(self) -> None:
         """Make every parameter control show the session's value (without re-triggering)."""
-        params = self.session.get_params()
         self._syncing = True
         try:
-            for name, control in self.controls.items():
-                key = PARAM_OF.get(name, name)
-                if kind(name) in ("live", "reset") and key in params:
-                    control.value = params[key]
+            for name, value in control_values(self.session.get_params()).items():
+                self.controls[name].value = value
         finally:
             self._syncing = False
 

@@ -1,0 +1,181 @@
+"""The dashboard without a browser: set controls from code, assert on the session and figure."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from explorer import Explorer
+from explorer.core.penalties import kl_divergence
+from explorer.figures import view_traces
+
+
+@pytest.fixture
+def app() -> Explorer:
+    return Explorer(dataset="natural-patches", n_samples=2000, random_state=0)
+
+
+def _kl_argmin(app: Explorer) -> float:
+    curve = view_traces(app.figure, "kl")[0]
+    return float(np.asarray(curve.x)[np.argmin(curve.y)])
+
+
+def test_rho_slider_moves_kl_minimum_while_paused(app: Explorer) -> None:
+    for rho in (0.05, 0.2, 0.002):
+        app.controls["rho"].value = rho
+        minimum = view_traces(app.figure, "kl")[2]
+        assert minimum.x == (pytest.approx(rho),) and minimum.y == (0.0,)
+        # The curve's argmin on its log grid lies within one grid cell of ρ.
+        assert abs(np.log10(_kl_argmin(app)) - np.log10(rho)) < 0.02
+        assert app.session.model.rho == pytest.approx(rho)
+    assert app.session.n_steps == 0
+
+
+def test_units_on_the_kl_curve_follow_rho_hat(app: Explorer) -> None:
+    app.step(3)
+    units = view_traces(app.figure, "kl")[1]
+    rho_hat = np.clip(app.session.model.rho_hat_, 1e-4, 1)
+    np.testing.assert_allclose(units.x, rho_hat)
+    np.testing.assert_allclose(units.y, kl_divergence(app.session.model.rho, rho_hat))
+
+
+def test_training_moves_activation_bars_toward_rho(app: Explorer) -> None:
+    app.controls["beta"].value = 3.0
+    app.step(1)
+    first = np.asarray(view_traces(app.figure, "activations")[0].y)
+    filters_before = view_traces(app.figure, "filters")[0].z
+    app.step(60)
+    bars = np.asarray(view_traces(app.figure, "activations")[0].y)
+    np.testing.assert_allclose(bars, np.clip(app.session.model.rho_hat_, 1e-4, 1))
+    rho = app.session.model.rho
+    # Distance to the target in log space shrinks by far for the units as a whole.
+    assert np.mean(np.abs(np.log(bars / rho))) < 0.3 * np.mean(np.abs(np.log(first / rho)))
+    assert view_traces(app.figure, "filters")[0].z != filters_before
+    target = view_traces(app.figure, "activations")[1]
+    assert list(target.y) == [pytest.approx(rho)] * 2
+
+
+def test_loss_view_matches_history(app: Explorer) -> None:
+    app.step(7)
+    lines = {t.name: t for t in view_traces(app.figure, "loss")}
+    np.testing.assert_allclose(lines["total"].y, app.session.history.array("total"))
+    np.testing.assert_allclose(lines["β·Ω (sparsity)"].y, app.session.history.array("sparsity"))
+    assert list(lines["total"].x) == list(range(7))
+
+
+def test_live_parameters_are_used_by_the_next_step(app: Explorer) -> None:
+    app.step(2)
+    weights = app.session.model.theta_.copy()
+    app.controls["beta"].value = 0.0
+    app.controls["learning_rate"].value = 0.5
+    app.controls["weight_decay"].value = 1e-3
+    assert app.session.n_steps == 2  # no reset
+    np.testing.assert_array_equal(app.session.model.theta_, weights)
+    app.step(1)
+    terms = app.session.model.last_terms_
+    assert terms["sparsity"] == 0.0
+    before = app.session.model._views(weights)  # the step's terms are at its start point
+    decay = 0.5 * 1e-3 * (np.sum(before["W1"] ** 2) + np.sum(before["W2"] ** 2))
+    assert terms["weight_decay"] == pytest.approx(decay)
+    assert app.session.model.learning_rate == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("n_hidden", 10), ("dataset", "bars"), ("loss", "cross_entropy"), ("optimizer", "adam"),
+     ("seed", 3)],
+)  # fmt: skip
+def test_structural_controls_reset(app: Explorer, name: str, value: object) -> None:
+    app.step(3)
+    app.controls[name].value = value
+    assert app.session.n_steps == 0
+    assert "restarted training" in app.status.value
+    assert len(view_traces(app.figure, "activations")[0].y) == app.session.model.n_hidden
+
+
+def test_reset_button_restores_step_zero(app: Explorer) -> None:
+    initial = app.session.model.theta_.copy()
+    app.step(4)
+    app.controls["reset"].click()
+    assert app.session.n_steps == 0
+    np.testing.assert_array_equal(app.session.model.theta_, initial)
+    assert len(view_traces(app.figure, "loss")[0].y) == 0
+
+
+def test_optimizer_switch_sets_its_learning_rate_and_batch_rules(app: Explorer) -> None:
+    app.controls["optimizer"].value = "adam"
+    assert app.controls["learning_rate"].value == pytest.approx(0.01)
+    assert not app.controls["batch_size"].disabled
+    app.controls["batch_size"].value = 64
+    assert app.session.model.batch_size == 64
+    app.controls["optimizer"].value = "lbfgs"
+    assert app.session.model.batch_size is None and app.controls["batch_size"].disabled
+    assert app.controls["batch_size"].label == "full batch"
+
+
+def test_callback_error_is_shown_and_state_kept(app: Explorer) -> None:
+    app.step(2)
+    weights = app.session.model.theta_.copy()
+    app.controls["batch_size"].value = 64  # not allowed with L-BFGS
+    assert "L-BFGS is full-batch" in app.status.value
+    assert app.session.model.batch_size is None
+    np.testing.assert_array_equal(app.session.model.theta_, weights)
+    app.step(1)  # still works
+    assert app.session.n_steps == 3
+
+
+def test_divergence_is_reported_in_status() -> None:
+    app = Explorer(dataset="bars", n_samples=500, random_state=0, optimizer="sgd",
+                   learning_rate=1e4)  # fmt: skip
+    app.step(50)
+    assert app.session.n_steps < 50
+    assert "diverged" in app.status.value and "learning rate" in app.status.value
+    assert np.isfinite(app.session.model.theta_).all()
+
+
+def test_play_loop_handles_slider_changes_mid_run() -> None:
+    app = Explorer(dataset="bars", n_samples=500, random_state=0, optimizer="adam")
+    used_rho: list[float] = []
+    original = app.session.model._step
+
+    def spy(X):  # record the ρ each step actually used
+        used_rho.append(app.session.model.rho)
+        return original(X)
+
+    app.session.model._step = spy
+
+    async def until(condition) -> None:
+        while not condition():
+            await asyncio.sleep(0)
+
+    async def scenario() -> None:
+        app.controls["play"].value = True
+        await until(lambda: app.session.n_steps >= 5)
+        app.controls["rho"].value = 0.2  # handled while the loop runs
+        mark = app.session.n_steps
+        await until(lambda: app.session.n_steps >= mark + 5)
+        app.controls["play"].value = False
+        await app._task
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    assert app.session.n_steps >= 10
+    assert used_rho[0] != 0.2 and used_rho[-1] == pytest.approx(0.2)
+    assert app.controls["play"].description == "Play"
+    assert "⚠" not in app.status.value
+    bars = view_traces(app.figure, "activations")[0].y
+    np.testing.assert_allclose(bars, np.clip(app.session.model.rho_hat_, 1e-4, 1))
+    steps = app.session.n_steps
+    assert len(app.session.history) == steps  # stopped: nothing more happens
+
+
+def test_explorer_is_a_container_with_controls_and_figures(app: Explorer) -> None:
+    required = set(
+        "rho beta learning_rate weight_decay n_hidden batch_size dataset loss optimizer seed "
+        "play step reset speed".split()
+    )
+    assert required <= set(app.controls)
+    assert {"kl", "activations", "filters", "loss"} <= set(app.figures)
+    assert app.figure in app.children
+    assert app.value["rho"] == app.session.model.rho
