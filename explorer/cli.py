@@ -60,9 +60,15 @@ def train(args: argparse.Namespace) -> int:
     steps = settings.pop("steps")
     seed = settings.pop("seed", 0)
     if settings["dataset"] == "mnist":
-        settings["dataset"] = datasets.load_mnist(
-            args.mnist, n_samples=settings.get("n_samples"), download=args.download
-        )
+        try:
+            settings["dataset"] = datasets.load_mnist(
+                args.mnist, n_samples=settings.get("n_samples"), download=args.download
+            )
+        except FileNotFoundError as exc:
+            # The loader's advice names its Python arguments; say what they are called here.
+            raise FileNotFoundError(
+                f"{exc} On the command line: --mnist DIR (the folder or the file) or --download."
+            ) from exc
     session = Session(random_state=seed, **settings)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -71,7 +77,7 @@ def train(args: argparse.Namespace) -> int:
     done = 0
     while done < steps:
         report = session.step(min(chunk, steps - done))
-        done += report.steps
+        done = session.n_steps
         _progress(done, steps, session.model.last_terms_, start)
         if report.diverged:
             sys.stderr.write(f"\n{report.message}\n")

@@ -29,7 +29,11 @@ EXPLODE_FACTOR = 1e3
 
 @dataclass
 class StepReport:
-    """What ``Session.step`` did: steps taken, and whether the guard stopped training."""
+    """What ``Session.step`` did, and whether the guard stopped training.
+
+    ``steps`` is the net change of the step count: a rollback also undoes the step before the
+    one that failed, so it can be 0 or -1.
+    """
 
     steps: int
     diverged: bool = False
@@ -137,19 +141,18 @@ class Session:
         """
         check_param("n", n, Interval(1, None, integer=True))
         model = self.model
-        for i in range(n):
+        first = model.n_steps_
+        for _ in range(n):
             self._start[...] = model.theta_
             terms = model._step(model.next_batch(self._X))
             if problem := self._loss_problem(terms["total"]):
-                return StepReport(
-                    i, True, self._roll_back(self._good, len(self.history) - 1, problem)
-                )
+                message = self._roll_back(self._good, len(self.history) - 1, problem)
+                return StepReport(model.n_steps_ - first, True, message)
             self.history.record(terms, model.rho_hat_)
             if not np.isfinite(model.theta_).all():
                 problem = "the update produced NaN or infinite weights"
-                return StepReport(
-                    i, True, self._roll_back(self._start, len(self.history) - 1, problem)
-                )
+                message = self._roll_back(self._start, len(self.history) - 1, problem)
+                return StepReport(model.n_steps_ - first, True, message)
             self._good, self._start = self._start, self._good
         self.message = ""
         return StepReport(n)

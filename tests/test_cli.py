@@ -1,0 +1,131 @@
+"""Tests for the command line: gradcheck, headless training and its outputs, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from explorer import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def test_gradcheck_command_passes_every_row():
+    env = os.environ | {
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "explorer", "gradcheck"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].split()[:2] == ["loss", "decoder"]
+    rows = [line.split() for line in lines[1:]]
+    # 2 losses x 2 decoders x 2 betas x 2 lambdas, minus cross-entropy with a linear decoder.
+    assert len(rows) == 12
+    assert {(r[0], r[1]) for r in rows} == {
+        ("squared", "sigmoid"),
+        ("squared", "linear"),
+        ("cross_entropy", "sigmoid"),
+    }
+    for row in rows:
+        assert row[-1] == "yes", row
+        assert float(row[-2]) < 1e-9
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk, checking the layout on the way."""
+    assert data[:8] == PNG_SIGNATURE
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    width, height, bit_depth, color_type = struct.unpack(">IIBB", data[16:26])
+    assert bit_depth == 8 and color_type in (0, 2)
+    assert data[-8:-4] == b"IEND"
+    return width, height
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    argv = ["train", "--dataset", "bars", "--n-samples", "500", "--steps", "20",
+            "--n-hidden", "16", "--rho", "0.1", "--out", str(out)]  # fmt: skip
+    status = cli.main(argv)
+    return status, out
+
+
+def test_train_exits_cleanly_and_writes_the_files(trained):
+    status, out = trained
+    assert status == 0
+    assert {p.name for p in out.iterdir()} >= {"model.npz", "filters.png", "metrics.json"}
+
+
+def test_train_writes_the_model(trained):
+    _, out = trained
+    with np.load(out / "model.npz") as f:
+        shapes = {name: f[name].shape for name in ("W1", "b1", "W2", "b2")}
+        assert all(np.isfinite(f[name]).all() for name in shapes)
+        assert len(f["terms_total"]) == 20
+    assert shapes == {"W1": (64, 16), "b1": (16,), "W2": (16, 64), "b2": (64,)}
+
+
+def test_train_writes_the_filter_mosaic(trained):
+    _, out = trained
+    data = (out / "filters.png").read_bytes()
+    # 16 filters -> a 4 x 4 grid of 8 x 8 tiles with 1-pixel gaps: 4·8 + 3 = 35 pixels a
+    # side, drawn at scale 8: 280 x 280.
+    tiles, side, pad, scale = 4, 8, 1, 8
+    expected = (tiles * side + (tiles - 1) * pad) * scale
+    assert png_size(data) == (expected, expected)
+
+
+def test_train_writes_the_metrics(trained):
+    _, out = trained
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["iterations"] == 20
+    assert isinstance(metrics["seconds"], float) and metrics["seconds"] >= 0
+    final = metrics["final_loss"]
+    assert set(final) >= {"reconstruction", "sparsity", "weight_decay", "total"}
+    parts = final["reconstruction"] + final["sparsity"] + final["weight_decay"]
+    assert final["total"] == pytest.approx(parts, rel=1e-12)
+    rho_hat = metrics["rho_hat"]
+    assert 0 < rho_hat["min"] <= rho_hat["mean"] <= rho_hat["max"] < 1
+    assert metrics["params"]["rho"] == 0.1 and metrics["params"]["n_hidden"] == 16
+    assert metrics["params"]["dataset"] == "bars" and metrics["params"]["n_samples"] == 500
+    with np.load(out / "model.npz") as f:  # metrics describe the saved run
+        assert final["total"] == pytest.approx(float(f["terms_total"][-1]), rel=1e-12)
+
+
+def test_train_rejects_a_bad_value(tmp_path, capsys):
+    argv = ["train", "--dataset", "bars", "--n-samples", "50", "--steps", "2",
+            "--rho", "2", "--out", str(tmp_path / "run")]  # fmt: skip
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "rho=2" in err
+    assert not (tmp_path / "run" / "model.npz").exists()
+
+
+def test_train_rejects_an_unparsable_value(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["train", "--rho", "abc", "--out", str(tmp_path)])
+    assert info.value.code == 2
+    assert "--rho" in capsys.readouterr().err
+
+
+def test_mnist_preset_without_files_explains(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HOME", str(tmp_path))  # an empty per-user cache
+    status = cli.main(["train", "--preset", "ufldl-mnist", "--out", str(tmp_path / "run")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "MNIST" in err
+    assert "train-images-idx3-ubyte" in err  # which file is missing
+    assert "--mnist" in err and "--download" in err  # and the flags that fix it
+    assert not (tmp_path / "run" / "model.npz").exists()

@@ -1,0 +1,601 @@
+"""Tests for explorer.core: gradients, the KL penalty, loss terms, the estimator API, bad input.
+
+Gradients are checked three ways (in the spirit of micrograd's tests): against central
+differences, against a plainly written NumPy implementation of DESIGN.md section 2 that
+shares no code with the package, and against PyTorch's autograd where it is installed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import numpy as np
+import pytest
+
+from explorer.core import (
+    SparseAutoencoder,
+    check_gradient,
+    gradient_errors,
+    kl_divergence,
+    kl_divergence_grad,
+)
+from explorer.core.gradcheck import numerical_gradient
+
+N_FEATURES, N_HIDDEN, N_SAMPLES = 8, 5, 20
+RHO = 0.1
+PARAMS = ("W1", "b1", "W2", "b2")
+
+COMBINATIONS = [
+    pytest.param(loss, decoder, beta, lam, id=f"{loss}-{decoder}-beta{beta:g}-lambda{lam:g}")
+    for loss, decoder, beta, lam in itertools.product(
+        ("squared", "cross_entropy"), ("sigmoid", "linear"), (0.0, 3.0), (0.0, 1e-3)
+    )
+    if not (loss == "cross_entropy" and decoder == "linear")
+]
+
+
+@pytest.fixture
+def X():
+    return np.random.default_rng(1).uniform(0.05, 0.95, size=(N_SAMPLES, N_FEATURES))
+
+
+def make_model(**params):
+    defaults = {"n_hidden": N_HIDDEN, "rho": RHO, "random_state": 0}
+    return SparseAutoencoder(**(defaults | params)).initialize(N_FEATURES)
+
+
+def relative(a, b):
+    """‖a − b‖ / ‖b‖ (scalars or arrays)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.linalg.norm(a - b) / np.linalg.norm(b))
+
+
+# --------------------------------------------------------------------------- independent math
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def reference(params, X, rho, beta, lam, loss, decoder, sparsity_after_gprime=False):
+    """Objective terms and gradients written out from DESIGN.md section 2, shares no code.
+
+    Rows of X are samples. With ``sparsity_after_gprime`` the sparsity term is added to the
+    hidden error *after* the multiplication by g′: the wrong version some lecture notes print.
+    """
+    W1, b1, W2, b2 = (params[k] for k in PARAMS)
+    m = X.shape[0]
+    H = sigmoid(X @ W1 + b1)  # h(x) = g(Wᵀx + b)
+    Z = H @ W2 + b2
+    Xhat = sigmoid(Z) if decoder == "sigmoid" else Z
+    rho_hat = H.mean(axis=0)
+
+    if loss == "squared":
+        reconstruction = np.sum((Xhat - X) ** 2) / (2 * m)
+        dL_dXhat = (Xhat - X) / m
+    else:
+        reconstruction = -np.sum(X * np.log(Xhat) + (1 - X) * np.log(1 - Xhat)) / m
+        dL_dXhat = -(X / Xhat - (1 - X) / (1 - Xhat)) / m  # not the cancelled form
+    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    sparsity = beta * np.sum(kl)
+    decay = lam / 2 * (np.sum(W1**2) + np.sum(W2**2))
+
+    delta_out = dL_dXhat * (Xhat * (1 - Xhat) if decoder == "sigmoid" else 1.0)
+    # ∂ρ̂_l/∂H_il = 1/m, so the sparsity error per sample is β·∂Ω/∂ρ̂ / m.
+    sparsity_error = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / m
+    if sparsity_after_gprime:
+        delta_hidden = (delta_out @ W2.T) * H * (1 - H) + sparsity_error
+    else:
+        delta_hidden = (delta_out @ W2.T + sparsity_error) * H * (1 - H)
+    grads = {
+        "W1": X.T @ delta_hidden + lam * W1,
+        "b1": delta_hidden.sum(axis=0),
+        "W2": H.T @ delta_out + lam * W2,
+        "b2": delta_out.sum(axis=0),
+    }
+    terms = {
+        "reconstruction": reconstruction,
+        "sparsity": sparsity,
+        "weight_decay": decay,
+        "total": reconstruction + sparsity + decay,
+    }
+    return terms, grads
+
+
+def finite_differences(f, params, eps=1e-5):
+    """Central differences of the scalar f(params) for every entry of every array."""
+    out = {}
+    for name in PARAMS:
+        g = np.zeros_like(params[name])
+        for idx in np.ndindex(params[name].shape):
+            old = params[name][idx]
+            params[name][idx] = old + eps
+            up = f(params)
+            params[name][idx] = old - eps
+            down = f(params)
+            params[name][idx] = old
+            g[idx] = (up - down) / (2 * eps)
+        out[name] = g
+    return out
+
+
+def flat(grads):
+    return np.concatenate([grads[k].ravel() for k in PARAMS])
+
+
+# --------------------------------------------------------------------------- gradient checks
+@pytest.mark.parametrize(("loss", "decoder", "beta", "lam"), COMBINATIONS)
+def test_gradient_check_every_combination(X, loss, decoder, beta, lam):
+    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+    assert check_gradient(model, X) < 1e-9
+    errors = gradient_errors(model, X)
+    assert set(errors) == {*PARAMS, "all"}
+    for name, err in errors.items():
+        assert err < 1e-9, f"{name}: relative error {err:.3g}"
+
+
+def test_gradient_check_initialises_an_unfitted_model(X):
+    model = SparseAutoencoder(n_hidden=N_HIDDEN, rho=RHO, random_state=0)
+    assert check_gradient(model, X) < 1e-9
+    assert model.params_["W1"].shape == (N_FEATURES, N_HIDDEN)
+
+
+def test_gradient_check_detects_a_wrong_gradient(X, monkeypatch):
+    """The check is not vacuous: a gradient off by a little fails it."""
+    model = make_model(beta=3.0)
+    objective = model._objective
+
+    def wrong(theta, X):
+        f, g, info = objective(theta, X)
+        return f, g * (1 + 1e-6), info
+
+    monkeypatch.setattr(model, "_objective", wrong)
+    assert check_gradient(model, X) > 1e-8
+
+
+def test_cross_entropy_with_linear_decoder_is_rejected():
+    with pytest.raises(ValueError, match=r"decoder='linear'.*loss='cross_entropy'"):
+        SparseAutoencoder(loss="cross_entropy", decoder="linear")
+
+
+@pytest.mark.parametrize(("loss", "decoder", "beta", "lam"), COMBINATIONS)
+def test_loss_and_grad_match_independent_numpy(X, loss, decoder, beta, lam):
+    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+    # Move off the symmetric initialisation so that biases matter too.
+    rng = np.random.default_rng(5)
+    for p in model.params_.values():
+        p += rng.normal(0, 0.3, p.shape)
+    terms, grads = model.loss_and_grad(X)
+    params = {k: v.copy() for k, v in model.params_.items()}
+    ref_terms, ref_grads = reference(params, X, RHO, beta, lam, loss, decoder)
+    for name, value in ref_terms.items():
+        if value == 0.0:
+            assert terms[name] == 0.0, name
+        else:
+            assert relative(terms[name], value) < 1e-12, name
+    for name in PARAMS:
+        assert grads[name].shape == ref_grads[name].shape
+        assert relative(grads[name], ref_grads[name]) < 1e-12, name
+    # The reference itself agrees with finite differences (so it is a fair referee).
+    num = finite_differences(
+        lambda p: reference(p, X, RHO, beta, lam, loss, decoder)[0]["total"], params
+    )
+    assert relative(flat(ref_grads), flat(num)) < 1e-7
+
+
+@pytest.mark.parametrize(("loss", "decoder", "beta", "lam"), COMBINATIONS)
+def test_loss_and_grad_match_pytorch(X, loss, decoder, beta, lam):
+    torch = pytest.importorskip("torch")
+    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+    terms, grads = model.loss_and_grad(X)
+    t = {
+        k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+        for k, v in model.params_.items()
+    }
+    x = torch.tensor(X, dtype=torch.float64)
+    h = torch.sigmoid(x @ t["W1"] + t["b1"])
+    z = h @ t["W2"] + t["b2"]
+    xhat = torch.sigmoid(z) if decoder == "sigmoid" else z
+    m = x.shape[0]
+    if loss == "squared":
+        rec = ((xhat - x) ** 2).sum() / (2 * m)
+    else:
+        rec = torch.nn.functional.binary_cross_entropy(xhat, x, reduction="sum") / m
+    rho_hat = h.mean(0)
+    kl = RHO * torch.log(RHO / rho_hat) + (1 - RHO) * torch.log((1 - RHO) / (1 - rho_hat))
+    total = rec + beta * kl.sum() + lam / 2 * ((t["W1"] ** 2).sum() + (t["W2"] ** 2).sum())
+    total.backward()
+    assert relative(terms["total"], total.item()) < 1e-12
+    for name in PARAMS:
+        assert relative(grads[name], t[name].grad.numpy()) < 1e-10, name
+
+
+def test_sparsity_term_enters_before_g_prime(X):
+    """Adding β·∂Ω/∂ρ̂ after the multiplication by g′ gives a gradient that is simply wrong."""
+    beta, lam = 3.0, 1e-3
+    model = make_model(beta=beta, weight_decay=lam)
+    params = {k: v.copy() for k, v in model.params_.items()}
+    num = finite_differences(
+        lambda p: reference(p, X, RHO, beta, lam, "squared", "sigmoid")[0]["total"], params
+    )
+    _, right = reference(params, X, RHO, beta, lam, "squared", "sigmoid")
+    _, after = reference(params, X, RHO, beta, lam, "squared", "sigmoid", True)
+    _, ours = model.loss_and_grad(X)
+
+    def err(g):
+        return np.linalg.norm(flat(g) - flat(num)) / np.linalg.norm(flat(g) + flat(num))
+
+    assert err(right) < 1e-8
+    assert err(ours) < 1e-8
+    assert err(after) > 1e-2
+    # The two placements differ only in the encoder's gradients.
+    assert np.allclose(after["W2"], right["W2"]) and np.allclose(after["b2"], right["b2"])
+    assert relative(after["W1"], right["W1"]) > 0.1
+    # And the package's own numerical gradient agrees with this independent one.
+    assert relative(numerical_gradient(model, X), flat(num)) < 1e-7
+
+
+# --------------------------------------------------------------------------- KL divergence
+RHOS = (0.01, 0.05, 0.1, 0.3, 0.5, 0.9)
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_kl_is_exactly_zero_at_rho(rho):
+    assert kl_divergence(rho, rho) == 0.0
+    assert kl_divergence_grad(rho, rho) == 0.0
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_kl_is_nonnegative_convex_with_minimum_at_rho(rho):
+    grid = np.linspace(1e-4, 1 - 1e-4, 20001)
+    kl = kl_divergence(rho, grid)
+    assert np.all(kl >= 0)
+    assert np.all(np.diff(kl, 2) >= -1e-12)  # convex: second differences non-negative
+    assert abs(grid[np.argmin(kl)] - rho) <= grid[1] - grid[0]
+    # Away from rho it is strictly positive.
+    assert np.all(kl[np.abs(grid - rho) > 1e-3] > 0)
+
+
+@pytest.mark.parametrize("rho", RHOS)
+def test_kl_gradient_sign_and_finite_difference(rho):
+    below = np.linspace(rho / 10, rho * 0.99, 50)
+    above = np.linspace(rho + (1 - rho) * 0.01, 1 - (1 - rho) / 10, 50)
+    assert np.all(kl_divergence_grad(rho, below) < 0)
+    assert np.all(kl_divergence_grad(rho, above) > 0)
+    points = np.concatenate([below, above])
+    h = 1e-6
+    central = (kl_divergence(rho, points + h) - kl_divergence(rho, points - h)) / (2 * h)
+    np.testing.assert_allclose(kl_divergence_grad(rho, points), central, rtol=1e-6, atol=1e-8)
+
+
+def test_kl_is_finite_at_zero_and_one():
+    for rho_hat, near in ((0.0, 1e-9), (1.0, 1 - 1e-9)):
+        value, grad = kl_divergence(0.1, rho_hat), kl_divergence_grad(0.1, rho_hat)
+        assert np.isfinite(value) and np.isfinite(grad)
+        # Still the largest value around: the guard clips, it does not zero the penalty.
+        assert value >= kl_divergence(0.1, near) > 1
+        assert abs(grad) >= abs(kl_divergence_grad(0.1, near))
+    # The guarded gradient still pushes a dead unit up and a saturated unit down.
+    assert kl_divergence_grad(0.1, 0.0) < 0 < kl_divergence_grad(0.1, 1.0)
+
+
+def test_kl_keeps_shapes():
+    for shape in [(), (3,), (2, 4), (2, 3, 5)]:
+        rho_hat = np.full(shape, 0.2)
+        assert np.shape(kl_divergence(0.1, rho_hat)) == shape
+        assert np.shape(kl_divergence_grad(0.1, rho_hat)) == shape
+    values = kl_divergence(0.1, np.array([[0.1, 0.2], [0.3, 0.1]]))
+    assert values[0, 0] == 0.0 and values[1, 1] == 0.0 and values[0, 1] > 0
+
+
+@pytest.mark.parametrize("rho", [0.0, 1.0, -0.1, 1.5, float("nan")])
+def test_kl_rejects_invalid_rho(rho):
+    for fn in (kl_divergence, kl_divergence_grad):
+        with pytest.raises(ValueError, match=re.escape(f"rho={rho!r}")):
+            fn(rho, 0.5)
+
+
+# --------------------------------------------------------------------------- loss terms
+@pytest.mark.parametrize(("loss", "decoder"), [("squared", "sigmoid"), ("squared", "linear"),
+                                               ("cross_entropy", "sigmoid")])  # fmt: skip
+def test_terms_add_up(X, loss, decoder):
+    beta, lam = 3.0, 1e-3
+    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+    terms, _ = model.loss_and_grad(X)
+    total = terms["reconstruction"] + terms["sparsity"] + terms["weight_decay"]
+    assert terms["total"] == pytest.approx(total, rel=1e-15)
+    rho_hat = model.transform(X).mean(axis=0)
+    assert terms["sparsity"] == pytest.approx(beta * kl_divergence(RHO, rho_hat).sum(), rel=1e-13)
+    W1, W2 = model.params_["W1"], model.params_["W2"]
+    decay = lam / 2 * (np.sum(W1**2) + np.sum(W2**2))
+    assert terms["weight_decay"] == pytest.approx(decay, rel=1e-13)
+    Xhat = model.reconstruct(X)
+    if loss == "squared":
+        rec = np.sum((Xhat - X) ** 2) / (2 * len(X))
+    else:
+        rec = -np.sum(X * np.log(Xhat) + (1 - X) * np.log(1 - Xhat)) / len(X)
+    assert terms["reconstruction"] == pytest.approx(rec, rel=1e-12)
+
+
+def test_terms_are_zero_when_switched_off(X):
+    terms, _ = make_model(beta=0.0, weight_decay=0.0).loss_and_grad(X)
+    assert terms["sparsity"] == 0.0 and terms["weight_decay"] == 0.0
+    assert terms["total"] == terms["reconstruction"] > 0
+
+
+# --------------------------------------------------------------------------- initialisation
+def test_initialisation_range_and_biases():
+    n, k = 64, 25
+    model = SparseAutoencoder(n_hidden=k, random_state=3).initialize(n)
+    r = np.sqrt(6 / (n + k + 1))
+    for name in ("W1", "W2"):
+        w = model.params_[name]
+        assert np.abs(w).max() <= r
+        assert np.abs(w).max() > 0.9 * r  # really spread over the range, not tiny
+        assert abs(w.mean()) < 0.1 * r
+    assert model.params_["W1"].shape == (n, k) and model.params_["W2"].shape == (k, n)
+    assert np.all(model.params_["b1"] == 0) and np.all(model.params_["b2"] == 0)
+    assert model.n_steps_ == 0 and model.loss_curve_ == []
+
+
+def test_same_seed_same_weights_different_seed_different():
+    a = SparseAutoencoder(random_state=7).initialize(16)
+    b = SparseAutoencoder(random_state=7).initialize(16)
+    c = SparseAutoencoder(random_state=8).initialize(16)
+    assert np.array_equal(a.theta_, b.theta_)
+    assert not np.allclose(a.params_["W1"], c.params_["W1"])
+
+
+def test_params_are_views(X):
+    model = make_model()
+    before = model.transform(X)
+    assert np.shares_memory(model.params_["W1"], model.theta_)
+    model.params_["W1"][0, 0] += 1.0
+    assert model.components_[0, 0] == model.params_["W1"][0, 0]
+    assert model.theta_[0] == model.params_["W1"][0, 0]
+    after = model.transform(X)
+    assert not np.allclose(before[:, 0], after[:, 0])
+    np.testing.assert_array_equal(before[:, 1:], after[:, 1:])
+
+
+def test_transform_and_reconstruct_shapes(X):
+    model = make_model()
+    H = model.transform(X)
+    assert H.shape == (N_SAMPLES, N_HIDDEN) and np.all((H > 0) & (H < 1))
+    assert model.reconstruct(X).shape == X.shape
+
+
+def test_unfitted_model_says_so(X):
+    with pytest.raises(RuntimeError, match="not initialised"):
+        SparseAutoencoder().transform(X)
+
+
+# --------------------------------------------------------------------------- stepping
+@pytest.fixture
+def bars():
+    from explorer.datasets import load
+
+    return load("bars", n_samples=100, random_state=0).X
+
+
+def test_partial_fit_is_exactly_one_step(bars):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
+    for i in range(1, 4):
+        before = None if model.theta_ is None else model.theta_.copy()
+        model.partial_fit(bars)
+        assert model.n_steps_ == i and len(model.loss_curve_) == i
+        assert model.loss_curve_[-1] == model.last_terms_["total"]
+        if before is not None:
+            assert not np.array_equal(before, model.theta_)
+
+
+def test_fit_resets_and_takes_max_iter_steps(bars):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
+    for _ in range(5):
+        model.partial_fit(bars)
+    model.fit(bars, max_iter=3)
+    assert model.n_steps_ == 3 and len(model.loss_curve_) == 3
+    fresh = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0).fit(bars, max_iter=3)
+    np.testing.assert_array_equal(model.theta_, fresh.theta_)
+    assert model.loss_curve_ == fresh.loss_curve_
+
+
+@pytest.mark.parametrize(("optimizer", "steps"), [("lbfgs", 30), ("adam", 60), ("sgd", 60)])
+def test_every_optimizer_reduces_the_loss(bars, optimizer, steps):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, optimizer=optimizer, random_state=0)
+    model.fit(bars, max_iter=steps)
+    final = model.loss_and_grad(bars)[0]["total"]
+    assert final < 0.7 * model.loss_curve_[0]
+
+
+def test_lbfgs_never_increases_the_objective(bars):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0).fit(bars, max_iter=60)
+    curve = np.array(model.loss_curve_)
+    assert len(curve) > 10
+    assert np.all(np.diff(curve) <= 0)
+    assert curve[-1] < 0.5 * curve[0]
+
+
+def test_lbfgs_partial_fit_on_fresh_batches_evaluates_each_batch(bars):
+    """L-BFGS caches (f, g) keyed by the batch: a new batch must never reuse the old one's.
+
+    ``model`` gets lists, so every call builds a new array that is freed after the step and
+    Python may hand the next one the same ``id``; ``twin`` gets arrays that all stay alive.
+    Both must see the same losses.
+    """
+    batches = np.split(bars, 10)
+    lists = [b.tolist() for b in batches]
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
+    for batch in lists:
+        model.partial_fit(batch)
+    twin = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
+    for batch in batches:
+        twin.partial_fit(batch)
+    assert len(set(twin.loss_curve_)) == len(batches)
+    assert model.loss_curve_ == twin.loss_curve_
+    np.testing.assert_array_equal(model.theta_, twin.theta_)
+
+
+def test_minibatches_use_batch_size(bars):
+    model = SparseAutoencoder(n_hidden=8, optimizer="adam", batch_size=10, random_state=0)
+    model.initialize(bars.shape[1])
+    batch = model.next_batch(bars)
+    assert batch.shape == (10, bars.shape[1])
+    assert {tuple(r) for r in batch} <= {tuple(r) for r in bars}
+
+
+def test_live_parameter_changes_apply_at_the_next_step(bars):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, beta=3.0, weight_decay=1e-3, random_state=0)
+    for _ in range(3):
+        model.partial_fit(bars)
+    assert model.last_terms_["sparsity"] > 0
+
+    changes = [{"beta": 0.0}, {"rho": 0.3, "beta": 2.0}, {"weight_decay": 0.0}]
+    for change in changes:
+        model.set_params(**change)
+        expected, _ = model.loss_and_grad(bars)  # at the current, continuing weights
+        steps = model.n_steps_
+        model.partial_fit(bars)
+        assert model.n_steps_ == steps + 1  # not re-initialised
+        assert model.last_terms_ == pytest.approx(expected, rel=1e-12)
+    # The sparsity term after the rho change is β·ΣKL(new ρ‖ρ̂), computed by hand.
+    model.set_params(rho=0.05)
+    rho_hat = model.transform(bars).mean(axis=0)
+    model.partial_fit(bars)
+    assert model.last_terms_["sparsity"] == pytest.approx(
+        2.0 * kl_divergence(0.05, rho_hat).sum(), rel=1e-12
+    )
+    assert model.last_terms_["weight_decay"] == 0.0
+    np.testing.assert_allclose(model.rho_hat_, rho_hat, rtol=1e-12)
+
+
+def test_beta_zero_gives_zero_sparsity_at_the_next_step(bars):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
+    model.partial_fit(bars)
+    model.partial_fit(bars)
+    model.set_params(beta=0.0)
+    model.partial_fit(bars)
+    assert model.last_terms_["sparsity"] == 0.0
+
+
+def test_learning_rate_change_applies_at_the_next_step(bars):
+    model = SparseAutoencoder(n_hidden=8, optimizer="sgd", momentum=0.0, learning_rate=0.1,
+                              random_state=0)  # fmt: skip
+    model.partial_fit(bars)
+    for lr in (0.1, 0.02):
+        model.set_params(learning_rate=lr)
+        _, grads = model.loss_and_grad(bars)
+        before = {k: v.copy() for k, v in model.params_.items()}
+        model.partial_fit(bars)
+        for name in PARAMS:
+            np.testing.assert_allclose(
+                model.params_[name], before[name] - lr * grads[name], rtol=1e-12, atol=1e-15
+            )
+
+
+def test_float32_model(bars):
+    X32 = bars.astype(np.float32)
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, dtype="float32", random_state=0)
+    model.fit(X32, max_iter=10)
+    assert model.theta_.dtype == np.float32
+    assert model.transform(bars).dtype == np.float32
+    assert model.reconstruct(bars).dtype == np.float32
+    assert all(g.dtype == np.float32 for g in model.loss_and_grad(bars)[1].values())
+    assert model.loss_curve_[-1] < model.loss_curve_[0]
+    assert np.isfinite(model.loss_curve_).all()
+
+
+# --------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("param", "value", "error"),
+    [
+        ("rho", 0, ValueError),
+        ("rho", 1, ValueError),
+        ("rho", -0.1, ValueError),
+        ("rho", 1.5, ValueError),
+        ("beta", -1, ValueError),
+        ("weight_decay", -1, ValueError),
+        ("learning_rate", 0, ValueError),
+        ("learning_rate", -1, ValueError),
+        ("n_hidden", 0, ValueError),
+        ("n_hidden", 2.5, ValueError),
+        ("n_hidden", "5", TypeError),  # not a number at all: the wrong kind
+        ("optimizer", "foo", ValueError),
+    ],
+)
+def test_bad_hyper_parameters_are_named(param, value, error):
+    pattern = re.escape(f"{param}={value!r}") + r"(?![\d.])"
+    with pytest.raises(error, match=pattern):
+        SparseAutoencoder(**{param: value})
+    model = make_model()
+    before = model.get_params()
+    with pytest.raises(error, match=pattern):
+        model.set_params(**{param: value})
+    assert model.get_params() == before
+
+
+def test_batch_size_with_lbfgs_is_rejected():
+    with pytest.raises(ValueError, match=r"batch_size=10.*lbfgs"):
+        SparseAutoencoder(batch_size=10)
+    model = SparseAutoencoder(optimizer="adam", batch_size=10)
+    with pytest.raises(ValueError, match=r"batch_size=10.*lbfgs"):
+        model.set_params(optimizer="lbfgs")
+    assert model.optimizer == "adam"
+
+
+def test_rejected_set_params_changes_nothing(X):
+    model = make_model(beta=3.0)
+    model.partial_fit(X)
+    params, theta, steps = model.get_params(), model.theta_.copy(), model.n_steps_
+    with pytest.raises(ValueError, match="beta=-1"):
+        model.set_params(rho=0.2, weight_decay=0.5, beta=-1)  # two valid values, one bad
+    with pytest.raises(ValueError, match="unknown parameter"):
+        model.set_params(rho=0.2, colour="red")
+    assert model.get_params() == params
+    assert model.rho == RHO
+    np.testing.assert_array_equal(model.theta_, theta)
+    assert model.n_steps_ == steps
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_X_is_rejected(X, bad):
+    X = X.copy()
+    X[3, 2] = bad
+    with pytest.raises(ValueError, match=r"X contains 1 NaN or infinite"):
+        SparseAutoencoder(decoder="linear").partial_fit(X)
+
+
+@pytest.mark.parametrize("shape", [(10,), (2, 5, 8)])
+def test_X_must_be_2d(shape):
+    X = np.full(shape, 0.5)
+    with pytest.raises(ValueError, match=re.escape(f"X must be 2-D (n_samples, n_features); "
+                                                   f"got shape {shape}")):  # fmt: skip
+        SparseAutoencoder().partial_fit(X)
+
+
+def test_X_with_wrong_n_features_after_init(X):
+    model = make_model()
+    model.partial_fit(X)
+    for method in (model.partial_fit, model.transform, model.loss_and_grad):
+        with pytest.raises(ValueError, match=f"X has 7 features .* initialised with {N_FEATURES}"):
+            method(X[:, :7])
+
+
+@pytest.mark.parametrize(
+    ("loss", "decoder"), [("squared", "sigmoid"), ("cross_entropy", "sigmoid")]
+)
+def test_X_outside_unit_interval_needs_linear_decoder(X, loss, decoder):
+    Xbad = X.copy()
+    Xbad[0, 0] = 1.5
+    Xbad[1, 1] = -0.25
+    model = SparseAutoencoder(loss=loss, decoder=decoder)
+    with pytest.raises(ValueError, match=r"X has values in \[-0\.25, 1\.5\].*\[0, 1\]"):
+        model.partial_fit(Xbad)
+    # A linear decoder with squared error takes any real data.
+    linear = SparseAutoencoder(decoder="linear", n_hidden=3, random_state=0).partial_fit(Xbad)
+    assert linear.n_steps_ == 1
+
+
+@pytest.mark.parametrize("bad", [[["a", "b"], ["c", "d"]], np.array([[None, 1.0]]), "text"])
+def test_non_numeric_X_is_a_type_error(bad):
+    with pytest.raises(TypeError, match="X must be a 2-D array of numbers"):
+        SparseAutoencoder().partial_fit(bad)
