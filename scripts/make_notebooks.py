@@ -1,6 +1,6 @@
 """Write the notebooks from this script, so their source is reviewable Python and stays tidy.
 
-    python scripts/make_notebooks.py
+python scripts/make_notebooks.py
 """
 
 from pathlib import Path
@@ -65,7 +65,7 @@ TUTORIAL = [
         '                marker={"symbol": "star", "size": 14})],\n'
         '    layout={"xaxis_title": "ρ̂", "yaxis_title": "KL", "yaxis_range": [-0.1, 3],\n'
         '            "height": 350}))\n'
-        'rho_slider = widgets.FloatSlider(value=0.1, min=0.01, max=0.9, step=0.01, '
+        "rho_slider = widgets.FloatSlider(value=0.1, min=0.01, max=0.9, step=0.01, "
         'description="ρ")\n\n'
         "def redraw(change):\n"
         "    with fig.batch_update():\n"
