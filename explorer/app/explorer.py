@@ -106,7 +106,7 @@ class Explorer(widgets.VBox):
                 "view": self._on_view,
             }.get(kind(name))
             if handler is not None:
-                control.observe(self._guarded(handler), names="value")
+                control.observe(self._guarded(functools.partial(handler, name)), names="value")
         self.controls["play"].observe(self._guarded(self._on_play), names="value")
         self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
         self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
@@ -125,8 +125,7 @@ class Explorer(widgets.VBox):
 
         return run
 
-    def _on_param(self, change: dict) -> None:
-        name = self._name_of(change["owner"])
+    def _on_param(self, name: str, change: dict) -> None:
         key, value = to_param(name, change["new"])
         params = {key: value}
         if name == "optimizer":
@@ -147,12 +146,9 @@ class Explorer(widgets.VBox):
         note = f"Changing {name} restarted training from step 0." if was_reset else ""
         self._set_status(note)
 
-    def _on_view(self, change: dict) -> None:
-        if change["owner"] is self.controls["log_loss"]:
+    def _on_view(self, name: str, change: dict) -> None:
+        if name == "log_loss":
             set_log_loss(self.figure, change["new"])
-
-    def _name_of(self, control: widgets.Widget) -> str:
-        return next(n for n, c in self.controls.items() if c is control)
 
     def _param(self, name: str) -> Any:
         return self.session.get_params()[name]

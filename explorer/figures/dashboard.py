@@ -62,13 +62,11 @@ def build_figure(snap: Snapshot, height: int = 720) -> go.Figure:
     return fig
 
 
-def update_figure(fig: go.Figure, snap: Snapshot, views: tuple[str, ...] | None = None) -> None:
-    """Refresh the live data of ``views`` (default all) in one ``batch_update``."""
+def update_figure(fig: go.Figure, snap: Snapshot) -> None:
+    """Refresh every view's live data in one ``batch_update``."""
     titles = {v.name: i for i, v in enumerate(_by_cell())}
     with fig.batch_update():
         for view in VIEWS:
-            if views is not None and view.name not in views:
-                continue
             for trace, props in zip(view_traces(fig, view.name), view.data(snap), strict=True):
                 trace.update({k: props[k] for k in LIVE_KEYS if k in props})
             if view.caption:

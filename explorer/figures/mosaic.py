@@ -13,11 +13,32 @@ def grid_shape(n_tiles: int) -> tuple[int, int]:
     return math.ceil(n_tiles / cols), cols
 
 
+def tile_images(
+    images: np.ndarray, image_shape: tuple[int, int], cols: int, pad: int = 1
+) -> np.ndarray:
+    """Lay the rows of ``images`` out as ``image_shape`` tiles, ``cols`` per row, row-major.
+
+    Padding between tiles (and unused grid cells) is NaN, so a plot can leave it blank.
+    """
+    n_images, n_features = images.shape
+    h, w = image_shape
+    if h * w != n_features:
+        raise ValueError(
+            f"image_shape={image_shape!r} holds {h * w} pixels but images have {n_features}."
+        )
+    rows = -(-n_images // cols)
+    out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), np.nan)
+    for i, image in enumerate(images):
+        top, left = (i // cols) * (h + pad), (i % cols) * (w + pad)
+        out[top : top + h, left : left + w] = image.reshape(h, w)
+    return out
+
+
 def filter_mosaic(components: np.ndarray, image_shape: tuple[int, int], pad: int = 1) -> np.ndarray:
     """Tile the rows of ``components`` as images, each scaled by its largest absolute weight.
 
-    Values lie in [-1, 1] (UFLDL's display_network convention); padding between tiles is NaN
-    so a plot can leave it blank.
+    Values lie in [-1, 1] (UFLDL's display_network convention), on the most nearly square
+    grid; padding between tiles is NaN so a plot can leave it blank.
 
     Parameters
     ----------
@@ -28,19 +49,6 @@ def filter_mosaic(components: np.ndarray, image_shape: tuple[int, int], pad: int
     pad : int
         Blank pixels between tiles.
     """
-    n_units, n_features = components.shape
-    h, w = image_shape
-    if h * w != n_features:
-        raise ValueError(
-            f"image_shape={image_shape!r} holds {h * w} pixels but filters have {n_features}."
-        )
-    rows, cols = grid_shape(n_units)
     scale = np.abs(components).max(axis=1, keepdims=True)
     tiles = components / np.where(scale > 0, scale, 1.0)
-    out = np.full((rows * (h + pad) - pad, cols * (w + pad) - pad), np.nan)
-    for i, tile in enumerate(tiles):
-        r, c = divmod(i, cols)
-        out[r * (h + pad) : r * (h + pad) + h, c * (w + pad) : c * (w + pad) + w] = tile.reshape(
-            h, w
-        )
-    return out
+    return tile_images(tiles, image_shape, grid_shape(len(components))[1], pad)

@@ -23,9 +23,7 @@ MAX_LOSS_POINTS = 600
 
 @dataclass(frozen=True)
 class Snapshot:
-    step: int
     rho: float
-    beta: float
     rho_hat: np.ndarray  # (k,)
     components: np.ndarray  # (k, n): W1ᵀ
     image_shape: tuple[int, int]
@@ -33,7 +31,6 @@ class Snapshot:
     reconstructions: np.ndarray  # (N_RECONSTRUCTIONS, n)
     loss_steps: np.ndarray
     loss_terms: dict[str, np.ndarray]
-    message: str
 
 
 def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
@@ -53,9 +50,7 @@ def snapshot(session: Any) -> Snapshot:
         # Before the first step there is no "last step": show the initial weights' ρ̂.
         rho_hat = model.transform(session.X).mean(axis=0)
     return Snapshot(
-        step=session.n_steps,
         rho=float(model.rho),
-        beta=float(model.beta),
         rho_hat=np.asarray(rho_hat, dtype=np.float64),
         components=np.asarray(model.components_, dtype=np.float64),
         image_shape=tuple(session.dataset.image_shape),
@@ -63,5 +58,4 @@ def snapshot(session: Any) -> Snapshot:
         reconstructions=np.asarray(model.reconstruct(X), dtype=np.float64),
         loss_steps=idx,
         loss_terms={t: session.history.array(t)[idx] for t in TERMS},
-        message=session.message,
     )

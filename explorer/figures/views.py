@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..core.penalties import kl_divergence
-from .mosaic import filter_mosaic
+from .mosaic import filter_mosaic, tile_images
 from .state import Snapshot
 
 #: ρ̂ axis of the KL curve: log-spaced, since ρ is small and the minimum sits near 0.
@@ -41,8 +41,13 @@ def _json_safe(image: np.ndarray) -> list:
     return np.where(np.isnan(image), None, np.round(image, 4)).tolist()
 
 
+def _units_on_curve(s: Snapshot) -> np.ndarray:
+    # Kept off ρ̂ = 0 (log axis) and ρ̂ = 1 (where KL is infinite) so every unit can be drawn.
+    return np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0 - 1e-6)
+
+
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
-    units = np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0 - 1e-6)
+    units = _units_on_curve(s)
     return [
         {"type": "scatter", "name": "KL(ρ‖ρ̂)", "mode": "lines", "x": RHO_HAT_GRID,
          "y": kl_divergence(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]}},
@@ -57,7 +62,7 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
 def _kl_yaxis(s: Snapshot) -> dict[str, Any]:
     # The curve shoots to ~log(1/(1 − ρ̂)) near ρ̂ = 1; scale the axis to where the units and
     # the minimum are, so a student sees them slide down, not a flat line.
-    units = np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0 - 1e-6)
+    units = _units_on_curve(s)
     near = [RHO_HAT_FLOOR, min(0.999, 20 * s.rho), *units]
     top = 1.15 * float(np.max(kl_divergence(s.rho, near)))
     return {"range": [-0.05 * top, top]}
@@ -104,12 +109,7 @@ def _filter_data(s: Snapshot) -> list[dict[str, Any]]:
 def _reconstruction_data(s: Snapshot) -> list[dict[str, Any]]:
     # Top row: inputs; bottom row: their reconstructions.
     both = np.vstack([s.inputs, s.reconstructions])
-    h, w = s.image_shape
-    n = len(s.inputs)
-    out = np.full((2 * h + 1, n * (w + 1) - 1), np.nan)
-    for i, img in enumerate(both):
-        r, c = divmod(i, n)
-        out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = img.reshape(h, w)
+    out = tile_images(both, s.image_shape, cols=len(s.inputs))
     return [
         {"type": "heatmap", "name": "inputs / reconstructions", "z": _json_safe(out[::-1]),
          "zmin": 0, "zmax": 1, "colorscale": GRAY, "showscale": False,
