@@ -1,5 +1,6 @@
-"""Command line: headless training, gradient check (and, later, serving the dashboard).
+"""Command line: serve the dashboard, train headless, check gradients.
 
+python -m explorer serve [--port 8866]
 python -m explorer train --preset ufldl-patches --out runs/patches
 python -m explorer gradcheck
 """
@@ -128,9 +129,27 @@ def gradcheck(args: argparse.Namespace) -> int:
     return 0 if all(r[-1] < 1e-9 for r in rows) else 1
 
 
+def serve(args: argparse.Namespace) -> int:
+    from .serving import voila  # imports nothing heavy until Voila starts
+
+    notebook = args.notebook or voila.DASHBOARD
+    return voila.serve(notebook, host=args.host, port=args.port, cull_idle=args.cull_idle,
+                       open_browser=not args.no_browser)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m explorer", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="serve the dashboard with Voila (loopback by default)")
+    s.add_argument("--port", type=int, default=8866, help="TCP port; 0 picks a free one")
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default loopback: only this machine)")  # fmt: skip
+    s.add_argument("--notebook", default=None, help="serve another notebook (default: dashboard)")
+    s.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
+                   help="shut down kernels idle this long, e.g. of closed pages (0: never)")  # fmt: skip
+    s.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    s.set_defaults(func=serve)
 
     t = sub.add_parser("train", help="train headless; write model.npz, filters.png, metrics.json")
     t.add_argument("--preset", choices=sorted(PRESETS), help="a classic configuration")

@@ -8,8 +8,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-ROOT = Path(__file__).resolve().parents[1] / "notebooks"
+REPO = Path(__file__).resolve().parents[1]
+ROOT = REPO / "notebooks"
 KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+#: Voila renders with our template (explorer/serving/share/...): the lab one minus its CDN links.
+VOILA = {"voila": {"template": "explorer"}}
 
 EXPLORER = [
     new_markdown_cell(
@@ -123,13 +126,15 @@ TUTORIAL = [
 ]
 
 
-def write(name: str, cells: list) -> None:
-    nb = new_notebook(cells=cells, metadata=KERNEL)
+def write(path: Path, cells: list) -> None:
+    nb = new_notebook(cells=cells, metadata={**KERNEL, **VOILA})
     nbformat.validate(nb)
-    nbformat.write(nb, ROOT / name)
+    nbformat.write(nb, path)
 
 
 if __name__ == "__main__":
     ROOT.mkdir(exist_ok=True)
-    write("explorer.ipynb", EXPLORER)
-    write("tutorial.ipynb", TUTORIAL)
+    write(ROOT / "explorer.ipynb", EXPLORER)
+    write(ROOT / "tutorial.ipynb", TUTORIAL)
+    # The same dashboard inside the package, for `python -m explorer serve` from anywhere.
+    write(REPO / "explorer" / "serving" / "dashboard.ipynb", EXPLORER)

@@ -1,0 +1,216 @@
+"""The served dashboard in a real browser: Voila and JupyterLab, driven by headless Chromium.
+
+What only a browser shows: the page renders, asks nothing of other hosts, reacts to the
+keyboard and the mouse, and keeps receiving the kernel's updates (STACK-NOTES' silent-failure
+trap: a figure that renders once and then never updates). The server is the project's own
+``python -m explorer serve`` on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
+
+from explorer.figures.views import VIEWS  # noqa: E402
+from explorer.serving import voila  # noqa: E402
+from explorer.serving.page import CHROMIUM, Dashboard, chromium  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL_VIEWS = [view.name for view in VIEWS]
+#: Fresh page loads (each with its own kernel) in the liveness test.
+LOADS = 4
+RHO = "ρ (target)"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` or set SAE_CHROMIUM")
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def server():
+    with voila.running() as url:
+        yield url
+
+
+@pytest.fixture
+def dash(browser, server):
+    d = Dashboard.open(browser, server)
+    yield d
+    d.close()
+
+
+def kl_minimum(dash: Dashboard) -> tuple[float, float, float]:
+    """(argmin of the drawn KL curve, the star's x, the star's y)."""
+    curve, _units, star = dash.traces("kl")
+    i = min(range(len(curve["y"])), key=curve["y"].__getitem__)
+    return curve["x"][i], star["x"][0], star["y"][0]
+
+
+def wait_for_star(dash: Dashboard, away_from: float, timeout: float = 30.0) -> None:
+    dash.page.wait_for_function(
+        """(x0) => { const kl = window.__sae.gd.data.filter(t => t.legendgroup === 'kl');
+                     return kl[2].x[0] !== x0; }""",
+        arg=away_from,
+        timeout=timeout * 1000,
+    )
+
+
+def assert_minimum_at(dash: Dashboard, rho: float) -> None:
+    argmin, star_x, star_y = kl_minimum(dash)
+    assert star_x == pytest.approx(rho, rel=1e-9)
+    assert star_y == 0.0
+    # The curve is sampled on a log grid: its lowest sample is within one grid step of ρ.
+    curve = dash.traces("kl")[0]["x"]
+    grid_step = math.log(curve[1] / curve[0])
+    assert abs(math.log(argmin / rho)) <= grid_step
+    # The activation view's target line follows too.
+    target = dash.traces("activations")[1]
+    assert target["y"] == pytest.approx([rho] * len(target["y"]), rel=1e-9)
+
+
+def rho_readout(dash: Dashboard) -> float:
+    return float(dash.page.locator(".widget-slider", has_text=RHO).locator(".widget-readout")
+                 .inner_text())  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- Voila
+def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
+    assert set(dash.views()) == set(ALL_VIEWS)
+    for view in ("kl", "activations", "histogram"):
+        assert all(len(t["x"]) > 0 for t in dash.traces(view)), view
+    filters = dash.traces("filters")[0]["z"]
+    assert len(filters) > 8 and len(filters[0]) > 8  # a mosaic of 25 8x8 filters
+    assert dash.page.locator(".js-plotly-plot").count() == 1  # one figure: one widget boot
+    assert dash.hosts() == {urlsplit(server).netloc}, sorted(dash.hosts())
+    assert dash.errors == []
+
+
+def test_key_stepping_rho_moves_the_kl_minimum(dash):
+    assert_minimum_at(dash, 0.01)
+    dash.slider_handle(RHO).focus()
+    for _ in range(20):  # 20 steps of 0.01 in log10(ρ)
+        dash.page.keyboard.press("ArrowRight")
+    rho = 10 ** (-2 + 20 * 0.01)
+    dash.page.wait_for_function(
+        """(rho) => { const kl = window.__sae.gd.data.filter(t => t.legendgroup === 'kl');
+                      return Math.abs(kl[2].x[0] / rho - 1) < 1e-6; }""",
+        arg=rho,
+        timeout=30_000,
+    )
+    assert rho_readout(dash) == pytest.approx(rho, rel=5e-3)  # the readout has 3 digits
+    assert_minimum_at(dash, rho)
+
+
+def test_dragging_rho_moves_the_kl_minimum(dash):
+    box = dash.slider_handle(RHO).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    dash.page.mouse.move(x, y)
+    dash.page.mouse.down()
+    dash.page.mouse.move(x + 60, y, steps=6)
+    dash.page.mouse.up()
+    wait_for_star(dash, away_from=0.01)
+    dash.page.wait_for_function(  # the last drag position is the one drawn
+        """(readout) => Math.abs(window.__sae.gd.data.filter(t => t.legendgroup === 'kl')[2].x[0]
+                                 / readout - 1) < 5e-3""",
+        arg=rho_readout(dash),
+        timeout=30_000,
+    )
+    rho = kl_minimum(dash)[1]
+    assert rho > 0.012  # moved right, i.e. up: the slider is log-scaled from 1e-3 to 0.5
+    assert_minimum_at(dash, rho)
+
+
+def test_play_changes_filters_and_bars_and_pause_stops_them(dash):
+    before = dash.views()
+    dash.button("Play").click()
+    dash.wait_for_views_to_change(before, ["filters", "activations"])
+    assert dash.step_count() > 0
+    dash.button("Pause").click()
+    dash.button("Play").wait_for()  # the kernel flipped the toggle back
+    # The Step click is handled after the pause: once its step is shown, the loop has stopped.
+    steps = dash.step_count()
+    dash.button("Step").click()
+    dash.wait_for_step_above(steps)
+    settled, frames, step = dash.views(), len(dash.frames()), dash.step_count()
+    # Absence of change can only be observed over a window: two seconds is 40 frames at the
+    # play loop's cap, so a loop still running could not hide in it.
+    dash.page.wait_for_timeout(2000)
+    assert dash.step_count() == step
+    assert len(dash.frames()) == frames
+    assert dash.views() == settled
+
+
+def test_every_view_stays_live_over_repeated_loads(browser, server):
+    """Each fresh page (and kernel) must keep receiving updates in every view."""
+    for load in range(LOADS):
+        d = Dashboard.open(browser, server)
+        try:
+            before = d.views()
+            d.button("Play").click()
+            d.wait_for_views_to_change(before, ALL_VIEWS)
+            d.button("Pause").click()
+            assert d.errors == [], f"load {load}"
+        finally:
+            d.close()
+
+
+# ---------------------------------------------------------------------------- JupyterLab
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a free loopback port, no token, on a copy of the dashboard notebook."""
+    home = tmp_path_factory.mktemp("lab")
+    shutil.copy(ROOT / "notebooks" / "explorer.ipynb", home / "explorer.ipynb")
+    port = voila.free_port()
+    env = os.environ | {"JUPYTERLAB_WORKSPACES_DIR": str(home / ".workspaces")}
+    with open(home / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+             "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+             f"--ServerApp.root_dir={home}", "--allow-root",  # CI runs as root
+             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}/"
+            voila.wait_until_up(server, url + "api", 120, home / "server.log")
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
+    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    d = Dashboard(page)
+    page.goto(lab + "lab/tree/explorer.ipynb", timeout=120_000)
+    page.locator(".jp-Notebook").wait_for(timeout=120_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.locator('[data-command="runmenu:run-all"]').click()
+    d.wait_until_drawn(timeout=120)
+    before = d.views()
+    # ρ̂ of a step is measured at the weights it starts from: two steps move every view.
+    d.button("Step").click()
+    d.wait_for_step_above(0)
+    d.button("Step").click()
+    d.wait_for_views_to_change(before, ["kl", "activations", "filters", "loss"])
+    assert d.step_count() == 2
+    d.slider_handle(RHO).focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_star(d, away_from=0.01)
+    assert_minimum_at(d, kl_minimum(d)[1])
+    assert kl_minimum(d)[1] == pytest.approx(10**-1.99, rel=1e-6)
+    assert d.errors == []
+    page.close()
