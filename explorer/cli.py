@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address to listen on (default loopback: only this machine)")  # fmt: skip
     s.add_argument("--notebook", default=None, help="serve another notebook (default: dashboard)")
     s.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
-                   help="shut down kernels idle this long, e.g. of closed pages (0: never)")  # fmt: skip
+                   help="shut down kernels idle this long (closed pages'; 0: never)")  # fmt: skip
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(func=serve)
 

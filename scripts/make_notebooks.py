@@ -34,7 +34,7 @@ TUTORIAL = [
     ),
     new_code_cell(
         "import numpy as np\n"
-        "import plotly.graph_objects as go\n"
+        "import plotly.graph_objects as go\n\n"
         "from explorer import SparseAutoencoder, check_gradient, kl_divergence, "
         "kl_divergence_grad\n"
         "from explorer.datasets import load\n\n"

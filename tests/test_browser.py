@@ -20,9 +20,9 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from explorer.figures.views import VIEWS  # noqa: E402
-from explorer.serving import voila  # noqa: E402
-from explorer.serving.page import CHROMIUM, Dashboard, chromium  # noqa: E402
+from explorer.figures.views import VIEWS
+from explorer.serving import voila
+from explorer.serving.page import CHROMIUM, Dashboard, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_VIEWS = [view.name for view in VIEWS]

@@ -50,7 +50,9 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def voila_argv(notebook: Path, host: str, port: int, cull_idle: int, open_browser: bool) -> list[str]:
+def voila_argv(
+    notebook: Path, host: str, port: int, cull_idle: int, open_browser: bool
+) -> list[str]:
     """Voila's command line for our defaults.
 
     Kernels of closed or abandoned pages are shut down after ``cull_idle`` seconds without
