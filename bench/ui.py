@@ -1,0 +1,113 @@
+"""The served dashboard as a user meets it, measured in headless Chromium against a Voila
+server this script starts (``python -m explorer serve`` on a free loopback port).
+
+    python bench/ui.py [--loads 10] [--moves 50] [--play-seconds 10]
+
+Prints three tables:
+
+- loads: per fresh page (and kernel), seconds from navigation to every view drawn, bytes
+  received over the websocket, and whether every view was live (changed after Play);
+- slider: ρ key-stepped ``--moves`` times; latency from the key press to the redraw that
+  shows the new KL minimum, both times taken in the page (median, p95, max);
+- play: training steps/s (the status line's step count) and frames/s that reached the page
+  (redraws whose data changed), over ``--play-seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+
+from explorer.figures.views import VIEWS
+from explorer.serving.background import voila_server
+from explorer.serving.page import Dashboard, chromium
+
+ALL_VIEWS = [view.name for view in VIEWS]
+RHO = "ρ (target)"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_loads(browser, url: str, loads: int) -> list[dict]:
+    rows = []
+    for _ in range(loads):
+        dash = Dashboard.open(browser, url)
+        before = dash.views()
+        dash.button("Play").click()
+        try:
+            dash.wait_for_views_to_change(before, ALL_VIEWS, timeout=60)
+            live = True
+        except Exception:  # a view that never changes: the silent-failure trap
+            live = False
+        dash.button("Pause").click()
+        rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live})
+        dash.close()
+    return rows
+
+
+def measure_slider(dash: Dashboard, moves: int) -> list[float]:
+    """Latency (ms) of each ρ key step: key press -> first redraw showing the new star."""
+    handle = dash.slider_handle(RHO)
+    handle.focus()
+    latencies = []
+    for i in range(moves):
+        kl = dash.views()["kl"]
+        frames, keys = len(dash.frames()), len(dash.key_times())
+        dash.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        dash.page.wait_for_function(
+            "([kl, n]) => window.__sae.frames.slice(n).some(f => f.views.kl !== kl)",
+            arg=[kl, frames],
+        )
+        pressed = dash.key_times()[keys]
+        drawn = next(f["t"] for f in dash.frames()[frames:] if f["views"]["kl"] != kl)
+        latencies.append(drawn - pressed)
+    return latencies
+
+
+def measure_play(dash: Dashboard, seconds: float) -> dict:
+    dash.button("Play").click()
+    dash.wait_for_step_above(0)
+    step0, frames0 = dash.step_count(), len(dash.frames())
+    t0 = dash.page.evaluate("performance.now()")
+    dash.page.wait_for_timeout(seconds * 1000)  # the measurement window itself
+    t1 = dash.page.evaluate("performance.now()")
+    step1, frames = dash.step_count(), dash.frames()[frames0:]
+    dash.button("Pause").click()
+    changed = sum(1 for a, b in itertools.pairwise(frames) if a["views"] != b["views"])
+    window = (t1 - t0) / 1000
+    return {"steps_per_s": (step1 - step0) / window, "frames_per_s": changed / window}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--loads", type=int, default=10)
+    parser.add_argument("--moves", type=int, default=50)
+    parser.add_argument("--play-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    with voila_server() as url, chromium() as browser:
+        loads = measure_loads(browser, url, args.loads)
+        dash = Dashboard.open(browser, url)
+        latencies = measure_slider(dash, args.moves)
+        play = measure_play(dash, args.play_seconds)
+    print("loads (fresh page and kernel each)")
+    print(f"{'load':>5}{'every view drawn (s)':>22}{'websocket (MB)':>16}{'all views live':>16}")
+    for i, row in enumerate(loads, 1):
+        print(f"{i:>5}{row['seconds']:>22.2f}{row['bytes'] / 1e6:>16.2f}{row['live']!s:>16}")
+    seconds = [r["seconds"] for r in loads]
+    print(f"live in {sum(r['live'] for r in loads)}/{len(loads)} loads; drawn in median "
+          f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s\n")  # fmt: skip
+    print(f"slider -> redrawn KL minimum, {len(latencies)} key steps of ρ (ms)")
+    print(f"  median {statistics.median(latencies):.0f}   p95 {percentile(latencies, 0.95):.0f}"
+          f"   max {max(latencies):.0f}\n")  # fmt: skip
+    print(f"play ({args.play_seconds:.0f} s, default configuration: 64-25, L-BFGS, 10,000 patches)")
+    print(f"  {play['steps_per_s']:.1f} steps/s, {play['frames_per_s']:.1f} frames/s reached "
+          "the page")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""Servers in the background for tests, benchmarks and scripts: start, wait until they answer,
+yield the URL, stop.
+
+``voila_server`` runs the project's own ``python -m explorer serve`` (what users run);
+``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from .voila import DASHBOARD, HERE, free_port
+
+
+@contextmanager
+def voila_server(
+    notebook: str | Path = DASHBOARD, extra: Sequence[str] = (), timeout: float = 120.0
+) -> Iterator[str]:
+    """``python -m explorer serve`` on a free loopback port."""
+    port = free_port()
+    argv = [sys.executable, "-m", "explorer", "serve", "--notebook", str(notebook),
+            "--port", str(port), "--no-browser", *extra]  # fmt: skip
+    # Any answer will do, and a missing page starts no kernel (the notebook's URL would).
+    with _running(argv, f"http://127.0.0.1:{port}/", "up", timeout, cwd=HERE.parents[1]) as url:
+        yield url
+
+
+@contextmanager
+def lab_server(root: Path, python: str = sys.executable, timeout: float = 120.0) -> Iterator[str]:
+    """JupyterLab from ``python``'s environment, serving ``root``, no token, loopback only."""
+    port = free_port()
+    # --allow-root: CI runs as root in a container.
+    argv = [python, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+            "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+            f"--ServerApp.root_dir={root}", "--allow-root"]  # fmt: skip
+    # Lab saves its workspace (open tabs) on its own: keep that out of ``root`` and ~.
+    with tempfile.TemporaryDirectory() as workspaces:
+        env = os.environ | {"JUPYTERLAB_WORKSPACES_DIR": workspaces}
+        with _running(argv, f"http://127.0.0.1:{port}/", "api", timeout, env=env) as url:
+            yield url
+
+
+@contextmanager
+def _running(argv: list[str], url: str, probe: str, timeout: float, **popen) -> Iterator[str]:
+    # The log goes to a file: a pipe nobody reads would fill up and block the server.
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "server.log"
+        with log.open("w") as out:
+            server = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, **popen)
+        try:
+            _wait_until_up(server, url + probe, timeout, log)
+            yield url
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _wait_until_up(server: subprocess.Popen, url: str, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return  # an error status is an answer: the server is up
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no answer from {url} within {timeout:.0f} s") from None
+            time.sleep(0.2)  # polling a server that is still starting
