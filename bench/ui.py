@@ -37,13 +37,13 @@ def measure_loads(browser, url: str, loads: int) -> list[dict]:
     for _ in range(loads):
         dash = Dashboard.open(browser, url)
         before = dash.views()
-        dash.button("Play").click()
+        dash.play()
         try:
             dash.wait_for_views_to_change(before, ALL_VIEWS, timeout=60)
             live = True
         except Exception:  # a view that never changes: the silent-failure trap
             live = False
-        dash.button("Pause").click()
+        dash.pause()
         rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live})
         dash.close()
     return rows
@@ -69,14 +69,14 @@ def measure_slider(dash: Dashboard, moves: int) -> list[float]:
 
 
 def measure_play(dash: Dashboard, seconds: float) -> dict:
-    dash.button("Play").click()
+    dash.play()
     dash.wait_for_step_above(0)
     step0, frames0 = dash.step_count(), len(dash.frames())
     t0 = dash.page.evaluate("performance.now()")
     dash.page.wait_for_timeout(seconds * 1000)  # the measurement window itself
     t1 = dash.page.evaluate("performance.now()")
     step1, frames = dash.step_count(), dash.frames()[frames0:]
-    dash.button("Pause").click()
+    dash.pause()
     changed = sum(1 for a, b in itertools.pairwise(frames) if a["views"] != b["views"])
     window = (t1 - t0) / 1000
     return {"steps_per_s": (step1 - step0) / window, "frames_per_s": changed / window}

@@ -72,9 +72,9 @@ def check(python: Path) -> None:
         dash = Dashboard.open(browser, url + "voila/render/notebooks/explorer.ipynb")
         assert set(dash.views()) == all_views, dash.views()
         before = dash.views()
-        dash.button("Play").click()
+        dash.play()
         dash.wait_for_views_to_change(before, sorted(all_views))
-        dash.button("Pause").click()
+        dash.pause()
         local = url.split("/")[2]
         # Through Jupyter Server (not `explorer serve`) the page gets the server's default
         # MathJax URL, a CDN; harmless on Binder, which is online. Anything else is a finding.

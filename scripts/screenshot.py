@@ -24,10 +24,9 @@ def main() -> int:
     args = parser.parse_args()
     with voila_server() as url, chromium() as browser:
         dash = Dashboard.open(browser, url)
-        dash.button("Play").click()
+        dash.play()
         dash.wait_for_step_above(args.steps - 1, timeout=600)
-        dash.button("Pause").click()
-        dash.button("Play").wait_for()
+        dash.pause()
         dash.page.wait_for_timeout(1000)  # let the last frame settle before the picture
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         dash.page.screenshot(path=args.out, full_page=True)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from explorer import Explorer
+from explorer.app import pacing
 from explorer.core.penalties import kl_divergence
 from explorer.figures import view_traces
 
@@ -179,3 +180,113 @@ def test_explorer_is_a_container_with_controls_and_figures(app: Explorer) -> Non
     assert {"kl", "activations", "filters", "loss"} <= set(app.figures)
     assert app.figure in app.children
     assert app.value["rho"] == app.session.model.rho
+
+
+# ---------------------------------------------------------------------------- frame pacing
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_pacer_waits_for_the_page_to_draw_before_the_next_frame() -> None:
+    clock = FakeClock()
+    pacer = pacing.FramePacer(clock)
+    assert pacer.due()  # nothing sent yet
+    pacer.sent(cost=0.001)
+    clock.now += 1.5 / pacing.MAX_FPS
+    assert not pacer.due()  # the rate allows it, but the page has not drawn the last one
+    pacer.acknowledged()
+    assert pacer.due()
+
+
+def test_pacer_caps_the_rate_and_the_kernel_time_spent_drawing() -> None:
+    clock = FakeClock()
+    pacer = pacing.FramePacer(clock)
+    pacer.sent(cost=0.001)
+    pacer.acknowledged()
+    clock.now += 0.9 / pacing.MAX_FPS
+    assert not pacer.due()  # faster than MAX_FPS
+    clock.now += 0.2 / pacing.MAX_FPS
+    assert pacer.due()
+    pacer.sent(cost=0.1)  # an expensive frame: the next may come FRAME_SHARE times later
+    pacer.acknowledged()
+    clock.now += pacing.FRAME_SHARE * 0.1 - 0.01
+    assert not pacer.due()
+    clock.now += 0.02
+    assert pacer.due()
+
+
+def test_pacer_resends_when_an_acknowledgement_never_comes() -> None:
+    clock = FakeClock()
+    pacer = pacing.FramePacer(clock)
+    pacer.sent(cost=0.001)
+    clock.now += pacing.RESEND_SECONDS - 0.01
+    assert not pacer.due()
+    clock.now += 0.02
+    assert pacer.due()  # e.g. the page was reloaded: its new view never saw that frame
+
+
+def test_pacer_tells_when_nobody_is_watching() -> None:
+    clock = FakeClock()
+    pacer = pacing.FramePacer(clock)
+    for _ in range(100):  # a page that keeps drawing is watched
+        pacer.sent(cost=0.001)
+        clock.now += 1.0
+        pacer.acknowledged()
+        assert not pacer.unwatched()
+    pacer.sent(cost=0.001)
+    clock.now += pacing.UNWATCHED_SECONDS - 0.01
+    assert not pacer.unwatched()
+    clock.now += 0.02
+    assert pacer.unwatched()
+    pacer.start()  # pressing Play again starts a fresh watch
+    assert not pacer.unwatched()
+
+
+def page_answer(fig) -> dict:
+    """What plotly's front end sends after drawing the latest update: the defaults it filled
+    in. An array it holds as a typed array comes back as a dict, which is what makes plotly's
+    own handler raise on traces holding numpy arrays (plotly.py#4160)."""
+    deltas = [
+        {"uid": t.uid, "index": i, "x": {"dtype": "f8", "bdata": ""}}
+        for i, t in enumerate(fig.data)
+        if isinstance(t.x, np.ndarray)
+    ]
+    assert deltas  # our figure does hold numpy arrays
+    return {"trace_deltas": deltas, "trace_edit_id": fig._last_trace_edit_id}
+
+
+def test_page_answers_reach_the_pacer(app: Explorer) -> None:
+    clock = FakeClock()
+    app._pacer = pacing.FramePacer(clock)
+    app.figure.on_drawn = app._pacer.acknowledged
+    app.step(1)
+    app._pacer.sent(cost=0.0)
+    clock.now += 1.0
+    assert not app._pacer.due()  # waiting for the page
+    app.figure._js2py_traceDeltas = page_answer(app.figure)  # as the comm message sets it
+    assert app._pacer.due()
+    assert not app.figure._trace_edit_in_process
+
+
+def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
+    """A closed tab must not train forever: nothing acknowledges frames, play stops."""
+    monkeypatch.setattr(pacing, "UNWATCHED_SECONDS", 0.3)
+    app = Explorer(dataset="bars", n_samples=200, random_state=0, optimizer="adam")
+
+    async def scenario() -> None:
+        app.controls["play"].value = True
+        await asyncio.sleep(0)
+        await app._task
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    assert app.controls["play"].value is False
+    assert app.controls["play"].description == "Play"
+    assert "no page has drawn the dashboard" in app.status.value
+    assert app.session.n_steps > 0
+    np.testing.assert_allclose(  # the figure shows the final state
+        view_traces(app.figure, "activations")[0].y, np.clip(app.session.model.rho_hat_, 1e-4, 1)
+    )

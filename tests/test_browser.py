@@ -133,11 +133,10 @@ def test_dragging_rho_moves_the_kl_minimum(dash):
 
 def test_play_changes_filters_and_bars_and_pause_stops_them(dash):
     before = dash.views()
-    dash.button("Play").click()
+    dash.play()
     dash.wait_for_views_to_change(before, ["filters", "activations"])
     assert dash.step_count() > 0
-    dash.button("Pause").click()
-    dash.button("Play").wait_for()  # the kernel flipped the toggle back
+    dash.pause()
     # The Step click is handled after the pause: once its step is shown, the loop has stopped.
     steps = dash.step_count()
     dash.button("Step").click()
@@ -157,9 +156,9 @@ def test_every_view_stays_live_over_repeated_loads(browser, server):
         d = Dashboard.open(browser, server)
         try:
             before = d.views()
-            d.button("Play").click()
+            d.play()
             d.wait_for_views_to_change(before, ALL_VIEWS)
-            d.button("Pause").click()
+            d.pause()
             assert d.errors == [], f"load {load}"
         finally:
             d.close()

@@ -10,20 +10,18 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from ..core.optimizers import OPTIMIZERS
 from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure
 from ..training import Session
 from .controls import build_controls, control_values, kind, to_param
+from .live_figure import LiveFigure
+from .pacing import UNWATCHED_SECONDS, FramePacer
 
-#: Refreshes per second at most: the page redraws ~25 heatmap frames/s, and anything faster
-#: only queues up in the browser (measured, shared/STACK-NOTES.md).
-MAX_FPS = 20
-#: A frame may take at most 1/FRAME_SHARE of the loop's time: on two cores, drawing (the
-#: kernel serialising plus the browser redrawing) otherwise starves training (measured in
-#: Voila: 7 steps/s at 20 frames/s against 23 at 5 frames/s with L-BFGS on 10,000 patches).
-FRAME_SHARE = 4
+UNWATCHED = (
+    f"Paused: no page has drawn the dashboard for {UNWATCHED_SECONDS:.0f} s (closed tab?). "
+    "Press Play to go on."
+)
 
 
 def default_learning_rate(optimizer: str) -> float:
@@ -69,10 +67,12 @@ class Explorer(widgets.VBox):
         self.session = Session(dataset, n_samples, random_state, **model_params)
         initial = control_values(self.session.get_params()) | {"speed": 1, "log_loss": True}
         self.controls = build_controls(initial)
-        self.figure = go.FigureWidget(build_figure(snapshot(self.session)))
+        self.figure = LiveFigure(build_figure(snapshot(self.session)))
         self.figures = {view.name: self.figure for view in VIEWS}
         self.status = widgets.HTML()
         self._task: asyncio.Task | None = None
+        self._pacer = FramePacer()
+        self.figure.on_drawn = self._pacer.acknowledged
         self._syncing = False  # True while code (not the user) sets control values
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
         self._steps_per_second = 0.0
@@ -196,31 +196,30 @@ class Explorer(widgets.VBox):
 
     async def _play(self) -> None:
         """Train in chunks, yielding to the event loop between them so that widget messages
-        (slider moves, pause) are handled mid-run; redraw at most ``MAX_FPS`` times a second
-        and never more than a 1/FRAME_SHARE of the time, always from the latest state, so
-        nothing ever queues up."""
-        last_draw, interval = 0.0, 1.0 / MAX_FPS
+        (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
+        when the pacer says the page is ready, always from the latest state."""
+        pacer, message = self._pacer, ""
+        pacer.start()
         try:
             while self.controls["play"].value:
                 report = self.session.step(self.controls["speed"].value)
-                now = time.perf_counter()
-                if report.diverged:
-                    self.controls["play"].value = False
-                    self.refresh()
-                    self._set_status(report.message)
-                    return
-                if now - last_draw >= interval:
+                if report.diverged or pacer.unwatched():
+                    message = report.message or UNWATCHED
+                    break
+                if pacer.due():
+                    start = time.perf_counter()
                     self.refresh()
                     self._set_status()
-                    last_draw = time.perf_counter()
-                    interval = max(1.0 / MAX_FPS, FRAME_SHARE * (last_draw - now))
+                    pacer.sent(cost=time.perf_counter() - start)
                 await asyncio.sleep(0)
         except Exception as exc:
             self.controls["play"].value = False
-            self._show_error(exc)
-        finally:
             self.refresh()
-            self._set_status(self.session.message)
+            self._show_error(exc)
+            return
+        self.controls["play"].value = False
+        self.refresh()
+        self._set_status(message or self.session.message)
 
     # ------------------------------------------------------------------ status
     def _set_status(self, message: str = "") -> None:

@@ -159,6 +159,16 @@ class Dashboard:
     def button(self, name: str) -> Any:
         return self.page.get_by_role("button", name=name)
 
+    def play(self) -> None:
+        self.button("Play").click()
+        self.button("Pause").wait_for()  # the kernel took it: the toggle now offers Pause
+
+    def pause(self) -> None:
+        """Pause and wait until the kernel has taken it (before closing the page, or the
+        kernel would train on until it notices that nobody is watching)."""
+        self.button("Pause").click()
+        self.button("Play").wait_for()
+
     def slider_handle(self, label: str) -> Any:
         """The keyboard-focusable handle of the slider whose label is ``label``."""
         return self.page.locator(".widget-slider", has_text=label).locator(".noUi-handle")
