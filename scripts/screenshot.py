@@ -27,6 +27,9 @@ def main() -> int:
         dash.play()
         dash.wait_for_step_above(args.steps - 1, timeout=600)
         dash.pause()
+        # Voila's page scrolls inside its own container, so a "full page" picture stops at the
+        # viewport: make the viewport tall enough for the legend under the plots.
+        dash.page.set_viewport_size({"width": 1500, "height": 1320})
         dash.page.wait_for_timeout(1000)  # let the last frame settle before the picture
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         dash.page.screenshot(path=args.out, full_page=True)
