@@ -25,9 +25,11 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def sigmoid_grad(y: np.ndarray) -> np.ndarray:
+def sigmoid_grad(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """g'(z) expressed through y = g(z): y(1 - y)."""
-    return y * (1.0 - y)
+    out = np.subtract(1.0, y, out=out)
+    out *= y
+    return out
 
 
 def identity(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -38,17 +40,21 @@ def identity(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return out
 
 
-def identity_grad(y: np.ndarray) -> np.ndarray:
+def identity_grad(y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """f'(z) = 1."""
-    return np.ones_like(y)
+    if out is None:
+        return np.ones_like(y)
+    out.fill(1.0)
+    return out
 
 
 @dataclass(frozen=True)
 class Activation:
-    """A pointwise nonlinearity: ``f(z, out=None)`` and ``grad(y)`` = f'(z) at y = f(z)."""
+    """A pointwise nonlinearity: ``f(z, out=None)`` and ``grad(y, out=None)`` = f'(z) at
+    y = f(z)."""
 
     f: Callable[..., np.ndarray]
-    grad: Callable[[np.ndarray], np.ndarray]
+    grad: Callable[..., np.ndarray]
     output_range: tuple[float, float]
 
 

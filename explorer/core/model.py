@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .activations import ACTIVATIONS, sigmoid
+from .activations import ACTIVATIONS, sigmoid, sigmoid_grad
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
@@ -225,30 +225,37 @@ class SparseAutoencoder:
         loss, penalty = LOSSES[self.loss], PENALTIES[self.penalty]
         lam, beta = self.weight_decay, self.beta
 
+        # Batch-sized arrays are reused from step to step (allocating and first-touching
+        # megabytes per step costs as much as the arithmetic on them).
+        H, d_hidden, Sh, Xhat, D, T = self._workspace(m, X.shape[1], theta.dtype)
+
         # Forward pass over the whole batch: ρ̂ needs every sample before any backward step.
-        H = X @ W1
+        np.matmul(X, W1, out=H)
         H += b1
         sigmoid(H, out=H)
         rho_hat = H.mean(axis=0)
-        Xhat = H @ W2
+        np.matmul(H, W2, out=Xhat)
         Xhat += b2
         decoder.f(Xhat, out=Xhat)
 
-        reconstruction = loss.value(Xhat, X)
+        reconstruction = loss.value(Xhat, X, scratch=T)
         sparsity = beta * penalty.value(H, rho_hat, self.rho) if beta else 0.0
         decay = 0.5 * lam * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
 
-        grad = np.empty_like(theta)
+        # Backward pass. D = m·∂L/∂z_out; the 1/m is applied to the small results instead.
+        grad = np.empty_like(theta)  # fresh: optimisers keep earlier gradients
         g = self._views(grad)
-        d_out = loss.delta(Xhat, X, decoder)
-        d_out *= 1.0 / m
-        np.matmul(H.T, d_out, out=g["W2"])
-        np.sum(d_out, axis=0, out=g["b2"])
-        d_hidden = d_out @ W2.T
+        loss.delta(Xhat, X, decoder, out=D, scratch=T)
+        np.matmul(H.T, D, out=g["W2"])
+        g["W2"] *= 1.0 / m
+        np.sum(D, axis=0, out=g["b2"])
+        g["b2"] *= 1.0 / m
+        np.matmul(D, W2.T, out=d_hidden)
+        d_hidden *= 1.0 / m
         if beta:
             # The sparsity term joins the hidden error *before* the multiplication by g'.
             d_hidden += beta * penalty.grad(H, rho_hat, self.rho)
-        d_hidden *= H * (1.0 - H)
+        d_hidden *= sigmoid_grad(H, out=Sh)
         np.matmul(X.T, d_hidden, out=g["W1"])
         np.sum(d_hidden, axis=0, out=g["b1"])
         if lam:
@@ -263,6 +270,16 @@ class SparseAutoencoder:
             "total": total,
         }
         return total, grad, (terms, rho_hat)
+
+    def _workspace(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+        """Three m×k arrays (H, the hidden error, scratch) and three m×n ones (X̂, the output
+        error, scratch), kept between calls with the same shapes."""
+        key = (m, n, self.n_hidden, np.dtype(dtype))
+        if getattr(self, "_work_key", None) != key:
+            k = self.n_hidden
+            self._work = tuple(np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3)
+            self._work_key = key
+        return self._work
 
     def loss_and_grad(self, X: Any) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Loss terms and gradients at the current parameters, without changing them.
