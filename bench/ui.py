@@ -6,18 +6,24 @@ server this script starts (``python -m explorer serve`` on a free loopback port)
 Prints three tables:
 
 - loads: per fresh page (and kernel), seconds from navigation to every view drawn, bytes
-  received over the websocket, and whether every view was live (changed after Play);
+  received over the websocket, the new kernel's resident memory after the load, and
+  whether every view was live (changed after Play);
 - slider: ρ key-stepped ``--moves`` times; latency from the key press to the redraw that
   shows the new KL minimum, both times taken in the page (median, p95, max);
-- play: training steps/s (the status line's step count) and frames/s that reached the page
-  (redraws whose data changed), over ``--play-seconds``.
+- play, in two configurations (the default: 64-25 L-BFGS on 10,000 patches; and 64-25 Adam
+  on mini-batches of 256, 20 steps a frame): training steps/s (the status line's count),
+  frames/s that reached the page (redraws whose data changed), the lag from a plotly update
+  arriving at the page to its redraw (median, p95), and frames drawn after Pause (backlog).
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import itertools
+import re
 import statistics
+from pathlib import Path
 
 from explorer.figures.views import VIEWS
 from explorer.serving.background import voila_server
@@ -32,9 +38,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def kernels_rss_mb() -> dict[int, float]:
+    """Resident memory (MB) of every Voila kernel on this machine, by pid."""
+    rss = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"ipykernel_launcher" in cmdline and b"voila_" in cmdline:
+                status = (proc / "status").read_text()
+                rss[int(proc.name)] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+        except (OSError, ValueError, AttributeError):
+            continue  # not a process, or gone meanwhile
+    return rss
+
+
 def measure_loads(browser, url: str, loads: int) -> list[dict]:
     rows = []
     for _ in range(loads):
+        known = set(kernels_rss_mb())
         dash = Dashboard.open(browser, url)
         before = dash.views()
         dash.play()
@@ -44,7 +65,9 @@ def measure_loads(browser, url: str, loads: int) -> list[dict]:
         except Exception:  # a view that never changes: the silent-failure trap
             live = False
         dash.pause()
-        rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live})
+        new = [mb for pid, mb in kernels_rss_mb().items() if pid not in known]
+        rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live,
+                     "kernel_mb": max(new, default=float("nan"))})  # fmt: skip
         dash.close()
     return rows
 
@@ -68,7 +91,17 @@ def measure_slider(dash: Dashboard, moves: int) -> list[float]:
     return latencies
 
 
-def measure_play(dash: Dashboard, seconds: float) -> dict:
+#: (name, dropdown choices, steps per frame) of the configurations played.
+PLAY_CONFIGS = (
+    ("64-25 L-BFGS, full batch of 10,000 (default)", {}, 1),
+    ("64-25 Adam, batches of 256", {"optimiser": "Adam", "batch size": "256"}, 20),
+)
+
+
+def measure_play(dash: Dashboard, seconds: float, choices: dict, per_frame: int) -> dict:
+    for label, option in choices.items():
+        dash.choose(label, option)
+    dash.type_into_slider("steps / frame", per_frame)
     dash.play()
     dash.wait_for_step_above(0)
     step0, frames0 = dash.step_count(), len(dash.frames())
@@ -77,9 +110,16 @@ def measure_play(dash: Dashboard, seconds: float) -> dict:
     t1 = dash.page.evaluate("performance.now()")
     step1, frames = dash.step_count(), dash.frames()[frames0:]
     dash.pause()
+    paused = len(dash.frames())
+    dash.page.wait_for_timeout(1000)  # frames still arriving after Pause would be a backlog
+    backlog = len(dash.frames()) - paused
+    arrivals = dash.arrivals()
+    lags = [f["t"] - arrivals[bisect.bisect_right(arrivals, f["t"]) - 1] for f in frames]
     changed = sum(1 for a, b in itertools.pairwise(frames) if a["views"] != b["views"])
     window = (t1 - t0) / 1000
-    return {"steps_per_s": (step1 - step0) / window, "frames_per_s": changed / window}
+    return {"steps_per_s": (step1 - step0) / window, "frames_per_s": changed / window,
+            "lag_p50": statistics.median(lags), "lag_p95": percentile(lags, 0.95),
+            "backlog": backlog}  # fmt: skip
 
 
 def main() -> int:
@@ -92,20 +132,26 @@ def main() -> int:
         loads = measure_loads(browser, url, args.loads)
         dash = Dashboard.open(browser, url)
         latencies = measure_slider(dash, args.moves)
-        play = measure_play(dash, args.play_seconds)
+        plays = [(name, measure_play(dash, args.play_seconds, choices, per_frame))
+                 for name, choices, per_frame in PLAY_CONFIGS]  # fmt: skip
     print("loads (fresh page and kernel each)")
-    print(f"{'load':>5}{'every view drawn (s)':>22}{'websocket (MB)':>16}{'all views live':>16}")
+    print(f"{'load':>5}{'every view drawn (s)':>22}{'websocket (MB)':>16}{'kernel (MB)':>13}"
+          f"{'all views live':>16}")  # fmt: skip
     for i, row in enumerate(loads, 1):
-        print(f"{i:>5}{row['seconds']:>22.2f}{row['bytes'] / 1e6:>16.2f}{row['live']!s:>16}")
+        print(f"{i:>5}{row['seconds']:>22.2f}{row['bytes'] / 1e6:>16.2f}"
+              f"{row['kernel_mb']:>13.0f}{row['live']!s:>16}")  # fmt: skip
     seconds = [r["seconds"] for r in loads]
     print(f"live in {sum(r['live'] for r in loads)}/{len(loads)} loads; drawn in median "
           f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s\n")  # fmt: skip
     print(f"slider -> redrawn KL minimum, {len(latencies)} key steps of ρ (ms)")
     print(f"  median {statistics.median(latencies):.0f}   p95 {percentile(latencies, 0.95):.0f}"
           f"   max {max(latencies):.0f}\n")  # fmt: skip
-    print(f"play ({args.play_seconds:.0f} s, default configuration: 64-25, L-BFGS, 10,000 patches)")
-    print(f"  {play['steps_per_s']:.1f} steps/s, {play['frames_per_s']:.1f} frames/s reached "
-          "the page")  # fmt: skip
+    print(f"play ({args.play_seconds:.0f} s each)")
+    print(f"{'configuration':<48}{'steps/s':>9}{'frames/s':>10}{'lag p50':>9}{'lag p95':>9}"
+          f"{'after pause':>13}")  # fmt: skip
+    for name, p in plays:
+        print(f"{name:<48}{p['steps_per_s']:>9.0f}{p['frames_per_s']:>10.1f}"
+              f"{p['lag_p50']:>7.0f}ms{p['lag_p95']:>7.0f}ms{p['backlog']:>8} frames")  # fmt: skip
     return 0
 
 

@@ -134,7 +134,7 @@ def serve(args: argparse.Namespace) -> int:
 
     notebook = args.notebook or voila.DASHBOARD
     return voila.serve(notebook, host=args.host, port=args.port, cull_idle=args.cull_idle,
-                       open_browser=not args.no_browser)  # fmt: skip
+                       open_browser=not args.no_browser, pool=args.pool)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--notebook", default=None, help="serve another notebook (default: dashboard)")
     s.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
                    help="shut down kernels idle this long (closed pages'; 0: never)")  # fmt: skip
+    s.add_argument("--pool", type=int, default=1, metavar="N",
+                   help="kernels kept ready, dashboard built (0: one per page)")  # fmt: skip
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(func=serve)
 

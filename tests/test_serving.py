@@ -37,6 +37,12 @@ def test_plan_without_culling_keeps_kernels():
     assert not any("cull" in a for a in argv)
 
 
+def test_plan_keeps_a_pool_of_ready_kernels_unless_told_not_to():
+    assert voila.plan(port=0).argv[-2:] == ["--preheat_kernel=True", "--pool_size=1"]
+    assert "--pool_size=3" in voila.plan(port=0, pool=3).argv
+    assert not any("preheat" in a or "pool" in a for a in voila.plan(port=0, pool=0).argv)
+
+
 def test_plan_warns_when_serving_beyond_this_machine():
     p = voila.plan(host="0.0.0.0", port=0)
     assert "--Voila.ip=0.0.0.0" in p.argv
@@ -49,6 +55,7 @@ def test_plan_warns_when_serving_beyond_this_machine():
         (["--port", "70000"], "port=70000"),
         (["--port", "-1"], "port=-1"),
         (["--cull-idle", "-5"], "cull_idle=-5"),
+        (["--pool", "-1"], "pool=-1"),
         (["--notebook", "missing.ipynb"], "notebook='missing.ipynb' does not exist"),
     ],
 )

@@ -56,6 +56,27 @@ PROBE = """() => {
 }"""
 
 
+# Installed before the page's own scripts: stamps the arrival of every websocket message that
+# carries a plotly update, so a redraw can be matched to the message it drew.
+ARRIVALS = """(() => {
+  const arrivals = [];
+  window.__saeArrivals = arrivals;
+  const decoder = new TextDecoder();
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const t = performance.now();
+        const text = typeof e.data === 'string' ? e.data
+          : e.data instanceof ArrayBuffer ? decoder.decode(e.data) : '';
+        if (text.includes('_py2js_')) arrivals.push(t);
+      });
+    }
+  };
+})();"""
+
+
 @contextmanager
 def chromium() -> Iterator[Browser]:
     """A headless Chromium, closed on exit."""
@@ -81,6 +102,7 @@ class Dashboard:
         self.websocket_bytes = 0
         self.load_seconds = float("nan")
         page.on("request", lambda r: self.requests.append(r.url))
+        page.add_init_script(ARRIVALS)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("websocket", self._count_websocket)
 
@@ -135,6 +157,10 @@ class Dashboard:
         """Every redraw since the probe was installed: ``{"t": ms, "views": {...}}``."""
         return self.page.evaluate("() => window.__sae.frames")
 
+    def arrivals(self) -> list[float]:
+        """Page time (ms) at which each websocket message with a plotly update arrived."""
+        return self.page.evaluate("() => window.__saeArrivals")
+
     def key_times(self) -> list[float]:
         """Page time (ms) of every key press since the probe was installed."""
         return self.page.evaluate("() => window.__sae.keys")
@@ -168,6 +194,20 @@ class Dashboard:
         kernel would train on until it notices that nobody is watching)."""
         self.button("Pause").click()
         self.button("Play").wait_for()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` (its visible text) in the dropdown labelled ``label``."""
+        self.page.locator(".widget-dropdown", has_text=label).locator("select").select_option(
+            label=option
+        )
+
+    def type_into_slider(self, label: str, value: float) -> None:
+        """Type ``value`` into the readout of the slider labelled ``label``, as a user can."""
+        readout = self.page.locator(".widget-slider", has_text=label).locator(".widget-readout")
+        readout.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(str(value))
+        self.page.keyboard.press("Enter")
 
     def slider_handle(self, label: str) -> Any:
         """The keyboard-focusable handle of the slider whose label is ``label``."""

@@ -57,17 +57,21 @@ def plan(
     port: int = 8866,
     cull_idle: int = 600,
     open_browser: bool = True,
+    pool: int = 1,
 ) -> Plan:
     """Validate the settings and build Voila's command line.
 
     Kernels of pages closed or abandoned for ``cull_idle`` seconds are shut down (each holds
-    ~140 MB); 0 keeps them forever. ``port`` 0 picks a free port.
+    ~170 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
+    started with the dashboard already built, so a page opens without waiting for a kernel
+    (each costs its memory while it waits); 0 starts a kernel per page.
     """
     notebook = Path(notebook)
     if not notebook.is_file():
         raise FileNotFoundError(f"notebook={str(notebook)!r} does not exist")
     check_param("port", port, Interval(0, 65535, integer=True))
     check_param("cull_idle", cull_idle, Interval(0, None, integer=True))
+    check_param("pool", pool, Interval(0, 100, integer=True))
     port = port or free_port(host)
     check_port_free(host, port)
     argv = [str(notebook), f"--Voila.ip={host}", f"--port={port}"]
@@ -78,6 +82,8 @@ def plan(
             f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
             f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, cull_idle)}",
         ]
+    if pool:
+        argv += ["--preheat_kernel=True", f"--pool_size={pool}"]
     warning = None
     if host not in LOOPBACK:
         warning = (
