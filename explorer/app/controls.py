@@ -99,7 +99,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
             description="Play",
             icon="play",
             button_style="success",
-            tooltip="Train continuously (Space)",
+            tooltip="Train continuously; press again to pause",
         ),
         "action",
     ),
