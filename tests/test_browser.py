@@ -204,3 +204,47 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     assert kl_minimum(d)[1] == pytest.approx(10**-1.99, rel=1e-6)
     assert d.errors == []
     page.close()
+
+
+# ---------------------------------------------------------------------------- security
+def test_the_page_shows_no_source_code(dash):
+    html = dash.page.content()
+    assert "from explorer import Explorer" not in html  # Voila strips the notebook's code
+    assert "Explorer()" not in html
+
+
+def test_the_page_cannot_run_code_in_the_kernel(dash, tmp_path):
+    """A visitor's own websocket to the kernel gets answers, but no code runs."""
+    marker = tmp_path / "pwned"
+    kernel = dash.page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    replies = dash.page.evaluate(
+        """async ([kernel, code]) => {
+          const ws = new WebSocket(`ws://${location.host}/api/kernels/${kernel}/channels`);
+          ws.binaryType = 'arraybuffer';
+          const seen = [];
+          ws.onmessage = (e) => {
+            const text = typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data);
+            const type = /"msg_type":\\s*"([a-z_]+)"/.exec(text);
+            if (type) seen.push(type[1]);
+          };
+          await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+          const message = (type, content) => JSON.stringify({
+            header: {msg_id: type, username: 'visitor', session: 'visitor', msg_type: type,
+                     version: '5.3', date: new Date().toISOString()},
+            parent_header: {}, metadata: {}, channel: 'shell', content});
+          ws.send(message('execute_request', {code, silent: false, store_history: false,
+                  user_expressions: {}, allow_stdin: false, stop_on_error: true}));
+          ws.send(message('kernel_info_request', {}));
+          // The kernel answers in order: once kernel_info is answered, an execute_request
+          // it had accepted would have been answered (and run) before it.
+          while (!seen.includes('kernel_info_reply')) await new Promise(r => setTimeout(r, 50));
+          ws.close();
+          return seen;
+        }""",
+        [kernel, f"open({str(marker)!r}, 'w').write('pwned')"],
+    )
+    assert "kernel_info_reply" in replies  # the channel works...
+    assert "execute_reply" not in replies  # ...but Voila drops execute requests
+    assert not marker.exists()

@@ -1,0 +1,173 @@
+"""Property-based tests (hypothesis) over the whole slider ranges, and a storm of actions
+while the play loop runs. Whatever a student sets, nothing raises past the dashboard, no
+NaN or inf reaches a figure, and a divergence is rolled back, paused and explained."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+
+import numpy as np
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from explorer import Explorer, SparseAutoencoder  # noqa: E402
+from explorer.app.controls import BATCH_SIZES, UI_DATASETS  # noqa: E402
+from explorer.figures import snapshot, view_traces  # noqa: E402
+
+# Every control's full range, as the page offers it.
+SLIDERS = {
+    "rho": st.floats(1e-3, 0.5),
+    "beta": st.floats(0.0, 10.0),
+    "learning_rate": st.floats(1e-4, 10.0),
+    "weight_decay": st.floats(1e-6, 1e-1),
+    "n_hidden": st.integers(1, 40),  # the slider goes to 200; 40 keeps examples fast
+    "batch_size": st.sampled_from([v for _, v in BATCH_SIZES]),
+    "optimizer": st.sampled_from(["lbfgs", "adam", "sgd"]),
+    "loss": st.sampled_from(["squared", "cross_entropy"]),
+    "dataset": st.sampled_from(list(UI_DATASETS)),
+    "seed": st.integers(0, 2**31 - 1),
+}
+ACTIONS = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(sorted(SLIDERS)), st.just(None)).flatmap(
+            lambda pair: st.tuples(st.just(pair[0]), SLIDERS[pair[0]])
+        ),
+        st.tuples(st.just("step"), st.integers(1, 15)),
+        st.tuples(st.just("reset"), st.none()),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def figure_numbers(app: Explorer) -> list[float]:
+    """Every number the figure would send to the page (None marks a gap, which is fine)."""
+    out: list[float] = []
+    for trace in app.figure.data:
+        for key in ("x", "y", "z"):
+            values = getattr(trace, key, None)
+            if values is None or isinstance(values, str):
+                continue
+            flat = np.asarray(values, dtype=object).ravel()
+            out.extend(float(v) for v in flat if v is not None and not isinstance(v, str))
+    return out
+
+
+def assert_consistent(app: Explorer) -> None:
+    session = app.session
+    assert np.isfinite(session.model.theta_).all()
+    assert all(math.isfinite(v) for v in figure_numbers(app))
+    assert len(session.history) == session.n_steps
+    # The bars show the session's ρ̂ (clipped to the log axis' floor).
+    bars = view_traces(app.figure, "activations")[0].y
+    np.testing.assert_allclose(bars, np.clip(snapshot(session).rho_hat, 1e-4, 1))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(actions=ACTIONS, data_seed=st.integers(0, 3))
+def test_any_setting_in_range_keeps_the_dashboard_consistent(actions, data_seed):
+    app = Explorer(dataset="bars", n_samples=300, random_state=data_seed)
+    for name, value in actions:
+        if name == "step":
+            app.step(value)
+        elif name == "reset":
+            app.reset()
+        else:
+            app.controls[name].value = value
+        status = app.status.value
+        if "⚠" in status:
+            # The only setting the dashboard refuses in range: mini-batches with L-BFGS.
+            assert "L-BFGS is full-batch" in status, status
+        assert_consistent(app)
+        if app.session.message:  # the guard fired: explained, and training is paused
+            assert "learning rate" in app.session.message or "diverged" in app.session.message
+            assert app.controls["play"].value is False
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(1, 30),
+    cols=st.integers(1, 12),
+    hidden=st.integers(1, 10),
+    rho=st.floats(1e-3, 0.5),
+    beta=st.floats(0.0, 10.0),
+    lam=st.floats(0.0, 0.1),
+    scale=st.sampled_from([1e-6, 1.0, 1e3]),
+    seed=st.integers(0, 1000),
+)
+def test_the_objective_is_finite_for_any_finite_data(rows, cols, hidden, rho, beta, lam, scale,
+                                                     seed):  # fmt: skip
+    """Linear decoder, any finite data (tiny, unit, huge scale): loss and gradient finite."""
+    X = np.random.default_rng(seed).standard_normal((rows, cols)) * scale
+    model = SparseAutoencoder(n_hidden=hidden, rho=rho, beta=beta, weight_decay=lam,
+                              decoder="linear", random_state=seed)  # fmt: skip
+    terms, grads = model.loss_and_grad(X)
+    assert all(math.isfinite(v) for v in terms.values())
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
+@settings(max_examples=15, deadline=None)
+@given(lr=st.floats(50.0, 1e6), optimizer=st.sampled_from(["sgd", "adam"]))
+def test_far_too_high_learning_rates_are_caught_rolled_back_and_explained(lr, optimizer):
+    app = Explorer(dataset="bars", n_samples=200, random_state=0, optimizer=optimizer)
+    app.step(3)
+    app.session.model.set_params(learning_rate=lr)  # beyond the slider: the guard's job
+    app.step(200)
+    assert_consistent(app)
+    if app.session.message:
+        assert "learning rate" in app.status.value
+
+
+# ---------------------------------------------------------------------------- storm
+def test_a_storm_of_actions_while_playing_leaves_a_consistent_dashboard():
+    """Thousands of clicks and slider moves interleaved with the running play loop."""
+    app = Explorer(dataset="bars", n_samples=300, random_state=0, optimizer="adam")
+    rng = random.Random(0)
+    live = {
+        "rho": lambda: 10 ** rng.uniform(-3, math.log10(0.5)),
+        "beta": lambda: round(rng.uniform(0, 10), 1),
+        "learning_rate": lambda: 10 ** rng.uniform(-4, -1),
+        "weight_decay": lambda: 10 ** rng.uniform(-6, -1),
+        "speed": lambda: rng.randint(1, 100),
+    }
+    last: dict[str, float] = {}
+    errors: list[BaseException] = []
+    loop_errors: list[dict] = []
+
+    async def storm() -> None:
+        asyncio.get_running_loop().set_exception_handler(lambda _, ctx: loop_errors.append(ctx))
+        for i in range(3000):
+            kind = rng.random()
+            try:
+                if kind < 0.05:
+                    app.controls["play"].value = not app.controls["play"].value
+                elif kind < 0.10:
+                    app.controls["step"].click()
+                elif kind < 0.12:
+                    app.controls["reset"].click()
+                else:
+                    name = rng.choice(sorted(live))
+                    app.controls[name].value = last[name] = live[name]()
+            except BaseException as exc:  # nothing may escape a control
+                errors.append(exc)
+            if i % 3 == 0:
+                await asyncio.sleep(0)  # let the play loop and its frames run in between
+        app.controls["play"].value = False
+        if app._task is not None:
+            await app._task
+
+    asyncio.run(asyncio.wait_for(storm(), timeout=300))
+    assert errors == [] and loop_errors == []
+    assert "⚠" not in app.status.value
+    assert app._task is None or app._task.done()  # no loop left running: no backlog
+    assert_consistent(app)
+    params = app.session.get_params()
+    for name, value in last.items():  # the last value set is the one in use
+        in_use = app.controls["speed"].value if name == "speed" else params[name]
+        assert in_use == pytest.approx(app.controls[name].value)
+        assert app.controls[name].value == pytest.approx(value, rel=0.03)  # slider rounding
