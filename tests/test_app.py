@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 
 import numpy as np
 import pytest
@@ -290,3 +292,37 @@ def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
     np.testing.assert_allclose(  # the figure shows the final state
         view_traces(app.figure, "activations")[0].y, np.clip(app.session.model.rho_hat_, 1e-4, 1)
     )
+
+
+# ---------------------------------------------------------------------------- bad values
+@pytest.mark.parametrize(
+    ("name", "value", "allowed"),
+    [
+        ("rho", 5.0, "[0.001, 0.5]"),  # ipywidgets alone would clamp this to 0.5 silently
+        ("rho", -1.0, "[0.001, 0.5]"),
+        ("rho", float("nan"), "finite"),
+        ("beta", 50.0, "[0, 10]"),
+        ("learning_rate", float("inf"), "finite"),
+        ("weight_decay", 1.0, "[1e-06, 0.1]"),
+        ("n_hidden", 0, "[1, 200]"),
+        ("seed", -5, "[0, 2147483647]"),
+        ("speed", 0, "[1, 100]"),
+        ("dataset", "cats", "one of ['natural-patches', 'digits', 'bars']"),
+        ("batch_size", 7, "one of [0, 32, 64"),
+        ("optimizer", "newton", "one of ['lbfgs', 'adam', 'sgd']"),
+    ],
+)
+def test_a_value_the_page_could_not_set_is_refused_from_code(name, value, allowed) -> None:
+    app = Explorer(dataset="bars", n_samples=200, random_state=0)
+    app.step(3)
+    params, shown = app.session.get_params(), app.controls[name].value
+    theta = app.session.model.theta_.copy()
+    with pytest.raises(Exception, match=re.escape(f"{name}={value!r} is not allowed")) as info:
+        app.controls[name].value = value
+    assert allowed in str(info.value)
+    assert app.controls[name].value == shown  # nothing changed: control, settings, weights
+    assert app.session.get_params() == params and app.session.n_steps == 3
+    np.testing.assert_array_equal(app.session.model.theta_, theta)
+    assert f"{name}={value!r} is not allowed" in html.unescape(app.status.value)
+    app.step(1)  # and the dashboard goes on
+    assert app.session.n_steps == 4

@@ -7,10 +7,12 @@ restart training from step 0 (their labels say so).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+from traitlets import TraitError, validate
 
 from ..datasets import NAMES
 
@@ -22,9 +24,61 @@ BATCH_SIZES = (("full batch", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 
 UI_DATASETS = tuple(n for n in NAMES if n != "mnist")
 
 
+def _in_range(value: Any, low: float, high: float, integer: bool = False) -> str | None:
+    """None if ``value`` is allowed, else what is allowed."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, kind) and not isinstance(value, bool) and math.isfinite(value):
+        if low <= value <= high:
+            return None
+    fmt = (lambda v: str(v)) if integer else (lambda v: f"{v:g}")  # noqa: E731
+    return f"{'an integer' if integer else 'a finite number'} in [{fmt(low)}, {fmt(high)}]"
+
+
+def _refusal(control: widgets.Widget, value: Any) -> str | None:
+    if isinstance(control, widgets.Dropdown):
+        values = [v for _, v in control.options] if control.options and isinstance(
+            control.options[0], tuple) else list(control.options)  # fmt: skip
+        return None if value in values else f"one of {values}"
+    if isinstance(control, widgets.FloatLogSlider):
+        return _in_range(value, control.base**control.min, control.base**control.max)
+    integer = isinstance(control, (widgets.IntSlider, widgets.BoundedIntText))
+    return _in_range(value, control.min, control.max, integer)
+
+
+def _strict(cls: type) -> type:
+    """``cls``, refusing with a clear message a value set from code that the page could never
+    set. ipywidgets would clamp a slider's value into its range without a word (ρ = 5 would
+    quietly become 0.5), and a Dropdown's refusal names neither the control nor the choices.
+    ``on_refusal(message)`` lets the dashboard show the message too; checking starts once the
+    control has its ``name`` (after construction)."""
+
+    class Strict(cls):
+        name: str | None = None
+        on_refusal: Callable[[str], None] = staticmethod(lambda message: None)
+
+        @validate("value")
+        def _validate_value(self, proposal: Any) -> Any:
+            value = proposal["value"]
+            allowed = _refusal(self, value) if self.name else None
+            if allowed:
+                message = f"{self.name}={value!r} is not allowed: {self.name} must be {allowed}."
+                self.on_refusal(message)
+                raise TraitError(message)
+            return super()._validate_value(proposal)
+
+    Strict.__name__ = Strict.__qualname__ = cls.__name__
+    return Strict
+
+
+FloatLogSlider, FloatSlider, IntSlider, Dropdown, BoundedIntText = (
+    _strict(c) for c in (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider,
+                         widgets.Dropdown, widgets.BoundedIntText)
+)  # fmt: skip
+
+
 def _log_slider(description: str, low: float, high: float, fmt: str = ".3g") -> Callable:
     def make(value: float) -> widgets.FloatLogSlider:
-        return widgets.FloatLogSlider(
+        return FloatLogSlider(
             value=value, base=10, min=math.log10(low), max=math.log10(high), step=0.01,
             description=description, readout_format=fmt, continuous_update=True,
             style=STYLE, layout=WIDE,
@@ -35,7 +89,7 @@ def _log_slider(description: str, low: float, high: float, fmt: str = ".3g") -> 
 
 def _dropdown(description: str, options: Any) -> Callable:
     def make(value: Any) -> widgets.Dropdown:
-        return widgets.Dropdown(
+        return Dropdown(
             options=options, value=value, description=description, style=STYLE, layout=WIDE
         )
 
@@ -46,7 +100,7 @@ def _dropdown(description: str, options: Any) -> Callable:
 CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
     "rho": (_log_slider("ρ (target)", 1e-3, 0.5), "live"),
     "beta": (
-        lambda v: widgets.FloatSlider(
+        lambda v: FloatSlider(
             value=v,
             min=0.0,
             max=10.0,
@@ -62,7 +116,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
     "batch_size": (_dropdown("batch size", BATCH_SIZES), "live"),
     "dataset": (_dropdown("data set ⟲", UI_DATASETS), "reset"),
     "n_hidden": (
-        lambda v: widgets.IntSlider(
+        lambda v: IntSlider(
             value=v, min=1, max=200, description="hidden units ⟲", style=STYLE, layout=WIDE
         ),
         "reset",
@@ -78,13 +132,13 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         "reset",
     ),
     "seed": (
-        lambda v: widgets.BoundedIntText(
+        lambda v: BoundedIntText(
             value=v, min=0, max=2**31 - 1, description="seed ⟲", style=STYLE, layout=WIDE
         ),
         "reset",
     ),
     "speed": (
-        lambda v: widgets.IntSlider(
+        lambda v: IntSlider(
             value=v, min=1, max=100, description="steps / frame", style=STYLE, layout=WIDE
         ),
         "view",
@@ -147,7 +201,11 @@ def control_values(params: dict[str, Any]) -> dict[str, Any]:
 
 def build_controls(initial: dict[str, Any]) -> dict[str, widgets.Widget]:
     """Instantiate every control with ``initial[name]`` (actions ignore it)."""
-    return {name: make(initial.get(name)) for name, (make, _) in CONTROLS.items()}
+    controls = {name: make(initial.get(name)) for name, (make, _) in CONTROLS.items()}
+    for name, control in controls.items():
+        if hasattr(control, "on_refusal"):
+            control.name = name  # from now on, values the page could not set are refused
+    return controls
 
 
 def kind(name: str) -> str:
