@@ -6,6 +6,7 @@ import asyncio
 import html
 import re
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
@@ -326,3 +327,29 @@ def test_a_value_the_page_could_not_set_is_refused_from_code(name, value, allowe
     assert f"{name}={value!r} is not allowed" in html.unescape(app.status.value)
     app.step(1)  # and the dashboard goes on
     assert app.session.n_steps == 4
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"dataset": 5}, "dataset=5 is not allowed"),
+        ({"dataset": "cats"}, "dataset='cats' is not allowed"),
+        ({"rho": 2.0}, "rho=2.0 is not allowed"),
+        ({"beta": -1}, "beta=-1 is not allowed"),
+        ({"n_hidden": 0}, "n_hidden=0 is not allowed"),
+        ({"optimizer": "newton"}, "optimizer='newton' is not allowed"),
+        ({"random_state": -1}, "random_state=-1 is not allowed"),
+        ({"n_samples": -3}, "n_samples must be a positive int or None, got -3"),
+    ],
+)
+def test_the_constructor_names_a_bad_value(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Explorer(**({"dataset": "bars", "n_samples": 100} | kwargs))
+
+
+def test_no_control_can_name_a_file_on_the_server(app: Explorer) -> None:
+    """Page users choose among fixed options and numbers only: nothing takes a path or an
+    upload, so nothing a page sends can make the server read or write a file."""
+    free_text = (widgets.Text, widgets.Textarea, widgets.FileUpload, widgets.Combobox)
+    assert not [n for n, c in app.controls.items() if isinstance(c, free_text)]
+    assert not [c for c in app.children if isinstance(c, free_text)]

@@ -229,7 +229,7 @@ def test_shape_change_resets():
         ({"rho": 0.05, "beta": -1}, "beta=-1"),  # a valid value next to a bad one
         ({"n_hidden": 0}, "n_hidden=0"),
         ({"optimizer": "adam", "batch_size": 0}, "batch_size=0"),
-        ({"dataset": "nope"}, "name='nope'"),
+        ({"dataset": "nope"}, "dataset='nope' is not allowed"),
         ({"batch_size": 10}, r"batch_size=10.*lbfgs"),
     ],
 )

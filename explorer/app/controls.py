@@ -30,8 +30,8 @@ def _in_range(value: Any, low: float, high: float, integer: bool = False) -> str
     if isinstance(value, kind) and not isinstance(value, bool) and math.isfinite(value):
         if low <= value <= high:
             return None
-    fmt = (lambda v: str(v)) if integer else (lambda v: f"{v:g}")  # noqa: E731
-    return f"{'an integer' if integer else 'a finite number'} in [{fmt(low)}, {fmt(high)}]"
+    spec = "d" if integer else "g"
+    return f"{'an integer' if integer else 'a finite number'} in [{low:{spec}}, {high:{spec}}]"
 
 
 def _refusal(control: widgets.Widget, value: Any) -> str | None:

@@ -63,7 +63,8 @@ class Explorer(widgets.VBox):
         **model_params: Any,
     ) -> None:
         optimizer = model_params.get("optimizer", "lbfgs")
-        model_params.setdefault("learning_rate", default_learning_rate(optimizer))
+        if optimizer in OPTIMIZERS:  # an unknown one is for the model to refuse, by name
+            model_params.setdefault("learning_rate", default_learning_rate(optimizer))
         self.session = Session(dataset, n_samples, random_state, **model_params)
         initial = control_values(self.session.get_params()) | {"speed": 1, "log_loss": True}
         self.controls = build_controls(initial)

@@ -74,6 +74,12 @@ class Session:
     def _load(dataset: Any, n_samples: int | None, seed: int) -> datasets.Dataset:
         if isinstance(dataset, datasets.Dataset):
             return dataset
+        if not isinstance(dataset, str) or dataset not in datasets.NAMES:
+            # Named here as the session's parameter (datasets.load calls it ``name``).
+            raise ValueError(
+                f"dataset={dataset!r} is not allowed: dataset must be one of "
+                f"{list(datasets.NAMES)} or a datasets.Dataset."
+            )
         return datasets.load(dataset, n_samples=n_samples, random_state=seed)
 
     # ------------------------------------------------------------------ state
