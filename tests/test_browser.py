@@ -179,6 +179,9 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     d = Dashboard(page)
     page.goto(lab + "lab/tree/explorer.ipynb", timeout=120_000)
     page.locator(".jp-Notebook").wait_for(timeout=120_000)
+    # Let JupyterLab finish booting (extensions, settings, kernel specs) first: the figure's
+    # widget code then loads on a quiet page, well within anywidget's start-up deadline.
+    page.wait_for_load_state("networkidle", timeout=120_000)
     # Run All only once the notebook's kernel is up and idle: clicked while the session is
     # still starting, one run of ours never drew (cause not pinned down; not seen since).
     page.wait_for_function(
@@ -189,7 +192,16 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     )  # fmt: skip
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.locator('[data-command="runmenu:run-all"]').click()
-    d.wait_until_drawn(timeout=120)
+    try:
+        d.wait_until_drawn(timeout=120)
+    except Exception:
+        # Say what the page showed instead, for a failure on a machine we cannot look at.
+        page.screenshot(path=str(ROOT / "lab-failure.png"))
+        outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+        raise AssertionError(
+            f"no figure drawn; outputs {outputs}; page errors {d.errors}; "
+            f"plot divs {page.locator('.js-plotly-plot').count()}"
+        ) from None
     before = d.views()
     # ρ̂ of a step is measured at the weights it starts from: two steps move every view.
     d.button("Step").click()
