@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -182,16 +183,12 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     # Let JupyterLab finish booting (extensions, settings, kernel specs) first: the figure's
     # widget code then loads on a quiet page, well within anywidget's start-up deadline.
     page.wait_for_load_state("networkidle", timeout=120_000)
-    # Run All only once the notebook's kernel is up and idle: clicked while the session is
-    # still starting, one run of ours never drew (cause not pinned down; not seen since).
-    page.wait_for_function(
-        """async () => { const r = await fetch('/api/sessions');
-                         const s = await r.json();
-                         return s.length === 1 && s[0].kernel.execution_state === 'idle'; }""",
-        timeout=120_000, polling=250,
-    )  # fmt: skip
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.locator('[data-command="runmenu:run-all"]').click()
+    # Run the cell only once the page's own connection to the kernel is up and idle (the
+    # status bar says so). A Run All issued earlier was lost: the cell stayed "[ ]" (seen in
+    # CI on a loaded machine, after the server already reported the kernel idle).
+    page.get_by_text(re.compile(r"\| Idle$")).wait_for(timeout=120_000)
+    page.locator(".jp-CodeCell .jp-InputArea-editor").first.click()
+    page.keyboard.press("Shift+Enter")
     try:
         d.wait_until_drawn(timeout=120)
     except Exception:
@@ -199,7 +196,8 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
         page.screenshot(path=str(ROOT / "lab-failure.png"))
         outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
         raise AssertionError(
-            f"no figure drawn; outputs {outputs}; page errors {d.errors}; "
+            f"no figure drawn; prompt {page.locator('.jp-InputPrompt').last.inner_text()!r}; "
+            f"outputs {outputs}; page errors {d.errors}; "
             f"plot divs {page.locator('.js-plotly-plot').count()}"
         ) from None
     before = d.views()
