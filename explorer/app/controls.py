@@ -202,12 +202,18 @@ def control_values(params: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build_controls(initial: dict[str, Any]) -> dict[str, widgets.Widget]:
-    """Instantiate every control with ``initial[name]`` (actions ignore it)."""
+def build_controls(
+    initial: dict[str, Any], on_refusal: Callable[[str], None] | None = None
+) -> dict[str, widgets.Widget]:
+    """Instantiate every control with ``initial[name]`` (actions ignore it). From then on a
+    value set from code that the page could not set is refused, and ``on_refusal(message)``
+    hears of it."""
     controls = {name: make(initial.get(name)) for name, (make, _) in CONTROLS.items()}
     for name, control in controls.items():
         if hasattr(control, "on_refusal"):
-            control.name = name  # from now on, values the page could not set are refused
+            control.name = name
+            if on_refusal is not None:
+                control.on_refusal = on_refusal
     return controls
 
 

@@ -67,10 +67,9 @@ class Explorer(widgets.VBox):
             model_params.setdefault("learning_rate", default_learning_rate(optimizer))
         self.session = Session(dataset, n_samples, random_state, **model_params)
         initial = control_values(self.session.get_params()) | {"speed": 1, "log_loss": True}
-        self.controls = build_controls(initial)
-        for control in self.controls.values():
-            if hasattr(control, "on_refusal"):
-                control.on_refusal = lambda message: self._show_error(ValueError(message))
+        self.controls = build_controls(
+            initial, on_refusal=lambda message: self._show_error(ValueError(message))
+        )
         self.figure = LiveFigure(build_figure(snapshot(self.session)))
         self.figures = {view.name: self.figure for view in VIEWS}
         self.status = widgets.HTML()
