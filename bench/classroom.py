@@ -25,39 +25,20 @@ import statistics
 import sys
 import time
 import uuid
-from pathlib import Path
 
 from tornado.httpclient import AsyncHTTPClient
 from tornado.websocket import websocket_connect
 
-from explorer.serving.background import voila_server
+from explorer.serving.background import resident_mb, voila_kernels_mb, voila_server
 
 WARM_MB = 120  # a preheated kernel past this has imported plotly and built the dashboard
 
 
-def rss_mb(match: bytes) -> dict[int, float]:
-    """Resident memory (MB) of the processes whose command line contains ``match``."""
-    out = {}
-    for proc in Path("/proc").iterdir():
-        try:
-            if match in (proc / "cmdline").read_bytes():
-                status = (proc / "status").read_text()
-                out[int(proc.name)] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-        except (OSError, ValueError, AttributeError):
-            continue
-    return out
-
-
-def kernels() -> dict[int, float]:
-    return {p: mb for p, mb in rss_mb(b"ipykernel_launcher").items() if p != 0}
-
-
 def wait_until_warm(n: int, timeout: float = 600.0) -> float:
     start = time.monotonic()
-    while sum(mb > WARM_MB for mb in kernels().values()) < n:
+    while (warm := sum(mb > WARM_MB for mb in voila_kernels_mb().values())) < n:
         if time.monotonic() - start > timeout:
-            raise TimeoutError(f"only {sum(mb > WARM_MB for mb in kernels().values())} of {n} "
-                               "kernels warmed up")  # fmt: skip
+            raise TimeoutError(f"only {warm} of {n} kernels warmed up")
         time.sleep(0.5)  # polling the pool as it fills
     return time.monotonic() - start
 
@@ -107,8 +88,8 @@ def main() -> int:
         with voila_server(extra=["--pool", str(n)], timeout=600) as url:
             warm = wait_until_warm(n)
             ready = asyncio.run(classroom(url, n))
-            mem = list(kernels().values())
-            server = max(rss_mb(b"explorer\x00serve").values(), default=float("nan"))
+            mem = list(voila_kernels_mb().values())
+            server = max(resident_mb(b"explorer\x00serve").values(), default=float("nan"))
         print(f"{n:>9}{warm:>15.1f}{statistics.median(ready):>18.2f}{max(ready):>15.2f}"
               f"{statistics.median(mem):>18.0f}{max(mem):>15.0f}{server:>11.0f}")  # fmt: skip
         sys.stdout.flush()

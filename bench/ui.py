@@ -21,12 +21,10 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
-import re
 import statistics
-from pathlib import Path
 
 from explorer.figures.views import VIEWS
-from explorer.serving.background import voila_server
+from explorer.serving.background import voila_kernels_mb, voila_server
 from explorer.serving.page import Dashboard, chromium
 
 ALL_VIEWS = [view.name for view in VIEWS]
@@ -38,24 +36,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def kernels_rss_mb() -> dict[int, float]:
-    """Resident memory (MB) of every Voila kernel on this machine, by pid."""
-    rss = {}
-    for proc in Path("/proc").iterdir():
-        try:
-            cmdline = (proc / "cmdline").read_bytes()
-            if b"ipykernel_launcher" in cmdline and b"voila_" in cmdline:
-                status = (proc / "status").read_text()
-                rss[int(proc.name)] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-        except (OSError, ValueError, AttributeError):
-            continue  # not a process, or gone meanwhile
-    return rss
-
-
 def measure_loads(browser, url: str, loads: int) -> list[dict]:
     rows = []
     for _ in range(loads):
-        known = set(kernels_rss_mb())
+        known = set(voila_kernels_mb())
         dash = Dashboard.open(browser, url)
         before = dash.views()
         dash.play()
@@ -65,7 +49,7 @@ def measure_loads(browser, url: str, loads: int) -> list[dict]:
         except Exception:  # a view that never changes: the silent-failure trap
             live = False
         dash.pause()
-        new = [mb for pid, mb in kernels_rss_mb().items() if pid not in known]
+        new = [mb for pid, mb in voila_kernels_mb().items() if pid not in known]
         rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live,
                      "kernel_mb": max(new, default=float("nan"))})  # fmt: skip
         dash.close()

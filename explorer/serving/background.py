@@ -1,13 +1,15 @@
 """Servers in the background for tests, benchmarks and scripts: start, wait until they answer,
-yield the URL, stop.
+yield the URL, stop; and what their processes hold in memory.
 
 ``voila_server`` runs the project's own ``python -m explorer serve`` (what users run);
-``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do).
+``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do);
+``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -81,3 +83,24 @@ def _wait_until_up(server: subprocess.Popen, url: str, timeout: float, log: Path
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no answer from {url} within {timeout:.0f} s") from None
             time.sleep(0.2)  # polling a server that is still starting
+
+
+def resident_mb(*parts: bytes) -> dict[int, float]:
+    """Resident memory (MB) by pid of the processes whose command line holds every one of
+    ``parts`` (arguments are NUL-separated in /proc)."""
+    rss = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if all(part in cmdline for part in parts):
+                status = (proc / "status").read_text()
+                rss[int(proc.name)] = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+        except (OSError, ValueError, AttributeError):
+            continue  # not a process, or gone meanwhile
+    return rss
+
+
+def voila_kernels_mb() -> dict[int, float]:
+    """Resident memory (MB) of every Voila kernel on this machine (their connection files
+    live in Voila's ``voila_*`` directories), by pid."""
+    return resident_mb(b"ipykernel_launcher", b"voila_")
