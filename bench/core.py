@@ -56,7 +56,7 @@ def ours(n: int, k: int, X: np.ndarray, dtype: str):
     model.initialize(n)
     X = np.ascontiguousarray(X, dtype=dtype)
     theta0 = model.theta_.copy()
-    return (lambda: model._step(X)), theta0, model
+    return (lambda: model._step(X)), theta0
 
 
 def peer(n: int, k: int, X: np.ndarray, dtype: str, theta0: np.ndarray):
@@ -124,7 +124,7 @@ def grid(rounds: int, quick: bool) -> None:
         if quick and n * m > 64 * 10_000:
             continue
         X = rng.uniform(0.1, 0.9, size=(m, n))
-        step_ours, theta0, _ = ours(n, k, X, dtype)
+        step_ours, theta0 = ours(n, k, X, dtype)
         step_peer = peer(n, k, X, dtype, theta0)
         products, flops = gemm_limit(n, k, X, dtype)
         steps = max(2, int(2e8 / (m * n * k)))  # about the same work per round everywhere
