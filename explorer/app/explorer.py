@@ -11,12 +11,14 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .. import datasets
 from ..core.optimizers import OPTIMIZERS
 from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure
 from ..training import Session
-from .controls import build_controls, control_values, kind, to_param
+from .controls import UI_DATASETS, build_controls, control_values, kind, to_param
 from .live_figure import LiveFigure
 from .pacing import UNWATCHED_SECONDS, FramePacer
+from .panels import PANELS
 
 UNWATCHED = (
     f"Paused: no page has drawn the dashboard for {UNWATCHED_SECONDS:.0f} s (closed tab?). "
@@ -66,10 +68,17 @@ class Explorer(widgets.VBox):
         if optimizer in OPTIMIZERS:  # an unknown one is for the model to refuse, by name
             model_params.setdefault("learning_rate", default_learning_rate(optimizer))
         self.session = Session(dataset, n_samples, random_state, **model_params)
+        #: Data sets given as ``Dataset`` objects (yours, uploads), by name, so that the data set
+        #: control can offer them and switch back to them.
+        self._own_data: dict[str, datasets.Dataset] = {}
         initial = control_values(self.session.get_params()) | {"speed": 1, "log_loss": True}
+        initial["dataset"] = UI_DATASETS[0]  # the control offers an own data set below
         self.controls = build_controls(
             initial, on_refusal=lambda message: self._show_error(ValueError(message))
         )
+        if isinstance(dataset, datasets.Dataset):
+            self._offer(dataset)
+        self.controls["dataset"].value = self.session.dataset.name
         self.figure = LiveFigure(build_figure(snapshot(self.session)))
         self.figures = {view.name: self.figure for view in VIEWS}
         self.status = widgets.HTML()
@@ -98,7 +107,11 @@ class Explorer(widgets.VBox):
             box([heading("Model and data (⟲ restarts)"), c["dataset"], c["n_hidden"], c["loss"],
                  c["optimizer"], c["seed"]]),
         ], layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
-        return [columns, self.status, self.figure]
+        panels = widgets.Accordion(
+            children=[build(self) for _, build in PANELS], titles=[title for title, _ in PANELS]
+        )
+        self.panels = dict(zip((title for title, _ in PANELS), panels.children, strict=True))
+        return [columns, panels, self.status, self.figure]
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
@@ -130,24 +143,54 @@ class Explorer(widgets.VBox):
 
     def _on_param(self, name: str, change: dict) -> None:
         key, value = to_param(name, change["new"])
-        params = {key: value}
-        if name == "optimizer":
+        if name == "dataset":
+            value = self._own_data.get(value, value)
+        self.apply({key: value}, changed=name)
+
+    def use_dataset(self, dataset: datasets.Dataset) -> None:
+        """Train on ``dataset`` from step 0, and offer it in the data set control from now on."""
+        if not isinstance(dataset, datasets.Dataset):
+            raise TypeError(f"dataset={dataset!r} is not allowed: it must be a datasets.Dataset.")
+        self._offer(dataset)
+        self.apply({"dataset": dataset}, changed="dataset")
+
+    def _offer(self, dataset: datasets.Dataset) -> None:
+        self._own_data[dataset.name] = dataset
+        control = self.controls["dataset"]
+        if dataset.name not in control.options:
+            self._syncing = True  # a Dropdown may re-select while its options change
+            try:
+                control.options = (*control.options, dataset.name)
+            finally:
+                self._syncing = False
+
+    def apply(self, params: dict[str, Any], changed: str | None = None) -> bool:
+        """Apply session parameters as if set in the page; return True if training restarted.
+
+        On a rejected value nothing changes, the controls go back to the values in use and the
+        ValueError/TypeError propagates (callbacks show it in the status line).
+        """
+        params = dict(params)
+        if "optimizer" in params and "learning_rate" not in params:
             # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
-            params["learning_rate"] = default_learning_rate(change["new"])
-            if change["new"] == "lbfgs":
-                params["batch_size"] = None
-        if name == "batch_size" and value is not None and self._param("optimizer") == "lbfgs":
+            params["learning_rate"] = default_learning_rate(params["optimizer"])
+            if params["optimizer"] == "lbfgs":
+                params.setdefault("batch_size", None)
+        optimizer = params.get("optimizer", self._param("optimizer"))
+        if params.get("batch_size") is not None and optimizer == "lbfgs":
+            self._sync_controls()
             raise ValueError("L-BFGS is full-batch: choose Adam or SGD to train on mini-batches.")
         try:
             was_reset = self.session.set_params(**params)
         except (TypeError, ValueError):
-            self._sync_controls()  # put the control back to the value in use
+            self._sync_controls()  # put the controls back to the values in use
             raise
         self._sync_controls()
         self._sync_enabled()
         self.refresh()
-        note = f"Changing {name} restarted training from step 0." if was_reset else ""
-        self._set_status(note)
+        what = changed or ", ".join(params)
+        self._set_status(f"Changing {what} restarted training from step 0." if was_reset else "")
+        return was_reset
 
     def _on_view(self, name: str, change: dict) -> None:
         if name == "log_loss":
@@ -245,6 +288,14 @@ class Explorer(widgets.VBox):
             f"{self._steps_per_second:.0f} steps/s · {loss}</div>"
             + (f"<div style='{style}'>{text}</div>" if text else "")
         )
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` under the status line (panels report through this)."""
+        self._set_status(text)
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show an error in the status line; training and settings stay as they were."""
+        self._show_error(exc)
 
     def _show_error(self, exc: BaseException) -> None:
         self.status.value = (
