@@ -1,15 +1,44 @@
-"""Pure-NumPy core: activations, losses, penalties, the model, optimisers, gradient check."""
+"""Pure-NumPy core: activations, losses, penalties, the model, optimisers, gradient check,
+metrics."""
 
-from .gradcheck import check_gradient, gradient_errors
+from .gradcheck import check_coordinates, check_gradient, float64_copy, gradient_errors
+from .metrics import (
+    ACTIVE,
+    DEAD,
+    SATURATED,
+    dead_units,
+    explained_variance,
+    l0,
+    saturated_units,
+)
 from .model import LIVE_PARAMS, SparseAutoencoder
-from .penalties import PENALTIES, kl_divergence, kl_divergence_grad
+from .penalties import (
+    PENALTIES,
+    Penalty,
+    kl_divergence,
+    kl_divergence_grad,
+    topk_count,
+    topk_gap,
+)
 
 __all__ = [
+    "ACTIVE",
+    "DEAD",
     "LIVE_PARAMS",
     "PENALTIES",
+    "SATURATED",
+    "Penalty",
     "SparseAutoencoder",
+    "check_coordinates",
     "check_gradient",
+    "dead_units",
+    "explained_variance",
+    "float64_copy",
     "gradient_errors",
     "kl_divergence",
     "kl_divergence_grad",
+    "l0",
+    "saturated_units",
+    "topk_count",
+    "topk_gap",
 ]

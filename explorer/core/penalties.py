@@ -1,9 +1,10 @@
 """Sparsity penalties, as a table: name -> Ω(H) and ∂Ω/∂H.
 
 Every penalty sees the batch's hidden activations H (m × k) and their column means ρ̂, and
-returns its gradient as an array that *broadcasts* against H: the KL penalty depends on H
-only through ρ̂, so its gradient is one row, (1/m)·∂Ω/∂ρ̂, shared by every sample.
-Adding a penalty (L1, TopK, ...) is adding a row to ``PENALTIES``.
+returns its gradient as an array that *broadcasts* against H: the KL and L1 penalties depend
+on H only through ρ̂, so their gradient is one row, (1/m)·∂Ω/∂ρ̂, shared by every sample; TopK
+depends on each input's ranking of its units, so its gradient is a full m × k array.
+Adding a penalty is adding a row to ``PENALTIES``.
 """
 
 from __future__ import annotations
@@ -71,15 +72,119 @@ def _kl_grad(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> np.ndarray:
     return _kl_grad_rho_hat(rho, _guard(rho_hat)) / H.shape[0]
 
 
+def _l1_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
+    """Ω = Σ_l ρ̂_l = (1/m) Σ_i Σ_l h_il, the mean L1 norm of the activations (h ≥ 0)."""
+    return float(np.sum(rho_hat))
+
+
+def _l1_grad(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> np.ndarray:
+    """∂Ω/∂H_il = 1/m, as one broadcastable row."""
+    return np.full(H.shape[1], 1.0 / H.shape[0], dtype=H.dtype)
+
+
+def _l1_curve(rho: float, rho_hat: ArrayLike) -> np.ndarray:
+    """Per-unit L1 penalty as a function of ρ̂: ρ̂ itself (ρ plays no part)."""
+    return np.array(rho_hat, dtype=float)
+
+
+def topk_count(rho: float, n_hidden: int) -> int:
+    """K = max(1, round(ρ·k)): the units each input may keep free of the TopK penalty.
+
+    ρ is read as the target fraction of active units and k = ``n_hidden``. ``round`` is
+    Python's (halves go to the even integer), and at least one unit is always kept.
+    """
+    _check_rho(rho)
+    return max(1, round(rho * n_hidden))
+
+
+def _topk_mask(H: np.ndarray, rho: float) -> np.ndarray:
+    """1 where h_il is *not* among row i's K largest activations, else 0 (H's dtype)."""
+    m, k = H.shape
+    K = topk_count(rho, k)
+    mask = np.ones_like(H)
+    if K < k:
+        # argpartition puts each row's K largest in the last K columns (order within unknown).
+        top = np.argpartition(H, k - K, axis=1)[:, k - K :]
+    else:
+        top = np.broadcast_to(np.arange(k), (m, k))
+    np.put_along_axis(mask, top, 0.0, axis=1)
+    return mask
+
+
+def topk_gap(H: ArrayLike, rho: float) -> np.ndarray:
+    """Per input, h_(K) − h_(K+1): how far its TopK selection is from swapping a unit.
+
+    The TopK penalty is piecewise linear in H with a kink wherever two activations trade
+    places across the K boundary; a finite-difference check is valid on an input only while
+    every perturbation moves its activations by less than this gap. ``inf`` when K = k.
+
+    Parameters
+    ----------
+    H : array_like (m, k)
+        Hidden activations, one row per input.
+    rho : float in (0, 1)
+        Target fraction of active units (K = max(1, round(ρ·k))).
+    """
+    H = np.asarray(H, dtype=float)
+    m, k = H.shape
+    K = topk_count(rho, k)
+    if K == k:
+        return np.full(m, np.inf)
+    ordered = -np.sort(-H, axis=1)  # descending
+    return ordered[:, K - 1] - ordered[:, K]
+
+
+def _topk_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
+    """Ω = (1/m) Σ_i Σ_{l ∉ topK(h_i)} h_il: L1 on all but each input's K largest activations.
+
+    A penalty form of TopK SAEs (Gao et al. 2024): rather than zeroing all but the K largest
+    activations of each input, it charges the others their L1 norm, so the model learns to
+    keep about K = max(1, round(ρ·k)) units active per input. Piecewise linear in H: the
+    selection is constant between the points where two activations swap across the K
+    boundary (see ``topk_gap``), and the gradient jumps there.
+    """
+    return float(np.vdot(_topk_mask(H, rho), H)) / H.shape[0]
+
+
+def _topk_grad(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> np.ndarray:
+    """∂Ω/∂H_il = mask_il / m (an m × k array): 1/m off each input's top K, 0 on it."""
+    mask = _topk_mask(H, rho)
+    mask *= 1.0 / H.shape[0]
+    return mask
+
+
 @dataclass(frozen=True)
 class Penalty:
-    """A sparsity penalty Ω: ``value(H, rho_hat, rho)`` and ``grad(H, rho_hat, rho)``."""
+    """A sparsity penalty Ω: ``value(H, rho_hat, rho)`` and ``grad(H, rho_hat, rho)``.
+
+    ``curve(rho, rho_hat)`` is the per-unit penalty as a function of ρ̂ for a given ρ, where
+    the penalty is a sum of such terms (for the dashboard to draw); None where it is not.
+    """
 
     value: Callable[[np.ndarray, np.ndarray, float], float]
     grad: Callable[[np.ndarray, np.ndarray, float], np.ndarray]
     description: str
+    curve: Callable[[float, np.ndarray], np.ndarray] | None = None
 
 
 PENALTIES: dict[str, Penalty] = {
-    "kl": Penalty(_kl_value, _kl_grad, "Σ_l KL(ρ‖ρ̂_l): pulls each unit's mean activation to ρ"),
+    "kl": Penalty(
+        _kl_value,
+        _kl_grad,
+        "Σ_l KL(ρ‖ρ̂_l): pulls each unit's mean activation to ρ.",
+        kl_divergence,
+    ),
+    "l1": Penalty(
+        _l1_value,
+        _l1_grad,
+        "Σ_l ρ̂_l, the mean L1 norm of the activations: pushes every unit toward 0 and ignores ρ.",
+        _l1_curve,
+    ),
+    # No curve: TopK depends on each input's ranking of its units, not on ρ̂.
+    "topk": Penalty(
+        _topk_value,
+        _topk_grad,
+        "L1 on all but each input's K = max(1, round(ρ·k)) largest activations.",
+        None,
+    ),
 }
