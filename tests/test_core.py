@@ -1,4 +1,5 @@
-"""Tests for explorer.core: gradients, the KL penalty, loss terms, the estimator API, bad input.
+"""Tests for explorer.core: gradients, the penalties, metrics, loss terms, the estimator API,
+bad input.
 
 Gradients are checked three ways (in the spirit of micrograd's tests): against central
 differences, against a plainly written NumPy implementation of DESIGN.md section 2 that
@@ -7,6 +8,8 @@ shares no code with the package, and against PyTorch's autograd where it is inst
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 import re
 
@@ -14,25 +17,60 @@ import numpy as np
 import pytest
 
 from explorer.core import (
+    ACTIVE,
+    DEAD,
+    PENALTIES,
+    SATURATED,
     SparseAutoencoder,
+    check_coordinates,
     check_gradient,
+    dead_units,
+    explained_variance,
+    float64_copy,
     gradient_errors,
     kl_divergence,
     kl_divergence_grad,
+    l0,
+    saturated_units,
+    topk_count,
+    topk_gap,
 )
 from explorer.core.gradcheck import numerical_gradient
 
 N_FEATURES, N_HIDDEN, N_SAMPLES = 8, 5, 20
 RHO = 0.1
 PARAMS = ("W1", "b1", "W2", "b2")
+#: ρ per penalty in the gradient tests: TopK reads ρ as a fraction of the 5 units, and 0.3
+#: gives K = 2 (RHO would give the edge case K = max(1, round(0.5)) = 1).
+PENALTY_RHO = {"kl": RHO, "l1": RHO, "topk": 0.3}
 
+# Every penalty in the table (a new row fails here until the reference knows it). With β = 0
+# the penalty plays no part, so only "kl" is run there.
 COMBINATIONS = [
-    pytest.param(loss, decoder, beta, lam, id=f"{loss}-{decoder}-beta{beta:g}-lambda{lam:g}")
-    for loss, decoder, beta, lam in itertools.product(
-        ("squared", "cross_entropy"), ("sigmoid", "linear"), (0.0, 3.0), (0.0, 1e-3)
+    pytest.param(
+        loss, decoder, penalty, beta, lam,
+        id=f"{loss}-{decoder}-{penalty}-beta{beta:g}-lambda{lam:g}",
     )
-    if not (loss == "cross_entropy" and decoder == "linear")
-]
+    for loss, decoder, penalty, beta, lam in itertools.product(
+        ("squared", "cross_entropy"), ("sigmoid", "linear"), tuple(PENALTIES), (0.0, 3.0),
+        (0.0, 1e-3),
+    )
+    if not (loss == "cross_entropy" and decoder == "linear") and (beta or penalty == "kl")
+]  # fmt: skip
+
+# TopK is piecewise linear in H: finite differences are only valid where no perturbation can
+# swap a unit across an input's K boundary. The check moves one parameter at a time by at most
+# 2ε = 2e-4 (the five-point stencil); a coordinate of W1 or b1 moves one unit's activations by
+# at most max g′ · max|x| · 2ε = 0.25 · 1 · 2e-4 = 5e-5 (W2 and b2 do not move H at all). So
+# every input's gap h_(K) − h_(K+1) must exceed 5e-5; we demand twice that, and the seeds used
+# (weights 0, data 1, offsets 5) were picked so that it holds.
+TOPK_SAFE_GAP = 1e-4
+
+
+def assert_topk_cannot_swap(model, X):
+    if model.penalty == "topk":
+        gap = topk_gap(model.transform(X), model.rho)
+        assert gap.min() > TOPK_SAFE_GAP, f"smallest top-K gap {gap.min():.3g}: pick another seed"
 
 
 @pytest.fixture
@@ -56,18 +94,19 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def reference(params, X, rho, beta, lam, loss, decoder, sparsity_after_gprime=False):
+def reference(params, X, rho, beta, lam, loss, decoder, sparsity_after_gprime=False, penalty="kl"):
     """Objective terms and gradients written out from DESIGN.md section 2, shares no code.
 
     Rows of X are samples. With ``sparsity_after_gprime`` the sparsity term is added to the
     hidden error *after* the multiplication by g′: the wrong version some lecture notes print.
+    ``penalty`` is "kl" (DESIGN.md), "l1" (Σ_l ρ̂_l) or "topk" (L1 on all but each input's
+    K = max(1, round(ρk)) largest activations).
     """
     W1, b1, W2, b2 = (params[k] for k in PARAMS)
     m = X.shape[0]
     H = sigmoid(X @ W1 + b1)  # h(x) = g(Wᵀx + b)
     Z = H @ W2 + b2
     Xhat = sigmoid(Z) if decoder == "sigmoid" else Z
-    rho_hat = H.mean(axis=0)
 
     if loss == "squared":
         reconstruction = np.sum((Xhat - X) ** 2) / (2 * m)
@@ -75,13 +114,12 @@ def reference(params, X, rho, beta, lam, loss, decoder, sparsity_after_gprime=Fa
     else:
         reconstruction = -np.sum(X * np.log(Xhat) + (1 - X) * np.log(1 - Xhat)) / m
         dL_dXhat = -(X / Xhat - (1 - X) / (1 - Xhat)) / m  # not the cancelled form
-    kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
-    sparsity = beta * np.sum(kl)
+    omega, d_omega_dH = reference_penalty(penalty, H, rho)
+    sparsity = beta * omega
     decay = lam / 2 * (np.sum(W1**2) + np.sum(W2**2))
 
     delta_out = dL_dXhat * (Xhat * (1 - Xhat) if decoder == "sigmoid" else 1.0)
-    # ∂ρ̂_l/∂H_il = 1/m, so the sparsity error per sample is β·∂Ω/∂ρ̂ / m.
-    sparsity_error = beta * (-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / m
+    sparsity_error = beta * d_omega_dH
     if sparsity_after_gprime:
         delta_hidden = (delta_out @ W2.T) * H * (1 - H) + sparsity_error
     else:
@@ -99,6 +137,25 @@ def reference(params, X, rho, beta, lam, loss, decoder, sparsity_after_gprime=Fa
         "total": reconstruction + sparsity + decay,
     }
     return terms, grads
+
+
+def reference_penalty(penalty, H, rho):
+    """Ω and ∂Ω/∂H (m × k) of the named penalty, written out loop by loop."""
+    m, k = H.shape
+    rho_hat = H.mean(axis=0)
+    if penalty == "kl":
+        omega = np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
+        # ∂ρ̂_l/∂H_il = 1/m, so the sparsity error per sample is ∂Ω/∂ρ̂ / m.
+        return omega, np.tile((-rho / rho_hat + (1 - rho) / (1 - rho_hat)) / m, (m, 1))
+    if penalty == "l1":
+        return H.sum() / m, np.full((m, k), 1 / m)
+    assert penalty == "topk", penalty
+    K = max(1, round(rho * k))
+    penalised = np.ones((m, k))
+    for i in range(m):
+        for unit in sorted(range(k), key=lambda u: -H[i, u])[:K]:
+            penalised[i, unit] = 0.0
+    return np.sum(penalised * H) / m, penalised / m
 
 
 def finite_differences(f, params, eps=1e-5):
@@ -123,9 +180,11 @@ def flat(grads):
 
 
 # --------------------------------------------------------------------------- gradient checks
-@pytest.mark.parametrize(("loss", "decoder", "beta", "lam"), COMBINATIONS)
-def test_gradient_check_every_combination(X, loss, decoder, beta, lam):
-    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+@pytest.mark.parametrize(("loss", "decoder", "penalty", "beta", "lam"), COMBINATIONS)
+def test_gradient_check_every_combination(X, loss, decoder, penalty, beta, lam):
+    model = make_model(loss=loss, decoder=decoder, penalty=penalty, rho=PENALTY_RHO[penalty],
+                       beta=beta, weight_decay=lam)  # fmt: skip
+    assert_topk_cannot_swap(model, X)
     assert check_gradient(model, X) < 1e-9
     errors = gradient_errors(model, X)
     assert set(errors) == {*PARAMS, "all"}
@@ -157,16 +216,21 @@ def test_cross_entropy_with_linear_decoder_is_rejected():
         SparseAutoencoder(loss="cross_entropy", decoder="linear")
 
 
-@pytest.mark.parametrize(("loss", "decoder", "beta", "lam"), COMBINATIONS)
-def test_loss_and_grad_match_independent_numpy(X, loss, decoder, beta, lam):
-    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+@pytest.mark.parametrize(("loss", "decoder", "penalty", "beta", "lam"), COMBINATIONS)
+def test_loss_and_grad_match_independent_numpy(X, loss, decoder, penalty, beta, lam):
+    rho = PENALTY_RHO[penalty]
+    model = make_model(loss=loss, decoder=decoder, penalty=penalty, rho=rho, beta=beta,
+                       weight_decay=lam)  # fmt: skip
     # Move off the symmetric initialisation so that biases matter too.
     rng = np.random.default_rng(5)
     for p in model.params_.values():
         p += rng.normal(0, 0.3, p.shape)
+    assert_topk_cannot_swap(model, X)
     terms, grads = model.loss_and_grad(X)
     params = {k: v.copy() for k, v in model.params_.items()}
-    ref_terms, ref_grads = reference(params, X, RHO, beta, lam, loss, decoder)
+    ref = functools.partial(reference, X=X, rho=rho, beta=beta, lam=lam, loss=loss,
+                            decoder=decoder, penalty=penalty)  # fmt: skip
+    ref_terms, ref_grads = ref(params)
     for name, value in ref_terms.items():
         if value == 0.0:
             assert terms[name] == 0.0, name
@@ -176,16 +240,16 @@ def test_loss_and_grad_match_independent_numpy(X, loss, decoder, beta, lam):
         assert grads[name].shape == ref_grads[name].shape
         assert relative(grads[name], ref_grads[name]) < 1e-12, name
     # The reference itself agrees with finite differences (so it is a fair referee).
-    num = finite_differences(
-        lambda p: reference(p, X, RHO, beta, lam, loss, decoder)[0]["total"], params
-    )
+    num = finite_differences(lambda p: ref(p)[0]["total"], params)
     assert relative(flat(ref_grads), flat(num)) < 1e-7
 
 
-@pytest.mark.parametrize(("loss", "decoder", "beta", "lam"), COMBINATIONS)
-def test_loss_and_grad_match_pytorch(X, loss, decoder, beta, lam):
+@pytest.mark.parametrize(("loss", "decoder", "penalty", "beta", "lam"), COMBINATIONS)
+def test_loss_and_grad_match_pytorch(X, loss, decoder, penalty, beta, lam):
     torch = pytest.importorskip("torch")
-    model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)
+    rho = PENALTY_RHO[penalty]
+    model = make_model(loss=loss, decoder=decoder, penalty=penalty, rho=rho, beta=beta,
+                       weight_decay=lam)  # fmt: skip
     terms, grads = model.loss_and_grad(X)
     t = {
         k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
@@ -201,8 +265,14 @@ def test_loss_and_grad_match_pytorch(X, loss, decoder, beta, lam):
     else:
         rec = torch.nn.functional.binary_cross_entropy(xhat, x, reduction="sum") / m
     rho_hat = h.mean(0)
-    kl = RHO * torch.log(RHO / rho_hat) + (1 - RHO) * torch.log((1 - RHO) / (1 - rho_hat))
-    total = rec + beta * kl.sum() + lam / 2 * ((t["W1"] ** 2).sum() + (t["W2"] ** 2).sum())
+    K = max(1, round(rho * h.shape[1]))
+    omega = {
+        "kl": lambda: (rho * torch.log(rho / rho_hat)
+                       + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))).sum(),
+        "l1": lambda: rho_hat.sum(),
+        "topk": lambda: (h.sum() - torch.topk(h, K, dim=1).values.sum()) / m,
+    }[penalty]()  # fmt: skip
+    total = rec + beta * omega + lam / 2 * ((t["W1"] ** 2).sum() + (t["W2"] ** 2).sum())
     total.backward()
     assert relative(terms["total"], total.item()) < 1e-12
     for name in PARAMS:
@@ -232,6 +302,224 @@ def test_sparsity_term_enters_before_g_prime(X):
     assert relative(after["W1"], right["W1"]) > 0.1
     # And the package's own numerical gradient agrees with this independent one.
     assert relative(numerical_gradient(model, X), flat(num)) < 1e-7
+
+
+# --------------------------------------------------------------------------- sampled gradient check
+def test_sampled_check_takes_n_coords_per_array_seeded():
+    model = make_model()
+    coords = check_coordinates(model, n_coords=7, random_state=3)
+    # W1 (40) and W2 (40) and b2 (8) are sampled; b1 has only 5 entries, all taken.
+    assert {name: len(idx) for name, idx in coords.items()} == {"W1": 7, "b1": 5, "W2": 7,
+                                                                  "b2": 7}  # fmt: skip
+    starts = {"W1": 0, "b1": 40, "W2": 45, "b2": 85}
+    for name, idx in coords.items():
+        size = model.params_[name].size
+        assert np.all((idx >= starts[name]) & (idx < starts[name] + size)), name
+        assert len(np.unique(idx)) == len(idx)
+    again = check_coordinates(model, n_coords=7, random_state=3)
+    other = check_coordinates(model, n_coords=7, random_state=4)
+    assert all(np.array_equal(coords[k], again[k]) for k in PARAMS)
+    assert not np.array_equal(coords["W1"], other["W1"])
+    full = check_coordinates(model)
+    assert np.array_equal(np.concatenate(list(full.values())), np.arange(model.theta_.size))
+
+
+@pytest.mark.parametrize("penalty", tuple(PENALTIES))
+def test_sampled_gradient_errors_pass_for_a_correct_model(X, penalty):
+    model = make_model(penalty=penalty, rho=PENALTY_RHO[penalty], beta=3.0, weight_decay=1e-3)
+    assert_topk_cannot_swap(model, X)
+    theta = model.theta_.copy()
+    errors = gradient_errors(model, X, n_coords=6, random_state=0)
+    assert set(errors) == {*PARAMS, "all"}
+    for name, err in errors.items():
+        assert err < 1e-9, f"{name}: relative error {err:.3g}"
+    np.testing.assert_array_equal(model.theta_, theta)  # the check moved nothing for good
+    # The sampled coordinates get exactly the numbers the full check computes for them.
+    every = np.concatenate(list(check_coordinates(model, 6, random_state=0).values()))
+    np.testing.assert_array_equal(
+        numerical_gradient(model, X, indices=every), numerical_gradient(model, X)[every]
+    )
+
+
+@pytest.mark.parametrize("penalty", tuple(PENALTIES))
+def test_sampled_gradient_check_catches_a_broken_penalty_gradient(X, penalty, monkeypatch):
+    """A penalty gradient 1% too large fails the 1e-9 bar, in the encoder's parameters only."""
+    model = make_model(penalty=penalty, rho=PENALTY_RHO[penalty], beta=3.0)
+    assert_topk_cannot_swap(model, X)
+    right = PENALTIES[penalty]
+
+    def grad(H, rho_hat, rho):
+        return 1.01 * right.grad(H, rho_hat, rho)
+
+    monkeypatch.setitem(PENALTIES, penalty, dataclasses.replace(right, grad=grad))
+    errors = gradient_errors(model, X, n_coords=6, random_state=0)
+    assert errors["W1"] > 1e-6 and errors["b1"] > 1e-6 and errors["all"] > 1e-6
+    # The decoder's gradient does not involve the penalty: still right.
+    assert errors["W2"] < 1e-9 and errors["b2"] < 1e-9
+
+
+def test_sampled_check_rejects_bad_n_coords(X):
+    for bad in (0, -3, 2.5):
+        with pytest.raises(ValueError, match=re.escape(f"n_coords={bad!r}")):
+            gradient_errors(make_model(), X, n_coords=bad)
+
+
+def test_float64_copy_is_independent():
+    model = SparseAutoencoder(n_hidden=N_HIDDEN, rho=0.2, beta=2.0, penalty="l1", dtype="float32",
+                              random_state=np.random.default_rng(4))  # fmt: skip
+    model.initialize(N_FEATURES)
+    state = model._rng.bit_generator.state
+    twin = float64_copy(model)
+    assert twin.theta_.dtype == np.float64 and model.theta_.dtype == np.float32
+    np.testing.assert_array_equal(twin.theta_, model.theta_.astype(np.float64))
+    assert (twin.rho, twin.beta, twin.penalty) == (0.2, 2.0, "l1")
+    assert model._rng.bit_generator.state == state  # the original's generator did not move
+    twin.theta_ += 1.0
+    assert not np.shares_memory(twin.theta_, model.theta_)
+    assert np.all(model.theta_ != twin.theta_)
+
+
+# --------------------------------------------------------------------------- penalties
+HAND_H = np.array([[0.9, 0.1, 0.5, 0.3], [0.2, 0.8, 0.7, 0.05]])
+
+
+def test_l1_penalty_by_hand():
+    l1 = PENALTIES["l1"]
+    rho_hat = HAND_H.mean(axis=0)
+    # (0.9 + 0.1 + 0.5 + 0.3 + 0.2 + 0.8 + 0.7 + 0.05) / 2 = 3.55 / 2
+    for rho in (0.01, 0.5):  # ρ plays no part
+        assert l1.value(HAND_H, rho_hat, rho) == pytest.approx(1.775, rel=1e-15)
+    grad = l1.grad(HAND_H, rho_hat, 0.1)
+    assert grad.shape == (4,)  # one row, broadcast over the samples
+    np.testing.assert_array_equal(grad, np.full(4, 0.5))
+
+
+def test_topk_penalty_by_hand():
+    topk = PENALTIES["topk"]
+    # k = 4, ρ = 0.5: K = 2. Row 0 keeps 0.9 and 0.5, pays 0.1 + 0.3; row 1 keeps 0.8 and
+    # 0.7, pays 0.2 + 0.05. Ω = (0.4 + 0.25) / 2.
+    assert topk.value(HAND_H, HAND_H.mean(axis=0), 0.5) == pytest.approx(0.325, rel=1e-15)
+    grad = topk.grad(HAND_H, HAND_H.mean(axis=0), 0.5)
+    np.testing.assert_array_equal(grad, [[0, 0.5, 0, 0.5], [0.5, 0, 0, 0.5]])
+    # ρ = 0.1: K = max(1, round(0.4)) = 1; each row pays all but its largest.
+    assert topk.value(HAND_H, HAND_H.mean(axis=0), 0.1) == pytest.approx(
+        ((0.1 + 0.5 + 0.3) + (0.2 + 0.7 + 0.05)) / 2, rel=1e-15
+    )
+    # K = k: nothing is charged.
+    assert topk.value(HAND_H, HAND_H.mean(axis=0), 0.99) == 0.0
+    np.testing.assert_array_equal(topk.grad(HAND_H, HAND_H.mean(axis=0), 0.99), 0.0)
+    np.testing.assert_allclose(topk_gap(HAND_H, 0.5), [0.5 - 0.3, 0.7 - 0.2])
+    assert np.all(topk_gap(HAND_H, 0.99) == np.inf)
+
+
+@pytest.mark.parametrize(("rho", "k", "K"), [(0.01, 25, 1), (0.1, 196, 20), (0.3, 5, 2),
+                                              (0.5, 5, 2), (0.1, 5, 1), (0.99, 5, 5)])  # fmt: skip
+def test_topk_count(rho, k, K):
+    assert topk_count(rho, k) == K  # (0.5, 5): round(2.5) = 2, Python rounds halves to even
+
+
+def test_topk_grad_keeps_float32():
+    H = HAND_H.astype(np.float32)
+    grad = PENALTIES["topk"].grad(H, H.mean(axis=0), 0.5)
+    assert grad.dtype == np.float32 and grad.shape == H.shape
+    assert PENALTIES["l1"].grad(H, H.mean(axis=0), 0.5).dtype == np.float32
+
+
+def test_penalty_curves_add_up_to_the_penalty():
+    """Where a penalty has a per-unit curve, Ω is the sum of the curve over the units' ρ̂."""
+    rho_hat = np.array([1e-3, 0.05, 0.1, 0.4, 0.97])
+    H = np.tile(rho_hat, (3, 1))  # every sample the same: column means are rho_hat
+    for name, penalty in PENALTIES.items():
+        if penalty.curve is not None:
+            curve = penalty.curve(0.1, rho_hat)
+            assert curve.shape == rho_hat.shape, name
+            assert penalty.value(H, rho_hat, 0.1) == pytest.approx(curve.sum(), rel=1e-13), name
+    np.testing.assert_array_equal(PENALTIES["kl"].curve(0.1, rho_hat), kl_divergence(0.1, rho_hat))
+    np.testing.assert_array_equal(PENALTIES["l1"].curve(0.1, rho_hat), rho_hat)
+    assert PENALTIES["topk"].curve is None  # depends on rankings, not on ρ̂
+
+
+def test_penalty_descriptions_are_one_short_line():
+    for name, penalty in PENALTIES.items():
+        text = penalty.description
+        assert 0 < len(text) <= 100 and "\n" not in text, name
+        assert text.endswith(".") and text.count(". ") == 0, name
+    assert "ignores ρ" in PENALTIES["l1"].description
+
+
+@pytest.mark.parametrize("penalty", ["l1", "topk"])
+@pytest.mark.parametrize(("loss", "decoder"), [("squared", "sigmoid"), ("squared", "linear"),
+                                               ("cross_entropy", "sigmoid")])  # fmt: skip
+@pytest.mark.parametrize("optimizer", ["lbfgs", "adam", "sgd"])
+def test_training_reduces_the_chosen_penalty(bars, penalty, loss, decoder, optimizer):
+    """30 steps with β = 2 leave Ω under half of what it was, and under half of what the same
+    training without the penalty leaves (so it is the penalty, not training as such)."""
+
+    def omega_after(beta):
+        model = SparseAutoencoder(n_hidden=8, rho=0.25, beta=beta, penalty=penalty, loss=loss,
+                                  decoder=decoder, optimizer=optimizer, random_state=0)  # fmt: skip
+        model.initialize(bars.shape[1])
+        omegas = []
+        for steps in (0, 30):
+            for _ in range(steps):
+                model.partial_fit(bars)
+            H = model.transform(bars)
+            omegas.append(PENALTIES[penalty].value(H, H.mean(axis=0), model.rho))
+        return omegas
+
+    before, penalised = omega_after(2.0)
+    _, free = omega_after(0.0)
+    assert penalised < 0.5 * before
+    assert penalised < 0.5 * free
+
+
+def test_unknown_penalty_is_named():
+    with pytest.raises(ValueError, match=r"penalty='l2'.*'kl'.*'l1'.*'topk'"):
+        SparseAutoencoder(penalty="l2")
+
+
+# --------------------------------------------------------------------------- metrics
+def test_l0_by_hand():
+    # Active means h > 0.5: row 0 has 0.9 and 0.6, row 1 only 0.7 (0.5 itself is not active).
+    assert l0([[0.9, 0.1, 0.6], [0.5, 0.2, 0.7]]) == 1.5
+    assert ACTIVE == 0.5
+    assert l0(np.zeros((4, 3))) == 0.0 and l0(np.ones((4, 3))) == 3.0
+
+
+def test_explained_variance_by_hand():
+    X = np.array([[0.0, 0.0], [2.0, 2.0]])  # mean (1, 1): Σ‖x − x̄‖² = 4
+    assert explained_variance(X, X) == 1.0
+    assert explained_variance(X, [[0.0, 1.0], [2.0, 2.0]]) == 0.75  # residual 1
+    assert explained_variance(X, [[1.0, 1.0], [1.0, 1.0]]) == 0.0  # just the mean
+    assert explained_variance(X, [[2.0, 2.0], [0.0, 0.0]]) == -3.0  # residual 16: worse
+    # Every input the same: 1 if reconstructed exactly, else 0; never NaN.
+    same = np.ones((3, 2))
+    assert explained_variance(same, same) == 1.0
+    assert explained_variance(same, same + 0.1) == 0.0
+
+
+def test_explained_variance_of_a_model(bars):
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0).fit(bars, max_iter=30)
+    Xhat = model.reconstruct(bars)
+    ev = explained_variance(bars, Xhat)
+    expected = 1 - np.sum((Xhat - bars) ** 2) / np.sum((bars - bars.mean(0)) ** 2)
+    assert ev == pytest.approx(expected, rel=1e-12) and 0 < ev < 1
+
+
+def test_metrics_reject_bad_shapes():
+    with pytest.raises(ValueError, match=r"Xhat has shape \(2, 3\) but X has shape \(2, 2\)"):
+        explained_variance(np.zeros((2, 2)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"H must be 2-D.*got shape \(3,\)"):
+        l0(np.zeros(3))
+
+
+def test_dead_and_saturated_units_by_hand():
+    rho_hat = [0.0, 5e-5, 1e-4, 0.01, 0.5, 0.9, 0.95, 1.0]
+    assert (DEAD, SATURATED) == (1e-4, 0.9)
+    assert dead_units(rho_hat) == 2  # 0 and 5e-5; 1e-4 itself is not dead
+    assert saturated_units(rho_hat) == 2  # 0.95 and 1; 0.9 itself is not saturated
+    assert isinstance(dead_units(rho_hat), int) and isinstance(saturated_units(rho_hat), int)
+    assert dead_units([]) == 0 == saturated_units([])
 
 
 # --------------------------------------------------------------------------- KL divergence
