@@ -52,6 +52,17 @@ class History:
         """One loss term over all steps."""
         return np.asarray(self.terms[name], dtype=np.float64)
 
+    def to_csv(self) -> str:
+        """The loss terms as CSV text: a ``step,`` + TERMS header, then one row per step.
+
+        Floats are written with ``repr``, the shortest text that reads back to the same
+        float, so the file holds exactly the numbers in memory.
+        """
+        rows = zip(*(self.terms[name] for name in TERMS), strict=True)
+        lines = [",".join(("step", *TERMS))]
+        lines += [",".join((str(step), *map(repr, row))) for step, row in enumerate(rows)]
+        return "\n".join(lines) + "\n"
+
     def rho_hat_matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """(steps, ρ̂ snapshots as a (n_snapshots, n_hidden) array)."""
         if not self.snapshots:

@@ -1,0 +1,73 @@
+"""Export panel: download the filter mosaic, the model and the loss history, made at click time.
+
+Each file is built in memory from the session's current state when its button is clicked, and
+sent to the page; nothing is written on the server. File names carry the data set and the step,
+e.g. ``sae-natural-patches-step120-filters.png``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from ...figures import filter_mosaic
+from ...figures.png import mosaic_to_png
+from ..download import DownloadButton
+
+
+def filters_png(session: Any) -> bytes:
+    """The learned filters as the dashboard draws them, one tile per hidden unit."""
+    mosaic = filter_mosaic(session.model.components_, session.dataset.image_shape)
+    return mosaic_to_png(mosaic)
+
+
+def model_npz(session: Any) -> bytes:
+    """The file ``Session.load`` and the command line read (weights, parameters, history)."""
+    buffer = io.BytesIO()
+    session.save(buffer)
+    return buffer.getvalue()
+
+
+def history_csv(session: Any) -> bytes:
+    """Loss terms per step, at full float precision."""
+    return session.history.to_csv().encode("utf-8")
+
+
+#: (button label, file name suffix, MIME type, maker, tooltip): adding an export is adding a row.
+EXPORTS: tuple[tuple[str, str, str, Callable[[Any], bytes], str], ...] = (
+    ("Filters (PNG)", "filters.png", "image/png", filters_png,
+     "Download the learned filters as a PNG image"),
+    ("Model (.npz)", "model.npz", "application/octet-stream", model_npz,
+     "Download weights, settings and history; Session.load and the CLI read it"),
+    ("Loss history (CSV)", "history.csv", "text/csv", history_csv,
+     "Download the loss terms of every step as CSV"),
+)  # fmt: skip
+
+
+def export_panel(dash: Any) -> widgets.Widget:
+    """Three download buttons for the live session of ``dash``."""
+
+    def filename(suffix: str) -> str:
+        session = dash.session
+        return f"sae-{session.dataset.name}-step{session.n_steps}-{suffix}"
+
+    buttons = [
+        DownloadButton(
+            content=lambda make=make: make(dash.session),
+            filename=filename(suffix),
+            filename_for=lambda suffix=suffix: filename(suffix),
+            mime=mime,
+            on_error=dash.show_error,
+            description=label,
+            tooltip=tooltip,
+        )
+        for label, suffix, mime, make, tooltip in EXPORTS
+    ]
+    note = widgets.HTML(
+        "<span style='color:var(--jp-ui-font-color2, #616161)'>Files are made from the "
+        "current step when you click, and saved by your browser.</span>"
+    )
+    return widgets.VBox([widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")), note])
