@@ -12,6 +12,7 @@ or are generated (bars); MNIST is read from local IDX files. Sources and licence
 
 from ._dataset import Dataset
 from ._registry import NAMES, load
+from .images import from_images
 from .mnist import load_mnist
 
-__all__ = ["NAMES", "Dataset", "load", "load_mnist"]
+__all__ = ["NAMES", "Dataset", "from_images", "load", "load_mnist"]

@@ -13,6 +13,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .export import export_panel
+from .upload import upload_panel
+
 Builder = Callable[[Any], widgets.Widget]
 
-PANELS: tuple[tuple[str, Builder], ...] = ()
+PANELS: tuple[tuple[str, Builder], ...] = (
+    ("Export", export_panel),
+    ("Your images", upload_panel),
+)
