@@ -146,6 +146,18 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         ),
         "view",
     ),
+    "unit": (
+        lambda v: BoundedIntText(
+            value=v,
+            min=0,
+            max=v,
+            description="inspect unit",
+            tooltip="The hidden unit the inspector row shows (or click a filter or bar)",
+            style=STYLE,
+            layout=WIDE,
+        ),
+        "view",
+    ),
     "log_loss": (
         lambda v: widgets.Checkbox(value=v, description="log-scale loss", indent=False),
         "view",

@@ -13,7 +13,8 @@ import ipywidgets as widgets
 
 from .. import datasets
 from ..core.optimizers import OPTIMIZERS
-from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure
+from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure, view_traces
+from ..figures.mosaic import tile_at
 from ..training import Session
 from .controls import UI_DATASETS, build_controls, control_values, kind, to_param
 from .live_figure import LiveFigure
@@ -29,6 +30,14 @@ UNWATCHED = (
 def default_learning_rate(optimizer: str) -> float:
     """The learning rate the dashboard starts each optimiser with."""
     return OPTIMIZERS[optimizer].default_learning_rate
+
+
+def _point_x(points: Any) -> int:
+    return round(points.xs[0])
+
+
+def _point_index(points: Any) -> int:
+    return int(points.point_inds[0])
 
 
 class Explorer(widgets.VBox):
@@ -71,7 +80,8 @@ class Explorer(widgets.VBox):
         #: Data sets given as ``Dataset`` objects (yours, uploads), by name, so that the data set
         #: control can offer them and switch back to them.
         self._own_data: dict[str, datasets.Dataset] = {}
-        initial = control_values(self.session.get_params()) | {"speed": 1, "log_loss": True}
+        initial = control_values(self.session.get_params()) | {
+            "speed": 1, "log_loss": True, "unit": 0}  # fmt: skip
         initial["dataset"] = UI_DATASETS[0]  # the control offers an own data set below
         self.controls = build_controls(
             initial, on_refusal=lambda message: self._show_error(ValueError(message))
@@ -80,6 +90,7 @@ class Explorer(widgets.VBox):
             self._offer(dataset)
         self.controls["dataset"].value = self.session.dataset.name
         self.figure = LiveFigure(build_figure(snapshot(self.session)))
+        self._sync_unit_range()
         self.figures = {view.name: self.figure for view in VIEWS}
         self.status = widgets.HTML()
         self._task: asyncio.Task | None = None
@@ -100,7 +111,7 @@ class Explorer(widgets.VBox):
         heading = lambda text: widgets.HTML(f"<b>{text}</b>")  # noqa: E731
         buttons = widgets.HBox([c["play"], c["step"], c["reset"]])
         columns = widgets.HBox([
-            box([heading("Training"), buttons, c["speed"], c["log_loss"]]),
+            box([heading("Training"), buttons, c["speed"], c["unit"], c["log_loss"]]),
             box([heading("Sparsity (live)"), c["rho"], c["beta"]]),
             box([heading("Optimisation (live)"), c["learning_rate"], c["weight_decay"],
                  c["batch_size"]]),
@@ -126,6 +137,23 @@ class Explorer(widgets.VBox):
         self.controls["play"].observe(self._guarded(self._on_play), names="value")
         self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
         self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+        # Clicking a unit anywhere it is drawn selects it for the inspector.
+        pick = {"filters": self._unit_in_mosaic, "activations": _point_x, "kl": _point_index}
+        for view, unit_of in pick.items():
+            trace = view_traces(self.figure, view)[0 if view != "kl" else 1]
+            trace.on_click(self._guarded(functools.partial(self._on_pick, unit_of)))
+
+    def _on_pick(self, unit_of: Callable, trace: Any, points: Any, state: Any) -> None:
+        if points.point_inds:
+            unit = unit_of(points)
+            if unit is not None:
+                self.controls["unit"].value = unit
+
+    def _unit_in_mosaic(self, points: Any) -> int | None:
+        mosaic_rows = len(view_traces(self.figure, "filters")[0].z)
+        row = mosaic_rows - 1 - int(points.ys[0])  # the mosaic is drawn flipped
+        model = self.session.model
+        return tile_at(row, int(points.xs[0]), model.n_hidden, self.session.dataset.image_shape)
 
     def _guarded(self, handler: Callable) -> Callable:
         """Run a callback; show any error in the status line instead of losing it in a log."""
@@ -187,6 +215,7 @@ class Explorer(widgets.VBox):
             raise
         self._sync_controls()
         self._sync_enabled()
+        self._sync_unit_range()
         self.refresh()
         what = changed or ", ".join(params)
         self._set_status(f"Changing {what} restarted training from step 0." if was_reset else "")
@@ -195,6 +224,8 @@ class Explorer(widgets.VBox):
     def _on_view(self, name: str, change: dict) -> None:
         if name == "log_loss":
             set_log_loss(self.figure, change["new"])
+        if name == "unit":
+            self.refresh()
 
     def _param(self, name: str) -> Any:
         return self.session.get_params()[name]
@@ -205,6 +236,16 @@ class Explorer(widgets.VBox):
         try:
             for name, value in control_values(self.session.get_params()).items():
                 self.controls[name].value = value
+        finally:
+            self._syncing = False
+
+    def _sync_unit_range(self) -> None:
+        """The unit control's range follows the number of hidden units."""
+        unit, last = self.controls["unit"], self.session.model.n_hidden - 1
+        self._syncing = True
+        try:
+            unit.max = max(last, 0)
+            unit.value = min(unit.value, last)
         finally:
             self._syncing = False
 
@@ -226,7 +267,7 @@ class Explorer(widgets.VBox):
 
     def refresh(self) -> None:
         """Redraw every view from the session's current state."""
-        update_figure(self.figure, snapshot(self.session))
+        update_figure(self.figure, snapshot(self.session, self.controls["unit"].value))
 
     @property
     def value(self) -> dict[str, Any]:

@@ -361,11 +361,16 @@ class SparseAutoencoder:
         H += self.params_["b1"]
         return sigmoid(H, out=H)
 
-    def reconstruct(self, X: Any) -> np.ndarray:
-        """Reconstructions x̂ = f(W2ᵀh(x) + b2)."""
-        out = self.transform(X) @ self.params_["W2"]
+    def decode(self, H: np.ndarray) -> np.ndarray:
+        """Reconstructions x̂ = f(W2ᵀh + b2) from hidden activations ``H`` (one row each)."""
+        self._check_initialized()
+        out = np.asarray(H) @ self.params_["W2"]
         out += self.params_["b2"]
         return ACTIVATIONS[self.decoder].f(out, out=out)
+
+    def reconstruct(self, X: Any) -> np.ndarray:
+        """Reconstructions x̂ = f(W2ᵀh(x) + b2)."""
+        return self.decode(self.transform(X))
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

@@ -18,7 +18,7 @@ from .views import VIEWS, View
 TRACE_TYPES = {"scatter": go.Scatter, "bar": go.Bar, "heatmap": go.Heatmap}
 #: Only these properties change from frame to frame; styles are sent once, at build time.
 LIVE_KEYS = ("x", "y", "z", "text")
-ROWS, COLS = 2, 3
+ROWS, COLS = 3, 3
 LEGEND_VIEWS = ("kl", "loss")
 
 
@@ -30,14 +30,14 @@ def _by_cell() -> list[View]:
     return sorted(VIEWS, key=lambda v: v.cell)
 
 
-def build_figure(snap: Snapshot, height: int = 720) -> go.Figure:
+def build_figure(snap: Snapshot, height: int = 1020) -> go.Figure:
     """A ``go.Figure`` holding every view's traces, drawn from ``snap``."""
     fig = make_subplots(
         rows=ROWS,
         cols=COLS,
         subplot_titles=[_title(v, snap) for v in _by_cell()],
         horizontal_spacing=0.07,
-        vertical_spacing=0.16,
+        vertical_spacing=0.11,
     )
     for view in VIEWS:
         row, col = view.cell
@@ -54,7 +54,7 @@ def build_figure(snap: Snapshot, height: int = 720) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 50, "r": 20, "t": 60, "b": 40},
-        legend={"orientation": "h", "y": -0.08, "x": 0.0},
+        legend={"orientation": "h", "y": -0.06, "x": 0.0},
         template="plotly_white",
         bargap=0.1,
         uirevision="keep",  # user zoom survives live updates

@@ -52,3 +52,23 @@ def filter_mosaic(components: np.ndarray, image_shape: tuple[int, int], pad: int
     scale = np.abs(components).max(axis=1, keepdims=True)
     tiles = components / np.where(scale > 0, scale, 1.0)
     return tile_images(tiles, image_shape, grid_shape(len(components))[1], pad)
+
+
+def tile_origin(index: int, n_tiles: int, image_shape: tuple[int, int], pad: int = 1) -> tuple:
+    """(top row, left column) of tile ``index`` in ``filter_mosaic``'s layout of ``n_tiles``."""
+    cols = grid_shape(n_tiles)[1]
+    h, w = image_shape
+    return (index // cols) * (h + pad), (index % cols) * (w + pad)
+
+
+def tile_at(
+    row: int, col: int, n_tiles: int, image_shape: tuple[int, int], pad: int = 1
+) -> int | None:
+    """Which tile of ``filter_mosaic``'s layout covers pixel (row, col); None on padding."""
+    h, w = image_shape
+    cols = grid_shape(n_tiles)[1]
+    (tile_row, dy), (tile_col, dx) = divmod(int(row), h + pad), divmod(int(col), w + pad)
+    index = tile_row * cols + tile_col
+    if row < 0 or col < 0 or dy >= h or dx >= w or tile_col >= cols or index >= n_tiles:
+        return None
+    return index

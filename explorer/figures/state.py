@@ -1,8 +1,8 @@
 """What the views draw, computed once per frame from a training session.
 
-Views never touch the session directly: ``snapshot(session)`` gathers the arrays they need
-(cheap: a forward pass over a handful of samples), so a frame costs the same whatever the
-number of views, and figures stay pure functions of a ``Snapshot``.
+Views never touch the session directly: ``snapshot(session, unit)`` gathers the arrays they
+need (cheap: one forward pass over a fixed probe of inputs), so a frame costs the same whatever
+the number of views, and figures stay pure functions of a ``Snapshot``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,12 @@ from ..training.history import TERMS
 
 #: Inputs shown beside their reconstructions.
 N_RECONSTRUCTIONS = 8
+#: Inputs that excite the selected unit most, shown in the unit inspector.
+N_TOP = 8
+#: The first PROBE training inputs are where the per-frame statistics (top inputs) are
+#: measured: enough to find a rare unit's favourite inputs, cheap enough for every frame
+#: (one 500-row forward pass; ~10 ms at 784-196).
+PROBE = 500
 #: Loss curves are thinned to at most this many points per term: the page need not redraw
 #: 100,000 points to show a curve 400 pixels wide.
 MAX_LOSS_POINTS = 600
@@ -31,6 +37,11 @@ class Snapshot:
     reconstructions: np.ndarray  # (N_RECONSTRUCTIONS, n)
     loss_steps: np.ndarray
     loss_terms: dict[str, np.ndarray]
+    unit: int  # the unit the inspector shows
+    unit_steps: np.ndarray  # steps at which its ρ̂ was recorded
+    unit_rho_hat: np.ndarray  # its ρ̂ at those steps
+    top_inputs: np.ndarray  # (≤ N_TOP, n): the probe inputs it answers most strongly
+    top_activations: np.ndarray  # (≤ N_TOP,): its activation h on each of them
 
 
 def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
@@ -40,22 +51,37 @@ def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(np.int64))
 
 
-def snapshot(session: Any) -> Snapshot:
-    """Gather the state every view draws from ``session`` (a ``training.Session``)."""
+def snapshot(session: Any, unit: int = 0) -> Snapshot:
+    """Gather the state every view draws from ``session`` (a ``training.Session``).
+
+    ``unit`` is the hidden unit the inspector shows; one past the last is taken as the last
+    (the number of units can shrink under a selection).
+    """
     model = session.model
-    X = session.X[:N_RECONSTRUCTIONS]
-    idx = thin(len(session.history))
+    history = session.history
+    unit = min(max(int(unit), 0), model.n_hidden - 1)
+    probe = session.X[:PROBE]
+    H = model.transform(probe)
+    shown = slice(0, N_RECONSTRUCTIONS)
+    idx = thin(len(history))
     rho_hat = model.rho_hat_
     if session.n_steps == 0:
         # Before the first step there is no "last step": show the initial weights' ρ̂.
         rho_hat = model.transform(session.X).mean(axis=0)
+    steps, snaps = history.rho_hat_matrix()
+    top = np.argsort(H[:, unit])[::-1][:N_TOP]
     return Snapshot(
         rho=float(model.rho),
         rho_hat=np.asarray(rho_hat, dtype=np.float64),
         components=np.asarray(model.components_, dtype=np.float64),
         image_shape=tuple(session.dataset.image_shape),
-        inputs=np.asarray(X, dtype=np.float64),
-        reconstructions=np.asarray(model.reconstruct(X), dtype=np.float64),
+        inputs=np.asarray(probe[shown], dtype=np.float64),
+        reconstructions=np.asarray(model.decode(H[shown]), dtype=np.float64),
         loss_steps=idx,
-        loss_terms={t: session.history.array(t)[idx] for t in TERMS},
+        loss_terms={t: history.array(t)[idx] for t in TERMS},
+        unit=unit,
+        unit_steps=steps,
+        unit_rho_hat=snaps[:, unit] if snaps.size else np.zeros(0),
+        top_inputs=np.asarray(probe[top], dtype=np.float64),
+        top_activations=np.asarray(H[top, unit], dtype=np.float64),
     )

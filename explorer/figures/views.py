@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..core.penalties import kl_divergence
-from .mosaic import filter_mosaic, tile_images
+from .mosaic import filter_mosaic, grid_shape, tile_images, tile_origin
+from .state import N_TOP as N_TOP_SHOWN
 from .state import Snapshot
 
 #: ρ̂ axis of the KL curve: log-spaced, since ρ is small and the minimum sits near 0.
@@ -34,6 +35,9 @@ COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision defic
     "black": "#000000",
 }
 GRAY = [[0.0, "#000000"], [1.0, "#ffffff"]]
+#: How the selected unit is marked in every view: a ring, so colour is not the only cue.
+SELECTED = {"marker": {"symbol": "circle-open", "size": 18, "color": COLORS["black"],
+                       "line": {"width": 3}}, "hoverinfo": "skip"}  # fmt: skip
 
 
 def _json_safe(image: np.ndarray) -> list:
@@ -56,6 +60,9 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
          "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}},
         {"type": "scatter", "name": "minimum ρ̂ = ρ", "mode": "markers", "x": [s.rho],
          "y": [0.0], "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]}},
+        {"type": "scatter", "name": "selected unit", "mode": "markers",
+         "x": units[s.unit : s.unit + 1], "y": kl_divergence(s.rho, units[s.unit : s.unit + 1]),
+         **SELECTED},
     ]  # fmt: skip
 
 
@@ -75,6 +82,8 @@ def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
          "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0), "marker": {"color": COLORS["sky"]}},
         {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [-0.5, k - 0.5],
          "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"}},
+        {"type": "scatter", "name": "selected unit", "mode": "markers", "x": [s.unit],
+         "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0), **SELECTED},
     ]  # fmt: skip
 
 
@@ -99,10 +108,17 @@ def _histogram_caption(s: Snapshot) -> str:
 
 def _filter_data(s: Snapshot) -> list[dict[str, Any]]:
     mosaic = filter_mosaic(s.components, s.image_shape)
+    # The selected unit's tile, framed. Rows are drawn flipped (row 0 at the top).
+    (h, w), top_row = s.image_shape, mosaic.shape[0]
+    top, left = tile_origin(s.unit, len(s.components), s.image_shape)
+    x0, x1, y0, y1 = left - 0.5, left + w - 0.5, top_row - top - h - 0.5, top_row - top - 0.5
     return [
         {"type": "heatmap", "name": "filters W/max|W|", "z": _json_safe(mosaic[::-1]),
          "zmin": -1, "zmax": 1, "colorscale": GRAY, "showscale": False,
-         "hovertemplate": "w = %{z:.2f}<extra></extra>"},
+         "hovertemplate": "w = %{z:.2f}<extra>click to inspect</extra>"},
+        {"type": "scatter", "name": "selected unit", "mode": "lines", "hoverinfo": "skip",
+         "x": [x0, x1, x1, x0, x0], "y": [y0, y0, y1, y1, y0],
+         "line": {"color": COLORS["vermillion"], "width": 3}},
     ]  # fmt: skip
 
 
@@ -131,6 +147,49 @@ def _loss_data(s: Snapshot) -> list[dict[str, Any]]:
          "y": s.loss_terms[term], "line": {"color": color}}
         for term, label, color in LOSS_LINES
     ]  # fmt: skip
+
+
+def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
+    steps = s.unit_steps if len(s.unit_steps) else np.zeros(1)
+    return [
+        {"type": "scatter", "name": "ρ̂ of the selected unit", "mode": "lines+markers",
+         "x": s.unit_steps, "y": np.clip(s.unit_rho_hat, RHO_HAT_FLOOR, 1.0),
+         "marker": {"size": 4}, "line": {"color": COLORS["purple"]}},
+        {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [steps[0], steps[-1]],
+         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"}},
+    ]  # fmt: skip
+
+
+def _unit_caption(s: Snapshot) -> str:
+    rho_hat = float(s.rho_hat[s.unit])
+    kl = float(kl_divergence(s.rho, rho_hat))
+    return f"unit {s.unit} · ρ̂ = {rho_hat:.3g} · KL(ρ‖ρ̂) = {kl:.3g} · click a filter or bar"
+
+
+def _unit_filter_data(s: Snapshot) -> list[dict[str, Any]]:
+    w = s.components[s.unit]
+    scale = float(np.abs(w).max()) or 1.0
+    image = (w / scale).reshape(s.image_shape)
+    return [
+        {"type": "heatmap", "name": "filter of the selected unit", "z": _json_safe(image[::-1]),
+         "zmin": -1, "zmax": 1, "colorscale": GRAY, "showscale": False,
+         "hovertemplate": "w = %{z:.2f}<extra></extra>"},
+    ]  # fmt: skip
+
+
+def _top_inputs_data(s: Snapshot) -> list[dict[str, Any]]:
+    cols = grid_shape(N_TOP_SHOWN)[1]
+    out = tile_images(s.top_inputs, s.image_shape, cols=cols)
+    return [
+        {"type": "heatmap", "name": "inputs exciting the selected unit most",
+         "z": _json_safe(out[::-1]), "zmin": 0, "zmax": 1, "colorscale": GRAY,
+         "showscale": False, "hovertemplate": "x = %{z:.2f}<extra></extra>"},
+    ]  # fmt: skip
+
+
+def _top_inputs_caption(s: Snapshot) -> str:
+    a = s.top_activations
+    return f"h from {a.max():.2f} down to {a.min():.2f}" if len(a) else ""
 
 
 @dataclass(frozen=True)
@@ -165,4 +224,10 @@ VIEWS: tuple[View, ...] = (
          {"title": "log10 ρ̂", "range": [-6, 0]}, {"title": "units"}, _histogram_caption),
     View("reconstructions", "Inputs (top) and reconstructions (bottom)", (2, 3),
          _reconstruction_data, _IMAGE_AXES, _IMAGE_AXES | {"scaleanchor": "x6"}),
+    View("unit_history", "Selected unit: ρ̂ during training", (3, 1), _unit_history_data,
+         {"title": "step"}, {"type": "log", "title": "ρ̂", "range": [-4, 0]}, _unit_caption),
+    View("unit_filter", "Selected unit: its filter", (3, 2), _unit_filter_data, _IMAGE_AXES,
+         _IMAGE_AXES | {"scaleanchor": "x8"}),
+    View("unit_top", "Selected unit: inputs that excite it most", (3, 3), _top_inputs_data,
+         _IMAGE_AXES, _IMAGE_AXES | {"scaleanchor": "x9"}, _top_inputs_caption),
 )  # fmt: skip
