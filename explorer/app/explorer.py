@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import html
 import time
@@ -16,15 +15,11 @@ from ..core.optimizers import OPTIMIZERS
 from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure, view_traces
 from ..figures.mosaic import tile_at
 from ..training import Session
+from ..training.session import StepReport
 from .controls import UI_DATASETS, build_controls, control_values, kind, to_param
+from .live import MUTED, WARNING, LiveDashboard
 from .live_figure import LiveFigure
-from .pacing import UNWATCHED_SECONDS, FramePacer
 from .panels import PANELS
-
-UNWATCHED = (
-    f"Paused: no page has drawn the dashboard for {UNWATCHED_SECONDS:.0f} s (closed tab?). "
-    "Press Play to go on."
-)
 
 
 def default_learning_rate(optimizer: str) -> float:
@@ -40,7 +35,7 @@ def _point_index(points: Any) -> int:
     return int(points.point_inds[0])
 
 
-class Explorer(widgets.VBox):
+class Explorer(LiveDashboard):
     """Interactive sparse-autoencoder explorer (an ipywidgets container; display it yourself).
 
     Parameters
@@ -93,10 +88,7 @@ class Explorer(widgets.VBox):
         self._sync_unit_range()
         self.figures = {view.name: self.figure for view in VIEWS}
         self.status = widgets.HTML()
-        self._task: asyncio.Task | None = None
-        self._pacer = FramePacer()
-        self.figure.on_drawn = self._pacer.acknowledged
-        self._syncing = False  # True while code (not the user) sets control values
+        self._init_live()
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
         self._steps_per_second = 0.0
         super().__init__(children=self._layout())
@@ -154,20 +146,6 @@ class Explorer(widgets.VBox):
         row = mosaic_rows - 1 - int(points.ys[0])  # the mosaic is drawn flipped
         model = self.session.model
         return tile_at(row, int(points.xs[0]), model.n_hidden, self.session.dataset.image_shape)
-
-    def _guarded(self, handler: Callable) -> Callable:
-        """Run a callback; show any error in the status line instead of losing it in a log."""
-
-        @functools.wraps(handler)
-        def run(*args: Any) -> None:
-            if self._syncing:
-                return
-            try:
-                handler(*args)
-            except Exception as exc:  # the dashboard must survive any callback error
-                self._show_error(exc)
-
-        return run
 
     def _on_param(self, name: str, change: dict) -> None:
         key, value = to_param(name, change["new"])
@@ -274,39 +252,11 @@ class Explorer(widgets.VBox):
         """The settings in use (the session's hyper-parameters)."""
         return self.session.get_params()
 
-    # ------------------------------------------------------------------ play loop
-    def _on_play(self, change: dict) -> None:
-        play = self.controls["play"]
-        play.description, play.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
-        if change["new"] and (self._task is None or self._task.done()):
-            self._task = asyncio.get_event_loop().create_task(self._play())
+    def _train(self, n: int) -> StepReport:
+        return self.session.step(n)
 
-    async def _play(self) -> None:
-        """Train in chunks, yielding to the event loop between them so that widget messages
-        (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
-        when the pacer says the page is ready, always from the latest state."""
-        pacer, message = self._pacer, ""
-        pacer.start()
-        try:
-            while self.controls["play"].value:
-                report = self.session.step(self.controls["speed"].value)
-                if report.diverged or pacer.unwatched():
-                    message = report.message or UNWATCHED
-                    break
-                if pacer.due():
-                    start = time.perf_counter()
-                    self.refresh()
-                    self._set_status()
-                    pacer.sent(cost=time.perf_counter() - start)
-                await asyncio.sleep(0)
-        except Exception as exc:
-            self.controls["play"].value = False
-            self.refresh()
-            self._show_error(exc)
-            return
-        self.controls["play"].value = False
-        self.refresh()
-        self._set_status(message or self.session.message)
+    def _where(self) -> str:
+        return f"training is at step {self.session.n_steps} with the settings shown."
 
     # ------------------------------------------------------------------ status
     def _set_status(self, message: str = "") -> None:
@@ -322,25 +272,10 @@ class Explorer(widgets.VBox):
             if terms
             else "not trained yet"
         )
-        style = "color:#D55E00" if self.session.message else "color:#444"
+        style = WARNING if self.session.message else MUTED
         text = html.escape(message or self.session.message)
         self.status.value = (
             f"<div style='font-family:monospace'>step {step} · "
             f"{self._steps_per_second:.0f} steps/s · {loss}</div>"
             + (f"<div style='{style}'>{text}</div>" if text else "")
-        )
-
-    def show_message(self, text: str) -> None:
-        """Show ``text`` under the status line (panels report through this)."""
-        self._set_status(text)
-
-    def show_error(self, exc: BaseException) -> None:
-        """Show an error in the status line; training and settings stay as they were."""
-        self._show_error(exc)
-
-    def _show_error(self, exc: BaseException) -> None:
-        self.status.value = (
-            f"<div style='color:#D55E00;font-weight:bold'>⚠ {html.escape(str(exc))}</div>"
-            f"<div style='color:#444'>Nothing was lost: training is at step "
-            f"{self.session.n_steps} with the settings shown.</div>"
         )

@@ -1,0 +1,119 @@
+"""What every dashboard that trains live shares: guarded callbacks and the paced play loop.
+
+A subclass has ``controls`` with "play" (a ToggleButton) and "speed" (steps per frame), a
+``status`` HTML widget, a ``LiveFigure`` whose ``on_drawn`` it hands to ``self._pacer``, and
+implements ``_train(n) -> StepReport``, ``refresh()``, ``_set_status(message)`` and
+``_where()`` (one sentence on the state kept when something fails).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..training.session import StepReport
+from .pacing import UNWATCHED_SECONDS, FramePacer
+
+#: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
+#: theme's values as fallbacks for Voila and classic pages).
+MUTED = "color:var(--jp-ui-font-color2, #555)"
+WARNING = "color:#D55E00"  # Okabe–Ito vermillion: legible on white and on JupyterLab's dark grey
+
+UNWATCHED = (
+    f"Paused: no page has drawn the dashboard for {UNWATCHED_SECONDS:.0f} s (closed tab?). "
+    "Press Play to go on."
+)
+
+
+class LiveDashboard(widgets.VBox):
+    """Base of the dashboards: subclasses build controls, figure and status, then call
+    ``super().__init__(children=...)``."""
+
+    _task: asyncio.Task | None = None
+    _syncing = False  # True while code (not the user) sets control values
+
+    def _init_live(self) -> None:
+        self._pacer = FramePacer()
+        self.figure.on_drawn = self._pacer.acknowledged
+
+    # ------------------------------------------------------------------ subclass hooks
+    def _train(self, n: int) -> StepReport:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _set_status(self, message: str = "") -> None:
+        raise NotImplementedError
+
+    def _where(self) -> str:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ callbacks
+    def _guarded(self, handler: Callable) -> Callable:
+        """Run a callback; show any error in the status line instead of losing it in a log."""
+
+        @functools.wraps(handler)
+        def run(*args: Any) -> None:
+            if self._syncing:
+                return
+            try:
+                handler(*args)
+            except Exception as exc:  # the dashboard must survive any callback error
+                self._show_error(exc)
+
+        return run
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` under the status line (panels report through this)."""
+        self._set_status(text)
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show an error in the status line; training and settings stay as they were."""
+        self._show_error(exc)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.status.value = (
+            f"<div style='{WARNING};font-weight:bold'>⚠ {html.escape(str(exc))}</div>"
+            f"<div style='{MUTED}'>Nothing was lost: {html.escape(self._where())}</div>"
+        )
+
+    # ------------------------------------------------------------------ play loop
+    def _on_play(self, change: dict) -> None:
+        play = self.controls["play"]
+        play.description, play.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
+        if change["new"] and (self._task is None or self._task.done()):
+            self._task = asyncio.get_event_loop().create_task(self._play())
+
+    async def _play(self) -> None:
+        """Train in chunks, yielding to the event loop between them so that widget messages
+        (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
+        when the pacer says the page is ready, always from the latest state."""
+        pacer, message = self._pacer, ""
+        pacer.start()
+        try:
+            while self.controls["play"].value:
+                report = self._train(self.controls["speed"].value)
+                if report.diverged or pacer.unwatched():
+                    message = report.message or UNWATCHED
+                    break
+                if pacer.due():
+                    start = time.perf_counter()
+                    self.refresh()
+                    self._set_status()
+                    pacer.sent(cost=time.perf_counter() - start)
+                await asyncio.sleep(0)
+        except Exception as exc:
+            self.controls["play"].value = False
+            self.refresh()
+            self._show_error(exc)
+            return
+        self.controls["play"].value = False
+        self.refresh()
+        self._set_status(message)
