@@ -20,6 +20,7 @@ STYLE = {"description_width": "120px"}
 WIDE = widgets.Layout(width="330px")
 BATCH_SIZES = (("full batch", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256),
                ("512", 512), ("1024", 1024))  # fmt: skip
+PENALTY_LABELS = (("KL divergence", "kl"), ("L1", "l1"), ("TopK", "topk"))
 #: Data sets offered in the UI: MNIST needs files the user supplies, so it is a library option.
 UI_DATASETS = tuple(n for n in NAMES if n != "mnist")
 
@@ -114,6 +115,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         ),
         "live",
     ),
+    "penalty": (_dropdown("penalty Ω", PENALTY_LABELS), "live"),
     "learning_rate": (_log_slider("learning rate", 1e-4, 10.0), "live"),
     "weight_decay": (_log_slider("λ (weight decay)", 1e-6, 1e-1, ".1e"), "live"),
     "batch_size": (_dropdown("batch size", BATCH_SIZES), "live"),

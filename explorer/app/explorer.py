@@ -104,7 +104,7 @@ class Explorer(LiveDashboard):
         buttons = widgets.HBox([c["play"], c["step"], c["reset"]])
         columns = widgets.HBox([
             box([heading("Training"), buttons, c["speed"], c["unit"], c["log_loss"]]),
-            box([heading("Sparsity (live)"), c["rho"], c["beta"]]),
+            box([heading("Sparsity (live)"), c["rho"], c["beta"], c["penalty"]]),
             box([heading("Optimisation (live)"), c["learning_rate"], c["weight_decay"],
                  c["batch_size"]]),
             box([heading("Model and data (⟲ restarts)"), c["dataset"], c["n_hidden"], c["loss"],

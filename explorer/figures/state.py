@@ -12,13 +12,15 @@ from typing import Any
 
 import numpy as np
 
+from ..core import metrics
 from ..training.history import TERMS
 
 #: Inputs shown beside their reconstructions.
 N_RECONSTRUCTIONS = 8
 #: Inputs that excite the selected unit most, shown in the unit inspector.
 N_TOP = 8
-#: The first PROBE training inputs are where the per-frame statistics (top inputs) are
+#: The first PROBE training inputs are where the per-frame statistics (top inputs, L0,
+#: explained variance) are
 #: measured: enough to find a rare unit's favourite inputs, cheap enough for every frame
 #: (one 500-row forward pass; ~10 ms at 784-196).
 PROBE = 500
@@ -30,6 +32,7 @@ MAX_LOSS_POINTS = 600
 @dataclass(frozen=True)
 class Snapshot:
     rho: float
+    penalty: str  # a key of core.penalties.PENALTIES
     rho_hat: np.ndarray  # (k,)
     components: np.ndarray  # (k, n): W1ᵀ
     image_shape: tuple[int, int]
@@ -42,6 +45,8 @@ class Snapshot:
     unit_rho_hat: np.ndarray  # its ρ̂ at those steps
     top_inputs: np.ndarray  # (≤ N_TOP, n): the probe inputs it answers most strongly
     top_activations: np.ndarray  # (≤ N_TOP,): its activation h on each of them
+    l0: float  # mean active units per probe input (core.metrics.l0)
+    explained_variance: float  # of the probe's reconstructions
 
 
 def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
@@ -70,13 +75,15 @@ def snapshot(session: Any, unit: int = 0) -> Snapshot:
         rho_hat = model.transform(session.X).mean(axis=0)
     steps, snaps = history.rho_hat_matrix()
     top = np.argsort(H[:, unit])[::-1][:N_TOP]
+    reconstructions = model.decode(H)
     return Snapshot(
         rho=float(model.rho),
+        penalty=model.penalty,
         rho_hat=np.asarray(rho_hat, dtype=np.float64),
         components=np.asarray(model.components_, dtype=np.float64),
         image_shape=tuple(session.dataset.image_shape),
         inputs=np.asarray(probe[shown], dtype=np.float64),
-        reconstructions=np.asarray(model.decode(H[shown]), dtype=np.float64),
+        reconstructions=np.asarray(reconstructions[shown], dtype=np.float64),
         loss_steps=idx,
         loss_terms={t: history.array(t)[idx] for t in TERMS},
         unit=unit,
@@ -84,4 +91,6 @@ def snapshot(session: Any, unit: int = 0) -> Snapshot:
         unit_rho_hat=snaps[:, unit] if snaps.size else np.zeros(0),
         top_inputs=np.asarray(probe[top], dtype=np.float64),
         top_activations=np.asarray(H[top, unit], dtype=np.float64),
+        l0=metrics.l0(H),
+        explained_variance=metrics.explained_variance(probe, reconstructions),
     )

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.penalties import kl_divergence
+from ..core.metrics import DEAD, SATURATED, dead_units, saturated_units
+from ..core.penalties import PENALTIES, kl_divergence
 from .mosaic import filter_mosaic, grid_shape, tile_images, tile_origin
 from .state import N_TOP as N_TOP_SHOWN
 from .state import Snapshot
@@ -22,7 +23,6 @@ from .state import Snapshot
 #: ρ̂ axis of the KL curve: log-spaced, since ρ is small and the minimum sits near 0.
 RHO_HAT_GRID = np.logspace(-4, np.log10(0.9999), 400)
 RHO_HAT_FLOOR = 1e-4  # dead units are drawn here on log axes (log 0 is off the chart)
-DEAD, SATURATED = 1e-4, 0.9
 HIST_EDGES = np.linspace(-6.0, 0.0, 31)
 
 COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision deficiency
@@ -50,18 +50,36 @@ def _units_on_curve(s: Snapshot) -> np.ndarray:
     return np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0 - 1e-6)
 
 
+def _curve(s: Snapshot) -> Callable[[float, Any], np.ndarray]:
+    """The active penalty's per-unit curve; KL for reference when it has none (TopK)."""
+    return PENALTIES[s.penalty].curve or kl_divergence
+
+
+#: What the curve panel says under its title, per penalty (the penalty's description otherwise).
+CURVE_CAPTIONS = {
+    "kl": "KL(ρ‖ρ̂): its minimum, 0, sits at ρ̂ = ρ",
+    "l1": "L1: each unit pays its ρ̂, so the pull is toward 0 whatever ρ is",
+    "topk": "TopK has no per-unit curve (it ranks units per input): KL shown for reference",
+}
+
+
+def _curve_caption(s: Snapshot) -> str:
+    return CURVE_CAPTIONS.get(s.penalty, PENALTIES[s.penalty].description)
+
+
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
-    units = _units_on_curve(s)
+    units, curve = _units_on_curve(s), _curve(s)
     return [
-        {"type": "scatter", "name": "KL(ρ‖ρ̂)", "mode": "lines", "x": RHO_HAT_GRID,
-         "y": kl_divergence(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]}},
+        {"type": "scatter", "name": "penalty per unit", "mode": "lines", "x": RHO_HAT_GRID,
+         "y": curve(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]}},
         {"type": "scatter", "name": "hidden units", "mode": "markers", "x": units,
-         "y": kl_divergence(s.rho, units), "text": [f"unit {i}" for i in range(len(units))],
+         "y": curve(s.rho, units), "text": [f"unit {i}" for i in range(len(units))],
          "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}},
-        {"type": "scatter", "name": "minimum ρ̂ = ρ", "mode": "markers", "x": [s.rho],
-         "y": [0.0], "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]}},
+        {"type": "scatter", "name": "target ρ̂ = ρ", "mode": "markers", "x": [s.rho],
+         "y": curve(s.rho, np.array([s.rho])),
+         "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]}},
         {"type": "scatter", "name": "selected unit", "mode": "markers",
-         "x": units[s.unit : s.unit + 1], "y": kl_divergence(s.rho, units[s.unit : s.unit + 1]),
+         "x": units[s.unit : s.unit + 1], "y": curve(s.rho, units[s.unit : s.unit + 1]),
          **SELECTED},
     ]  # fmt: skip
 
@@ -71,7 +89,7 @@ def _kl_yaxis(s: Snapshot) -> dict[str, Any]:
     # the minimum are, so a student sees them slide down, not a flat line.
     units = _units_on_curve(s)
     near = [RHO_HAT_FLOOR, min(0.999, 20 * s.rho), *units]
-    top = 1.15 * float(np.max(kl_divergence(s.rho, near)))
+    top = 1.15 * float(np.max(_curve(s)(s.rho, np.asarray(near))))
     return {"range": [-0.05 * top, top]}
 
 
@@ -101,9 +119,11 @@ def _histogram_data(s: Snapshot) -> list[dict[str, Any]]:
 
 
 def _histogram_caption(s: Snapshot) -> str:
-    dead = int(np.sum(s.rho_hat < DEAD))
-    saturated = int(np.sum(s.rho_hat > SATURATED))
-    return f"dead (ρ̂ < {DEAD:g}): {dead} · saturated (ρ̂ > {SATURATED:g}): {saturated}"
+    return (
+        f"L0 {s.l0:.2f} of {len(s.rho_hat)} active per input · explained variance "
+        f"{s.explained_variance:.2f} · dead (ρ̂ < {DEAD:g}) {dead_units(s.rho_hat)} · "
+        f"saturated (ρ̂ > {SATURATED:g}) {saturated_units(s.rho_hat)}"
+    )
 
 
 def _filter_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -162,8 +182,8 @@ def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
 
 def _unit_caption(s: Snapshot) -> str:
     rho_hat = float(s.rho_hat[s.unit])
-    kl = float(kl_divergence(s.rho, rho_hat))
-    return f"unit {s.unit} · ρ̂ = {rho_hat:.3g} · KL(ρ‖ρ̂) = {kl:.3g} · click a filter or bar"
+    cost = float(_curve(s)(s.rho, np.array([rho_hat]))[0])
+    return f"unit {s.unit} · ρ̂ = {rho_hat:.3g} · its penalty {cost:.3g} · click a filter or bar"
 
 
 def _unit_filter_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -211,9 +231,9 @@ class View:
 _IMAGE_AXES = {"showticklabels": False, "showgrid": False, "zeroline": False}
 
 VIEWS: tuple[View, ...] = (
-    View("kl", "KL penalty Ω(ρ̂) — minimum at ρ̂ = ρ", (1, 1), _kl_data,
-         {"type": "log", "title": "ρ̂ (mean activation)"}, {"title": "KL(ρ‖ρ̂)"},
-         yaxis_live=_kl_yaxis),
+    View("kl", "Sparsity penalty per unit", (1, 1), _kl_data,
+         {"type": "log", "title": "ρ̂ (mean activation)"}, {"title": "penalty"},
+         _curve_caption, _kl_yaxis),
     View("activations", "Mean activation per hidden unit", (1, 2), _activation_data,
          {"title": "hidden unit"}, {"type": "log", "title": "ρ̂", "range": [-4, 0]}),
     View("filters", "Learned filters (W₁ rows, each / max|w|)", (1, 3), _filter_data,
