@@ -13,10 +13,15 @@ from ..upload import MAX_FILE_BYTES, MAX_FILES, MAX_SIDE, decode_uploads
 
 ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
 
+#: Jupyter Server (tornado) drops a websocket message over 10 MiB without a word, and all files
+#: chosen at once travel in one message; the page must say so, as Python never sees them.
+MESSAGE_LIMIT_MB = 10
+
 INTRO = (
     "Train on your own photos: random 8×8 patches of them are whitened like the natural "
     "images, and training restarts on them from step 0. PNG or JPEG, up to "
-    f"{MAX_FILES} files of {MAX_FILE_BYTES / 1e6:g} MB each; photos larger than {MAX_SIDE} "
+    f"{MAX_FILES} files of {MAX_FILE_BYTES / 1e6:g} MB each, about {MESSAGE_LIMIT_MB} MB "
+    f"per upload in all (send big photos one at a time); photos larger than {MAX_SIDE} "
     "pixels are shrunk first."
 )
 
