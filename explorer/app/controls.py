@@ -217,12 +217,15 @@ def control_values(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_controls(
-    initial: dict[str, Any], on_refusal: Callable[[str], None] | None = None
+    initial: dict[str, Any],
+    on_refusal: Callable[[str], None] | None = None,
+    names: tuple[str, ...] | None = None,
 ) -> dict[str, widgets.Widget]:
-    """Instantiate every control with ``initial[name]`` (actions ignore it). From then on a
-    value set from code that the page could not set is refused, and ``on_refusal(message)``
-    hears of it."""
-    controls = {name: make(initial.get(name)) for name, (make, _) in CONTROLS.items()}
+    """Instantiate every control (or those in ``names``) with ``initial[name]`` (actions ignore
+    it). From then on a value set from code that the page could not set is refused, and
+    ``on_refusal(message)`` hears of it."""
+    names = tuple(CONTROLS) if names is None else names
+    controls = {name: CONTROLS[name][0](initial.get(name)) for name in names}
     for name, control in controls.items():
         if hasattr(control, "on_refusal"):
             control.name = name

@@ -1,0 +1,220 @@
+"""A/B mode: two runs on the same data and seed, trained in lockstep, their views paired.
+
+Each run has its own live controls (ρ, β, the penalty, the learning rate, λ); the data set,
+the network size, the optimiser and the seed are shared, so the only differences between the
+two rows of plots are the ones the student chose (ρ = 0.01 vs 0.1, KL vs L1, β = 0 vs 3, ...).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..figures import snapshot
+from ..figures.dashboard import Placement, build_grid, update_grid
+from ..figures.views import VIEWS
+from ..training import Session
+from ..training.session import StepReport
+from .controls import build_controls, control_values, to_param
+from .explorer import default_learning_rate
+from .live import MUTED, WARNING, LiveDashboard
+from .live_figure import LiveFigure
+
+RUNS = ("A", "B")
+#: Controls each run has its own of; they apply at the next step.
+RUN_CONTROLS = ("rho", "beta", "penalty", "learning_rate", "weight_decay")
+#: Controls both runs share; changing one restarts both.
+SHARED_CONTROLS = ("dataset", "n_hidden", "optimizer", "seed")
+ACTIONS = ("play", "step", "reset", "speed")
+#: The views shown for each run, side by side in one row per run.
+PAIRED = ("kl", "activations", "histogram", "filters", "loss")
+#: What B differs in when the caller says nothing: the classic lesson on ρ.
+DEFAULT_B = {"rho": 0.1}
+
+
+def _placements() -> tuple[Placement, ...]:
+    views = {v.name: v for v in VIEWS}
+    return tuple(
+        Placement(f"{run}:{name}", views[name], (row, col), run)
+        for row, run in enumerate(RUNS, start=1)
+        for col, name in enumerate(PAIRED, start=1)
+    )
+
+
+PLACEMENTS = _placements()
+
+
+class Comparison(LiveDashboard):
+    """Two sparse autoencoders trained side by side (an ipywidgets container; display it).
+
+    Parameters
+    ----------
+    a, b : dict, optional
+        Session keywords of run A and run B (e.g. ``{"rho": 0.01}`` and ``{"rho": 0.1}``);
+        they override the shared ones. By default A uses the shared settings and B also sets
+        ρ = 0.1.
+    dataset, n_samples, random_state, **shared
+        As for ``Explorer``: the data, the seed and the settings both runs share.
+
+    Attributes
+    ----------
+    sessions : dict
+        ``{"A": Session, "B": Session}``.
+    controls : dict of widgets
+        The shared controls and buttons by name.
+    run_controls : dict
+        ``{"A": {...}, "B": {...}}``: each run's live controls by name.
+    figure : plotly FigureWidget
+        Both runs' views; ``view_traces(figure, "A:kl")`` finds run A's curve panel.
+    """
+
+    def __init__(
+        self,
+        a: dict[str, Any] | None = None,
+        b: dict[str, Any] | None = None,
+        dataset: Any = "natural-patches",
+        n_samples: int | None = None,
+        random_state: int = 0,
+        **shared: Any,
+    ) -> None:
+        own = {"A": dict(a or {}), "B": dict(DEFAULT_B if b is None else b)}
+        self.sessions = {}
+        for run in RUNS:
+            params = shared | own[run]
+            params.setdefault("learning_rate", default_learning_rate(
+                params.get("optimizer", "lbfgs")))  # fmt: skip
+            self.sessions[run] = Session(dataset, n_samples, random_state, **params)
+        refuse = lambda message: self._show_error(ValueError(message))  # noqa: E731
+        first = control_values(self.sessions["A"].get_params())
+        self.controls = build_controls(first | {"speed": 1}, refuse, SHARED_CONTROLS + ACTIONS)
+        self.run_controls = {
+            run: build_controls(control_values(s.get_params()), refuse, RUN_CONTROLS)
+            for run, s in self.sessions.items()
+        }
+        self.figure = LiveFigure(build_grid(
+            PLACEMENTS, self._snapshots(), (len(RUNS), len(PAIRED)), height=720,
+            legend=("A:kl", "A:loss"),
+        ))  # fmt: skip
+        self.status = widgets.HTML()
+        self._init_live()
+        super().__init__(children=self._layout())
+        self._wire()
+        self._set_status()
+
+    # ------------------------------------------------------------------ layout and wiring
+    def _layout(self) -> list[widgets.Widget]:
+        c = self.controls
+        box = functools.partial(widgets.VBox, layout=widgets.Layout(margin="0 16px 0 0"))
+        heading = lambda text: widgets.HTML(f"<b>{text}</b>")  # noqa: E731
+        runs = [
+            box([heading(f"Run {run} (live)"), *self.run_controls[run].values()]) for run in RUNS
+        ]
+        columns = widgets.HBox([
+            box([heading("Both runs"), widgets.HBox([c["play"], c["step"], c["reset"]]),
+                 c["speed"]]),
+            *runs,
+            box([heading("Both runs (⟲ restarts)"), *(c[n] for n in SHARED_CONTROLS)]),
+        ], layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
+        return [columns, self.status, self.figure]
+
+    def _wire(self) -> None:
+        for name in SHARED_CONTROLS:
+            handler = functools.partial(self._on_change, RUNS, name)
+            self.controls[name].observe(self._guarded(handler), names="value")
+        for run, controls in self.run_controls.items():
+            for name, control in controls.items():
+                handler = functools.partial(self._on_change, (run,), name)
+                control.observe(self._guarded(handler), names="value")
+        self.controls["play"].observe(self._guarded(self._on_play), names="value")
+        self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
+        self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+
+    def _on_change(self, runs: tuple[str, ...], name: str, change: dict) -> None:
+        key, value = to_param(name, change["new"])
+        params = {key: value}
+        if name == "optimizer":
+            params["learning_rate"] = default_learning_rate(value)
+            params["batch_size"] = None  # both runs full batch, so they stay comparable
+        restarted = []
+        try:
+            for run in runs:
+                if self.sessions[run].set_params(**params):
+                    restarted.append(run)
+        finally:
+            self._sync_controls()
+        self.refresh()
+        note = f"Changing {name} restarted run {' and '.join(restarted)}." if restarted else ""
+        self._set_status(note)
+
+    def _sync_controls(self) -> None:
+        """Make every control show its session's value (without re-triggering)."""
+        self._syncing = True
+        try:
+            for run, controls in self.run_controls.items():
+                for name, value in control_values(self.sessions[run].get_params()).items():
+                    if name in controls:
+                        controls[name].value = value
+            for name, value in control_values(self.sessions["A"].get_params()).items():
+                if name in SHARED_CONTROLS:
+                    self.controls[name].value = value
+        finally:
+            self._syncing = False
+
+    # ------------------------------------------------------------------ actions
+    def _snapshots(self) -> dict[str, Any]:
+        return {run: snapshot(s) for run, s in self.sessions.items()}
+
+    def _train(self, n: int) -> StepReport:
+        reports = {run: s.step(n) for run, s in self.sessions.items()}
+        failed = [f"Run {run}: {r.message}" for run, r in reports.items() if r.diverged]
+        return StepReport(min(r.steps for r in reports.values()), bool(failed), " ".join(failed))
+
+    def step(self, n: int = 1) -> None:
+        """Run ``n`` steps of both runs now and refresh every view (for scripts and tests)."""
+        report = self._train(n)
+        self.refresh()
+        self._set_status(report.message)
+
+    def reset(self) -> None:
+        """New weights from the shared seed for both runs, step 0."""
+        for s in self.sessions.values():
+            s.reset()
+        self.refresh()
+        self._set_status("Both runs reset to step 0.")
+
+    def refresh(self) -> None:
+        """Redraw both runs' views from their sessions."""
+        update_grid(self.figure, PLACEMENTS, self._snapshots())
+
+    @property
+    def value(self) -> dict[str, dict[str, Any]]:
+        """Each run's settings in use."""
+        return {run: s.get_params() for run, s in self.sessions.items()}
+
+    def _where(self) -> str:
+        steps = ", ".join(f"run {run} at step {s.n_steps}" for run, s in self.sessions.items())
+        return f"{steps}, with the settings shown."
+
+    # ------------------------------------------------------------------ status
+    def _run_line(self, run: str) -> str:
+        session = self.sessions[run]
+        model, terms = session.model, session.model.last_terms_
+        setting = f"ρ {model.rho:.3g} · β {model.beta:.3g} · {model.penalty}"
+        loss = (
+            f"loss {terms['total']:.4f} (reconstruction {terms['reconstruction']:.4f})"
+            if terms
+            else "not trained yet"
+        )
+        return f"<b>{run}</b> {html.escape(setting)} · step {session.n_steps} · {loss}"
+
+    def _set_status(self, message: str = "") -> None:
+        messages = [message] if message else [s.message for s in self.sessions.values()]
+        text = html.escape(" ".join(m for m in messages if m))
+        diverged = any(s.message for s in self.sessions.values())
+        lines = "".join(f"<div>{self._run_line(run)}</div>" for run in RUNS)
+        self.status.value = f"<div style='font-family:monospace'>{lines}</div>" + (
+            f"<div style='{WARNING if diverged else MUTED}'>{text}</div>" if text else ""
+        )

@@ -1,0 +1,74 @@
+"""A/B mode without a browser: two runs on the same data and seed, views paired."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.app.compare import PAIRED, Comparison
+from explorer.figures import view_traces
+
+
+@pytest.fixture
+def ab() -> Comparison:
+    return Comparison(a={"rho": 0.01}, b={"rho": 0.1}, n_samples=1000, random_state=3)
+
+
+def test_both_runs_share_data_and_initial_weights(ab: Comparison) -> None:
+    a, b = ab.sessions["A"], ab.sessions["B"]
+    np.testing.assert_array_equal(a.X, b.X)
+    np.testing.assert_array_equal(a.model.theta_, b.model.theta_)
+    assert a.model.rho == 0.01 and b.model.rho == 0.1
+    differing = {k for k in a.get_params() if a.get_params()[k] != b.get_params()[k]}
+    assert differing == {"rho"}
+
+
+def test_views_are_paired_and_each_row_draws_its_own_run(ab: Comparison) -> None:
+    ab.step(30)
+    for run, rho in (("A", 0.01), ("B", 0.1)):
+        session = ab.sessions[run]
+        assert view_traces(ab.figure, f"{run}:kl")[2].x == (rho,)  # the target star
+        bars = view_traces(ab.figure, f"{run}:activations")[0].y
+        np.testing.assert_allclose(bars, np.clip(session.model.rho_hat_, 1e-4, 1))
+        assert len(view_traces(ab.figure, f"{run}:loss")[0].y) == 30
+        for name in PAIRED:
+            assert view_traces(ab.figure, f"{run}:{name}")
+    # The lesson of this pair: each run's mean activation settles near its own ρ.
+    mean_a = ab.sessions["A"].model.rho_hat_.mean()
+    mean_b = ab.sessions["B"].model.rho_hat_.mean()
+    assert mean_a < 0.03 < 0.06 < mean_b
+
+
+def test_a_run_control_changes_only_its_run(ab: Comparison) -> None:
+    ab.step(2)
+    ab.run_controls["B"]["penalty"].value = "l1"
+    ab.run_controls["A"]["beta"].value = 0.0
+    assert ab.sessions["A"].model.penalty == "kl" and ab.sessions["B"].model.penalty == "l1"
+    assert ab.sessions["A"].model.beta == 0.0 and ab.sessions["B"].model.beta == 3.0
+    assert [s.n_steps for s in ab.sessions.values()] == [2, 2]  # live: nothing restarted
+
+
+def test_a_shared_control_restarts_both_runs_with_equal_weights(ab: Comparison) -> None:
+    ab.step(2)
+    ab.controls["n_hidden"].value = 9
+    a, b = ab.sessions["A"], ab.sessions["B"]
+    assert a.model.n_hidden == b.model.n_hidden == 9 and a.n_steps == b.n_steps == 0
+    np.testing.assert_array_equal(a.model.theta_, b.model.theta_)
+    assert b.model.rho == 0.1  # B keeps its own setting
+    assert "restarted run A and B" in ab.status.value
+
+
+def test_bad_values_are_refused_and_change_nothing(ab: Comparison) -> None:
+    with pytest.raises(Exception, match=r"rho=5.0 is not allowed: rho must be"):
+        ab.run_controls["A"]["rho"].value = 5
+    assert ab.sessions["A"].model.rho == 0.01
+    assert "rho=5.0 is not allowed" in ab.status.value
+    with pytest.raises(ValueError, match="rho=2"):
+        Comparison(b={"rho": 2.0}, n_samples=200)
+
+
+def test_divergence_in_one_run_is_reported_by_name() -> None:
+    ab = Comparison(b={"learning_rate": 1e4}, optimizer="sgd", n_samples=500)
+    report = ab._train(20)
+    assert report.diverged and report.message.startswith("Run B: Training diverged")
+    assert not ab.sessions["A"].message
