@@ -25,6 +25,21 @@ EXPLORER = [
     new_code_cell("from explorer import Explorer\n\nExplorer()"),
 ]
 
+COMPARE = [
+    new_markdown_cell(
+        "# A/B: two sparse autoencoders side by side\n\n"
+        "Both runs train on the same data from the same initial weights; each row of plots is "
+        "one run. Run B starts with ρ = 0.1 against A's ρ = 0.01: press **Play** and watch "
+        "each row's units settle at its own ρ. Each run's ρ, β, penalty, learning rate and λ "
+        "can be changed live; try KL against L1, or β = 0 against β = 3. Data set, hidden "
+        "units, optimiser and seed are shared and restart both runs.\n\n"
+        "In a served dashboard the same page opens with `?mode=compare&a.rho=0.01&b.rho=0.1`."
+    ),
+    new_code_cell(
+        'from explorer.app import Comparison\n\nComparison(a={"rho": 0.01}, b={"rho": 0.1})'
+    ),
+]
+
 TUTORIAL = [
     new_markdown_cell(
         "# How a sparse autoencoder learns: the math, step by step\n\n"
@@ -136,5 +151,6 @@ if __name__ == "__main__":
     ROOT.mkdir(exist_ok=True)
     write(ROOT / "explorer.ipynb", EXPLORER)
     write(ROOT / "tutorial.ipynb", TUTORIAL)
+    write(ROOT / "compare.ipynb", COMPARE)
     # The same dashboard inside the package, for `python -m explorer serve` from anywhere.
     write(REPO / "explorer" / "serving" / "dashboard.ipynb", EXPLORER)

@@ -9,6 +9,7 @@ import sys
 # already imported it) makes jsonschema skip that checker; the package itself is untouched.
 sys.modules.setdefault("rfc3987_syntax", None)
 
+from .compare import Comparison  # noqa: E402
 from .explorer import Explorer  # noqa: E402
 
-__all__ = ["Explorer"]
+__all__ = ["Comparison", "Explorer"]
