@@ -250,3 +250,12 @@ def test_a_bad_upload_changes_nothing_and_says_why(app: Explorer) -> None:
     assert "your-images" not in app.controls["dataset"].options
     expected = "photo.gif: format GIF is not allowed: upload PNG or JPEG"
     assert expected in report.value and expected in app.status.value
+
+
+def test_explorer_serve_lets_a_full_upload_through() -> None:
+    """All files chosen at once travel in one websocket message, which tornado drops silently
+    when it is over its limit: ``explorer serve`` must allow the panel's largest upload."""
+    from explorer.app.upload import MAX_FILE_BYTES, MAX_FILES
+    from explorer.serving.voila import TORNADO_SETTINGS
+
+    assert TORNADO_SETTINGS["websocket_max_message_size"] > MAX_FILES * MAX_FILE_BYTES

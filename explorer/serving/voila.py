@@ -23,6 +23,9 @@ DASHBOARD = HERE / "dashboard.ipynb"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #: Kernels are checked this often (seconds) for the idle timeout.
 CULL_INTERVAL = 60
+#: Tornado drops a websocket message over 10 MiB without a word, and an upload of several
+#: photos travels as one message: room for the upload panel's 8 files of 10 MB each.
+TORNADO_SETTINGS = {"websocket_max_message_size": 100 * 2**20}
 
 
 @dataclass(frozen=True)
@@ -108,5 +111,5 @@ def serve(notebook: str | Path = DASHBOARD, **settings) -> int:
     )
     from voila.app import Voila  # heavy: imported only when serving
 
-    Voila.launch_instance(argv=p.argv)
+    Voila.launch_instance(argv=p.argv, tornado_settings=TORNADO_SETTINGS)
     return 0

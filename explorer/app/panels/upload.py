@@ -14,15 +14,16 @@ from ..upload import MAX_FILE_BYTES, MAX_FILES, MAX_SIDE, decode_uploads
 ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
 
 #: Jupyter Server (tornado) drops a websocket message over 10 MiB without a word, and all files
-#: chosen at once travel in one message; the page must say so, as Python never sees them.
+#: chosen at once travel in one message. ``explorer serve`` raises that limit
+#: (serving.voila.TORNADO_SETTINGS); JupyterLab and Binder keep it, so the page says so.
 MESSAGE_LIMIT_MB = 10
 
 INTRO = (
     "Train on your own photos: random 8×8 patches of them are whitened like the natural "
     "images, and training restarts on them from step 0. PNG or JPEG, up to "
-    f"{MAX_FILES} files of {MAX_FILE_BYTES / 1e6:g} MB each, about {MESSAGE_LIMIT_MB} MB "
-    f"per upload in all (send big photos one at a time); photos larger than {MAX_SIDE} "
-    "pixels are shrunk first."
+    f"{MAX_FILES} files of {MAX_FILE_BYTES / 1e6:g} MB each; photos larger than {MAX_SIDE} "
+    f"pixels are shrunk first. In JupyterLab and on Binder, send about {MESSAGE_LIMIT_MB} MB "
+    "at a time at most: their server drops larger uploads."
 )
 
 
