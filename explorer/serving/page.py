@@ -201,6 +201,20 @@ class Dashboard:
             label=option
         )
 
+    def click_data(self, axis: str, x: float, y: float) -> None:
+        """Click the plot at data point (x, y) of subplot axes ``axis`` ("" for x/y, "2" for
+        x2/y2, ...), with the real mouse, so plotly's own click handling runs."""
+        left, top = self.page.evaluate(
+            """([axis, x, y]) => {
+                 const gd = window.__sae.gd, fl = gd._fullLayout;
+                 const xa = fl['xaxis' + axis], ya = fl['yaxis' + axis];
+                 const box = gd.getBoundingClientRect();
+                 return [box.left + xa._offset + xa.c2p(x), box.top + ya._offset + ya.c2p(y)];
+               }""",
+            [axis, x, y],
+        )
+        self.page.mouse.click(left, top)
+
     def type_into_slider(self, label: str, value: float) -> None:
         """Type ``value`` into the readout of the slider labelled ``label``, as a user can."""
         readout = self.page.locator(".widget-slider", has_text=label).locator(".widget-readout")
