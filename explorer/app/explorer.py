@@ -101,6 +101,8 @@ class Explorer(LiveDashboard):
         c = self.controls
         box = functools.partial(widgets.VBox, layout=widgets.Layout(margin="0 16px 0 0"))
         heading = lambda text: widgets.HTML(f"<b>{text}</b>")  # noqa: E731
+        for name in ("play", "step", "reset"):  # three across in the column's width
+            c[name].layout.width = "106px"
         buttons = widgets.HBox([c["play"], c["step"], c["reset"]])
         columns = widgets.HBox([
             box([heading("Training"), buttons, c["speed"], c["unit"], c["log_loss"]]),

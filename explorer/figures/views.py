@@ -155,7 +155,7 @@ def _reconstruction_data(s: Snapshot) -> list[dict[str, Any]]:
 
 LOSS_LINES = (
     ("total", "total", COLORS["black"]),
-    ("reconstruction", "reconstruction", COLORS["blue"]),
+    ("reconstruction", "reconstruction", COLORS["purple"]),
     ("sparsity", "β·Ω (sparsity)", COLORS["orange"]),
     ("weight_decay", "(λ/2)‖W‖²", COLORS["green"]),
 )
@@ -174,7 +174,7 @@ def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
     return [
         {"type": "scatter", "name": "ρ̂ of the selected unit", "mode": "lines+markers",
          "x": s.unit_steps, "y": np.clip(s.unit_rho_hat, RHO_HAT_FLOOR, 1.0),
-         "marker": {"size": 4}, "line": {"color": COLORS["purple"]}},
+         "marker": {"size": 4}, "line": {"color": COLORS["black"]}},
         {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [steps[0], steps[-1]],
          "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"}},
     ]  # fmt: skip
