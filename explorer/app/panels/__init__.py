@@ -14,6 +14,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from .export import export_panel
+from .presets import presets_panel
+from .share import share_panel
 from .upload import upload_panel
 
 Builder = Callable[[Any], widgets.Widget]
@@ -21,4 +23,6 @@ Builder = Callable[[Any], widgets.Widget]
 PANELS: tuple[tuple[str, Builder], ...] = (
     ("Export", export_panel),
     ("Your images", upload_panel),
+    ("Presets", presets_panel),
+    ("Share and instructor mode", share_panel),
 )

@@ -1,0 +1,67 @@
+"""Presets panel: one button per named configuration, the classics and a gallery of failures.
+
+A click applies the preset (training restarts from step 0) and says what to watch for when it
+runs. The MNIST preset needs the MNIST files on this machine; without them its button is
+disabled and its tooltip says where to put them (nothing is ever downloaded from here).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ...datasets import mnist
+from ...training.presets import PRESETS, preset_params
+from ..settings import apply
+
+CLASSIC = ("ufldl-patches", "ufldl-mnist")
+#: (heading, what the group is, its presets): every preset not classic is a failure.
+GROUPS = (
+    ("Classic", "The settings of the UFLDL exercises.", CLASSIC),
+    ("Failure gallery", "Each breaks one thing in the patches exercise: press Play and watch "
+     "what goes wrong.", tuple(name for name in PRESETS if name not in CLASSIC)),
+)  # fmt: skip
+
+
+def mnist_missing() -> str | None:
+    """Why the MNIST preset cannot run here (its files are not in the cache), or None."""
+    cache = mnist.default_cache_dir()
+    if mnist.find_images_file(cache) is not None:
+        return None
+    return f"Needs the MNIST files: put {mnist.FILE_NAMES[1]} in {cache}."
+
+
+#: Data set -> what says why a preset on it cannot run here (None: it can).
+NEEDS_FILES = {"mnist": mnist_missing}
+
+
+def presets_panel(dash: Any) -> widgets.Widget:
+    """A button per preset of ``PRESETS`` for ``dash``, grouped, and the last one's notice."""
+    notice = widgets.HTML()
+
+    def choose(name: str) -> None:
+        try:
+            apply(dash, preset_params(name))
+        except Exception as exc:  # shown in the page; the session stays as it was
+            notice.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+            dash.show_error(exc)
+            return
+        text = PRESETS[name]["notice"]
+        notice.value = f"<b>{html.escape(name)}</b>: {html.escape(text)}"
+        dash.show_message(f"Preset {name} loaded, training restarted from step 0. {text}")
+
+    rows: list[widgets.Widget] = []
+    for heading, intro, names in GROUPS:
+        buttons = []
+        for name in names:
+            row = PRESETS[name]
+            button = widgets.Button(description=name, tooltip=row["description"])
+            missing = NEEDS_FILES.get(row["dataset"], lambda: None)()
+            if missing:
+                button.disabled, button.tooltip = True, missing
+            button.on_click(lambda _, name=name: choose(name))
+            buttons.append(button)
+        rows += [widgets.HTML(f"<b>{heading}</b>: {intro}"), widgets.HBox(buttons)]
+    return widgets.VBox([*rows, notice])

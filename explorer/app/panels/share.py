@@ -1,0 +1,74 @@
+"""Share panel: the settings as JSON and as a link, restore them, and instructor mode.
+
+The JSON and the link carry the session parameters and two lists of control names: ``lock``
+(shown but fixed) and ``hide`` (not shown), for an instructor preparing a page for a class.
+The link is relative (``?rho=0.05&beta=3``), so it works on whichever server shows this page.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..settings import apply, current, from_json, to_json, to_query
+
+INTRO = (
+    "Copy the settings to restore them later, or share the link: it opens the dashboard with "
+    "them. Instructor mode: controls chosen under <i>lock</i> are shown but cannot be changed, "
+    "those under <i>hide</i> are not shown (Ctrl/Shift-click to choose several); both go into "
+    "the settings and the link, and apply on Restore."
+)
+
+
+def share_panel(dash: Any) -> widgets.Widget:
+    """Settings of ``dash`` as JSON and link, a Restore button, and the lock/hide lists."""
+    text = widgets.Textarea(
+        description="settings",
+        placeholder='{"rho": 0.05, "beta": 3}',
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="100%", height="16em"),
+    )
+    show = widgets.Button(description="Show current settings", icon="refresh",
+                          tooltip="Fill the box with the settings in use")  # fmt: skip
+    restore = widgets.Button(description="Restore", icon="upload", button_style="primary",
+                             tooltip="Apply the settings in the box")  # fmt: skip
+    names = list(dash.controls)
+    lock = widgets.SelectMultiple(options=names, description="lock", rows=8)
+    hide = widgets.SelectMultiple(options=names, description="hide", rows=8)
+    link = widgets.HTML()
+
+    def fail(exc: Exception) -> None:
+        link.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+        dash.show_error(exc)
+
+    def refresh(*_: Any) -> None:
+        try:
+            settings = current(dash) | {"lock": list(lock.value), "hide": list(hide.value)}
+        except Exception as exc:  # e.g. an uploaded data set, which cannot be shared
+            fail(exc)
+            return
+        text.value = to_json(settings)
+        query = html.escape(to_query(settings))
+        link.value = f"Link: <a href='?{query}' target='_blank'>?{query}</a>"
+
+    def on_restore(_: Any) -> None:
+        try:
+            settings = from_json(text.value)
+            apply(dash, settings)
+        except Exception as exc:  # shown in the page; the session stays as it was
+            fail(exc)
+            return
+        lock.value = tuple(settings.get("lock", lock.value))
+        hide.value = tuple(settings.get("hide", hide.value))
+        refresh()
+        dash.show_message("Settings restored.")
+
+    show.on_click(refresh)
+    restore.on_click(on_restore)
+    lock.observe(refresh, names="value")
+    hide.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([widgets.HTML(f"<p>{INTRO}</p>"), widgets.HBox([show, restore]),
+                         text, link, widgets.HBox([lock, hide])])  # fmt: skip

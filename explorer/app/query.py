@@ -1,0 +1,50 @@
+"""Open the dashboard with the settings in the page's address (``?rho=0.05&beta=3&lock=beta``).
+
+The served notebook builds the dashboard, then calls ``from_query(dashboard)``. Under Voila
+with ``--preheat_kernel`` the notebook runs before anyone asks for the page, so the address is
+not known yet: ``voila.utils.wait_for_request`` blocks until the page's request arrives and
+puts its query in ``QUERY_STRING``. Anywhere else (JupyterLab, a script) it returns at once
+and there is no query.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .settings import PARAMS, apply, instruct, parse_query
+
+
+def request_query() -> str:
+    """The query string of the page's request ("" outside Voila)."""
+    try:
+        from voila.utils import wait_for_request
+    except ImportError:  # Voila is not installed: there is no request to wait for
+        return os.environ.get("QUERY_STRING", "")
+    wait_for_request()
+    return os.environ.get("QUERY_STRING", "")
+
+
+def from_query(dash: Any, query: str | None = None) -> Any:
+    """Apply the settings of ``query`` (default: the page's address) to ``dash``; return the
+    widget to display.
+
+    ``mode=compare`` returns a ``Comparison`` of the runs ``a.…`` and ``b.…`` sharing the
+    unprefixed settings; otherwise ``dash``. A bad query never stops the page from opening:
+    the error is shown in ``dash``'s status line and the defaults stay.
+    """
+    try:
+        settings = parse_query(request_query() if query is None else query)
+        if settings.get("mode") != "compare":
+            apply(dash, settings)
+            return dash
+        from .compare import Comparison  # built only for a comparison page
+
+        shared = {k: v for k, v in settings.items() if k in PARAMS}
+        comparison = Comparison(a=settings["a"], b=settings["b"], **shared)
+        if "lock" in settings or "hide" in settings:
+            instruct(comparison, settings.get("lock"), settings.get("hide"))
+        return comparison
+    except Exception as exc:  # the page must open whatever the address holds
+        dash.show_error(exc)
+        return dash

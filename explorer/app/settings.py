@@ -1,0 +1,388 @@
+"""A dashboard's settings as data: to and from JSON and URL queries, and instructor mode.
+
+Settings are a dict of session keywords (``rho``, ``beta``, ``dataset``, ...) plus two lists of
+control names: ``lock`` (shown, but the page cannot change them) and ``hide`` (not shown).
+``current`` reads them from a dashboard, ``apply`` sets them, ``to_json``/``from_json`` and
+``to_query``/``parse_query`` carry them in a file or a link. Every value is checked against one
+table (``SETTINGS``), so a bad file, a bad link and a bad call are refused the same way, naming
+the setting, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import ipywidgets as widgets
+
+from .. import datasets
+from .controls import CONVERSIONS, _refusal, control_values
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a setting may hold: ``allowed`` says it in words, ``accepts`` checks a value (as
+    JSON or code gives it), ``parse`` reads one from a URL query (raising ValueError)."""
+
+    allowed: str
+    accepts: Callable[[Any], bool]
+    parse: Callable[[str], Any]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def _optional_int(none_words: tuple[str, ...], meaning: str) -> Kind:
+    """An integer, or None (JSON null; in a query one of ``none_words``) meaning ``meaning``."""
+    words = " or ".join(repr(w) for w in none_words)
+    return Kind(
+        f"an integer, or null ({words} in a link) for {meaning}",
+        lambda v: v is None or _is_int(v),
+        lambda text: None if text.lower() in none_words else int(text),
+    )
+
+
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+NUMBER = Kind("a finite number", _is_number, _finite)
+INTEGER = Kind("an integer", _is_int, int)
+TEXT = Kind("a string", lambda v: isinstance(v, str), str)
+#: Data sets anyone can load by name (MNIST where its files are). An uploaded data set exists
+#: only in the kernel that received it, so a link or a file cannot carry it.
+DATASET = Kind(
+    f"the name of a data set that ships with the explorer, one of {list(datasets.NAMES)} "
+    "(an uploaded data set exists only in the page that uploaded it and cannot be shared)",
+    lambda v: v in datasets.NAMES,
+    str,
+)
+CONTROL_NAMES = Kind(
+    "a list of control names (in a link: comma-separated)",
+    _names,
+    lambda text: [name for name in text.split(",") if name],
+)
+
+#: setting -> what it may hold. Session keywords first (in the order a link lists them).
+SETTINGS: dict[str, Kind] = {
+    "dataset": DATASET,
+    "n_samples": _optional_int(("none", "all"), "the data set's default size"),
+    "n_hidden": INTEGER,
+    "rho": NUMBER,
+    "beta": NUMBER,
+    "penalty": TEXT,
+    "learning_rate": NUMBER,
+    "weight_decay": NUMBER,
+    "batch_size": _optional_int(("none", "full"), "the full batch"),
+    "momentum": NUMBER,
+    "loss": TEXT,
+    "decoder": TEXT,
+    "optimizer": TEXT,
+    "random_state": INTEGER,
+    "dtype": TEXT,
+    "lock": CONTROL_NAMES,
+    "hide": CONTROL_NAMES,
+}
+INSTRUCTOR = ("lock", "hide")
+#: The session keywords among the settings.
+PARAMS = tuple(k for k in SETTINGS if k not in INSTRUCTOR)
+#: Control names accepted for the session keyword they set (``seed`` for ``random_state``).
+ALIASES = {name: key for name, (key, _, _) in CONVERSIONS.items() if name != key}
+#: A query's page mode, and the prefixes of the two runs' own settings in mode=compare.
+MODES = ("single", "compare")
+RUNS = ("a", "b")
+
+#: What a control's range check says, in the settings' terms where the control's differ.
+RANGE_NOTES = {"batch_size": " (0 is the full batch: null in JSON, 'full' in a link)"}
+
+LOCK_MARK = " 🔒"
+LOCK_HINT = "Locked by the instructor"
+
+
+def _allowed_keys() -> str:
+    return f"{list(SETTINGS)} (or {list(ALIASES)} for {list(ALIASES.values())})"
+
+
+def check(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` with aliases resolved, every key known and every value of its kind.
+
+    Raises
+    ------
+    ValueError
+        Naming the key and the value, and listing what is allowed.
+    """
+    if not isinstance(settings, dict):
+        raise ValueError(
+            f"settings={settings!r} is not allowed: settings must be an object (a dict) with "
+            f"keys from {_allowed_keys()}."
+        )
+    out = {}
+    for key, value in settings.items():
+        name = ALIASES.get(key, key)
+        if name not in SETTINGS:
+            raise ValueError(
+                f"unknown setting {key!r} (value {value!r}); allowed: {_allowed_keys()}."
+            )
+        if name in out:
+            raise ValueError(f"{key}={value!r}: {name} is given twice (as {key!r} too).")
+        if not SETTINGS[name].accepts(value):
+            raise ValueError(
+                f"{key}={value!r} is not allowed: {key} must be {SETTINGS[name].allowed}."
+            )
+        out[name] = float(value) if SETTINGS[name] is NUMBER else value
+    return out
+
+
+# ----------------------------------------------------------------------------- reading
+def current(dash: Any) -> dict[str, Any]:
+    """The settings of ``dash`` worth sharing: its session parameters, ``lock`` and ``hide``.
+
+    Raises
+    ------
+    ValueError
+        If it trains on a data set that cannot be shared (an upload).
+    """
+    params = dash.session.get_params()
+    settings = {key: params[key] for key in PARAMS}
+    state = _instructors.get(dash)
+    settings["lock"] = list(state.locks) if state else []
+    settings["hide"] = list(state.hidden) if state else []
+    return check(settings)
+
+
+def to_json(settings: dict[str, Any]) -> str:
+    """``settings`` as pretty JSON with sorted keys (checked first)."""
+    return json.dumps(check(settings), indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def from_json(text: str) -> dict[str, Any]:
+    """Settings read from JSON ``text`` and checked (see ``check``).
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not JSON, not an object, or holds an unknown key or a wrong value.
+    """
+    try:
+        data = json.loads(text)
+    except (TypeError, json.JSONDecodeError) as exc:
+        raise ValueError(
+            f"the settings are not valid JSON ({exc}); paste what 'Show current settings' "
+            'gave, an object like {"rho": 0.05, "beta": 3}.'
+        ) from None
+    return check(data)
+
+
+# ----------------------------------------------------------------------------- links
+def _query_value(key: str, value: Any) -> str:
+    if value is None:
+        return "full" if key == "batch_size" else "none"
+    if isinstance(value, list):
+        return ",".join(value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def to_query(settings: dict[str, Any]) -> str:
+    """``settings`` as a URL query (no leading ``?``), in the order of ``SETTINGS``; empty
+    ``lock``/``hide`` lists are left out."""
+    settings = check(settings)
+    return "&".join(
+        f"{key}={quote(_query_value(key, settings[key]), safe=',')}"
+        for key in SETTINGS
+        if key in settings and settings[key] != []
+    )
+
+
+def parse_query(query: str) -> dict[str, Any]:
+    """Typed settings from a URL query such as ``rho=0.05&beta=3&lock=rho,beta&hide=seed``.
+
+    ``mode=single|compare`` picks the page; in compare mode ``a.rho=0.01&b.rho=0.1`` set each
+    run's own values, returned as ``{"mode": "compare", "a": {...}, "b": {...}}`` beside the
+    shared ones. A leading ``?`` is ignored.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and its value: unknown, given twice, or not of its kind.
+    """
+    out: dict[str, Any] = {}
+    runs: dict[str, dict[str, Any]] = {run: {} for run in RUNS}
+    for param, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+        run, _, key = param.rpartition(".")
+        if param == "mode":
+            if text not in MODES:
+                raise ValueError(f"mode={text!r} in the link is not allowed: mode must be one "
+                                 f"of {list(MODES)}.")  # fmt: skip
+            if "mode" in out:
+                raise ValueError(f"mode={text!r}: mode is given twice in the link.")
+            out["mode"] = text
+            continue
+        name = ALIASES.get(key, key)
+        known = name in SETTINGS and (not run or (run in RUNS and name in PARAMS))
+        if not known:
+            raise ValueError(
+                f"unknown parameter {param!r} (={text!r}) in the link; allowed: mode "
+                f"{list(MODES)}, {_allowed_keys()}, and in mode=compare a run's own setting "
+                f"as a.rho=… or b.rho=…."
+            )
+        target = runs[run] if run else out
+        if name in target:
+            raise ValueError(f"{param}={text!r}: {param} is given twice in the link.")
+        try:
+            target[name] = SETTINGS[name].parse(text)
+        except ValueError:
+            raise ValueError(
+                f"{param}={text!r} in the link is not allowed: {key} must be "
+                f"{SETTINGS[name].allowed}."
+            ) from None
+        check({name: target[name]})  # e.g. a data set name that cannot be loaded here
+    if any(runs.values()) and out.get("mode", "compare") != "compare":
+        raise ValueError(f"a.…/b.… settings {runs} need mode=compare, not mode={out['mode']!r}.")
+    if any(runs.values()) or out.get("mode") == "compare":
+        out |= {"mode": "compare", **runs}
+    return out
+
+
+# ----------------------------------------------------------------------------- applying
+def apply(dash: Any, settings: dict[str, Any]) -> bool:
+    """Set ``dash`` to ``settings``; return True if training restarted.
+
+    Session parameters go to ``dash.apply`` all at once, so a rejected value changes nothing.
+    ``lock`` and ``hide``, when given, replace the instructor's current lists. A data set the
+    page does not offer yet (MNIST) is loaded and offered first.
+
+    Raises
+    ------
+    ValueError
+        For an unknown key, a value of the wrong kind or outside what its control can show,
+        or an unknown control name in ``lock``/``hide`` (the message lists the controls).
+    FileNotFoundError
+        If MNIST is asked for and its files are not on this machine.
+    """
+    settings = check(settings)
+    params = {k: v for k, v in settings.items() if k in PARAMS}
+    _check_names(dash, settings)
+    _check_ranges(dash, params)
+    _offer_dataset(dash, params)
+    restarted = dash.apply(params)
+    if any(key in settings for key in INSTRUCTOR):
+        instruct(dash, settings.get("lock"), settings.get("hide"))
+    return restarted
+
+
+def _check_names(dash: Any, settings: dict[str, Any]) -> None:
+    for key in INSTRUCTOR:
+        unknown = [name for name in settings.get(key, ()) if name not in dash.controls]
+        if unknown:
+            raise ValueError(
+                f"{key}={unknown!r} is not allowed: {key} names controls, one or more of "
+                f"{list(dash.controls)}."
+            )
+
+
+def _check_ranges(dash: Any, params: dict[str, Any]) -> None:
+    """Refuse what a control could not show: the page would be out of step with training."""
+    for name, value in control_values(params).items():
+        if name == "dataset" or name not in dash.controls:
+            continue  # data sets are checked by kind and loaded by name
+        allowed = _refusal(dash.controls[name], value)
+        if allowed:
+            key = ALIASES.get(name, name)
+            shown = params[key]
+            note = RANGE_NOTES.get(key, "")
+            raise ValueError(f"{key}={shown!r} is not allowed: {key} must be {allowed}{note}.")
+
+
+def _offer_dataset(dash: Any, params: dict[str, Any]) -> None:
+    name = params.get("dataset")
+    if name is None or name in dash.controls["dataset"].options:
+        return
+    seed = params.get("random_state", dash.session.get_params()["random_state"])
+    n_samples = params.get("n_samples", dash.session.n_samples)
+    dash.use_dataset(datasets.load(name, n_samples=n_samples, random_state=seed))
+
+
+# ----------------------------------------------------------------------------- instructor mode
+@dataclass
+class _Instructor:
+    """What instructor mode changed on one dashboard, to undo it when the lists change."""
+
+    locks: dict[str, _Lock] = field(default_factory=dict)
+    hidden: dict[str, widgets.Layout] = field(default_factory=dict)  # the layouts replaced
+
+
+_instructors: weakref.WeakKeyDictionary[Any, _Instructor] = weakref.WeakKeyDictionary()
+
+
+class _Lock:
+    """Keeps one control disabled, labelled as locked, until ``release``.
+
+    The dashboard itself enables and disables some controls (the batch size follows the
+    optimiser); the observer turns such an enabling straight back.
+    """
+
+    def __init__(self, control: widgets.Widget) -> None:
+        self.control = control
+        self.description, self.tooltip = control.description, control.tooltip
+        control.disabled = True
+        control.description = self.description + LOCK_MARK
+        control.tooltip = LOCK_HINT
+        control.observe(self._keep, names="disabled")
+
+    def _keep(self, change: dict) -> None:
+        if not change["new"]:
+            self.control.disabled = True
+
+    def release(self) -> None:
+        self.control.unobserve(self._keep, names="disabled")
+        self.control.disabled = False
+        self.control.description, self.control.tooltip = self.description, self.tooltip
+
+
+def instruct(dash: Any, lock: list[str] | None = None, hide: list[str] | None = None) -> None:
+    """Lock the controls named in ``lock`` and hide those in ``hide`` (any other control that
+    was locked or hidden comes back). None leaves that list as it is.
+
+    Works on any dashboard with a ``controls`` dict; the page's own enabling rules (batch size
+    under L-BFGS) are restored through ``dash.apply({})`` where there is one.
+    """
+    _check_names(dash, {"lock": lock or [], "hide": hide or []})
+    state = _instructors.setdefault(dash, _Instructor())
+    released = False
+    if lock is not None:
+        for name in [n for n in state.locks if n not in lock]:
+            state.locks.pop(name).release()
+            released = True
+        for name in lock:
+            if name not in state.locks:
+                state.locks[name] = _Lock(dash.controls[name])
+    if hide is not None:
+        for name in [n for n in state.hidden if n not in hide]:
+            dash.controls[name].layout = state.hidden.pop(name)
+        for name in hide:
+            if name not in state.hidden:
+                control = dash.controls[name]
+                # Controls share one Layout object: hiding must not touch the others.
+                state.hidden[name] = control.layout
+                own = {k: getattr(control.layout, k) for k in control.layout.keys
+                       if not k.startswith("_")}  # fmt: skip
+                control.layout = widgets.Layout(**(own | {"display": "none"}))
+    if released and hasattr(dash, "apply"):
+        dash.apply({})  # let the page re-decide what it enables (batch size under L-BFGS)
