@@ -258,3 +258,32 @@ def test_the_page_cannot_run_code_in_the_kernel(dash, tmp_path):
     assert "kernel_info_reply" in replies  # the channel works...
     assert "execute_reply" not in replies  # ...but Voila drops execute requests
     assert not marker.exists()
+
+
+# ---------------------------------------------------------------------------- the page's address
+def test_the_address_sets_the_dashboard_and_instructor_mode(browser, server):
+    """``?rho=…&lock=…&hide=…`` opens the dashboard with those settings (needs the served
+    notebook to call ``from_query(dashboard)``; under --preheat_kernel Voila hands the query
+    to a kernel that built the dashboard before the request came)."""
+    d = Dashboard.open(browser, server + "?rho=0.05&beta=3&dataset=digits&lock=beta&hide=seed")
+    try:
+        # The page snaps ρ to its slider's grid (steps of 0.01 in log10 ρ, 10^-1.30 = 0.0501)
+        # and sends that back: within half a grid step (1.2 %) of 0.05 is what it can show.
+        assert rho_readout(d) == pytest.approx(0.05, rel=0.012)
+        kl = {trace["name"]: trace for trace in d.traces("kl")}
+        star, curve = kl["target ρ̂ = ρ"], kl["penalty per unit"]
+        assert star["x"][0] == pytest.approx(0.05, rel=0.012) and star["y"][0] == 0.0
+        lowest = min(range(len(curve["y"])), key=curve["y"].__getitem__)
+        grid_step = math.log(curve["x"][1] / curve["x"][0])
+        assert abs(math.log(curve["x"][lowest] / star["x"][0])) <= grid_step
+        select = d.page.locator(".widget-dropdown", has_text="data set").locator("select")
+        assert select.evaluate("s => s.options[s.selectedIndex].text") == "digits"
+        beta = d.page.locator(".widget-slider", has_text="β (weight of Ω)")
+        assert "🔒" in beta.inner_text()
+        assert beta.locator(".noUi-target").get_attribute("disabled") is not None
+        assert d.page.get_by_text("seed ⟲").count() == 1
+        assert d.page.get_by_text("seed ⟲").is_hidden()
+        assert d.page.get_by_text("hidden units ⟲").is_visible()  # hiding one hides no other
+        assert d.errors == []
+    finally:
+        d.close()
