@@ -1,33 +1,45 @@
 """Gradient check: the analytic gradient against central differences, in float64.
 
-The full check costs four objective evaluations per parameter, which is fine for the small
-models of the tests and hopeless at 784-196 (~300k parameters). With ``n_coords`` it checks at
-most that many randomly drawn coordinates of each parameter array (W1, b1, W2, b2) against the
-same full analytic gradient.
+The full check costs four objective evaluations per parameter (six with ``order=6``): fine for
+the small models of the tests, hopeless at 784-196 (~300k parameters). With ``n_coords`` it
+checks at most that many randomly drawn coordinates of each parameter array (W1, b1, W2, b2)
+against the same full analytic gradient.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from .model import SparseAutoencoder
-from .validation import NONE, Either, Interval, check_array, check_param
+from .validation import NONE, Either, Interval, Options, check_array, check_param
+
+#: Central-difference stencils by order of accuracy: {k: w_k} in
+#: g ≈ Σ_k w_k (f(θ + kε) − f(θ − kε)) / ε, with error O(ε^order).
+STENCILS: dict[int, dict[int, float]] = {
+    4: {1: 8 / 12, 2: -1 / 12},
+    6: {1: 45 / 60, 2: -9 / 60, 3: 1 / 60},
+}
 
 
 def numerical_gradient(
     model: SparseAutoencoder,
     X: Any,
-    epsilon: float = 1e-4,
+    epsilon: float | np.ndarray = 1e-4,
     indices: np.ndarray | None = None,
+    order: int = 4,
 ) -> np.ndarray:
     """Central differences for every parameter (or the flat ``indices`` only), in float64.
 
-    Uses the five-point stencil g ≈ [8(f(θ+ε) − f(θ−ε)) − (f(θ+2ε) − f(θ−2ε))] / 12ε. Its error
-    is O(ε⁴) instead of the two-point formula's O(ε²): at ε = 1e-4 the two-point truncation
-    error alone is ~1e-9 relative on sigmoid networks, right at the bar the check is held to,
-    while the five-point one leaves only rounding error (~1e-11).
+    By default the five-point stencil g ≈ [8(f(θ+ε) − f(θ−ε)) − (f(θ+2ε) − f(θ−2ε))] / 12ε. Its
+    error is O(ε⁴) instead of the two-point formula's O(ε²): at ε = 1e-4 the two-point
+    truncation error alone is ~1e-9 relative on sigmoid networks, right at the bar the check is
+    held to, while the five-point one leaves only rounding error (~1e-11) on small models.
+    ``order=6`` takes the seven-point stencil
+    g ≈ [45(f(θ+ε) − f(θ−ε)) − 9(f(θ+2ε) − f(θ−2ε)) + (f(θ+3ε) − f(θ−3ε))] / 60ε, error O(ε⁶):
+    it allows a larger ε, hence less rounding error (which grows as u·|f|/ε), at 1.5× the cost.
 
     Each loss term (reconstruction, sparsity, weight decay) is differenced on its own and the
     differences are added: the same number in exact arithmetic, but a large term that a
@@ -35,15 +47,27 @@ def numerical_gradient(
     error of its magnitude to every difference. At 784-196 that error alone would be ~1e-8
     relative on W2. The terms are checked to add up to the total the optimiser minimises.
 
+    ``epsilon`` is one step for every coordinate, or an array of steps, one per coordinate
+    checked (per entry of ``indices``, or of θ).
+
     Returns
     -------
     ndarray
         One entry per parameter (the shape of ``model.theta_``), or per entry of ``indices``.
     """
     model._check_initialized()
+    check_param("order", order, Options(tuple(STENCILS)))
+    weights = STENCILS[order]
     X = check_array(X, n_features=model.n_features_in_)
     theta = model.theta_.astype(np.float64)
     coords = np.arange(theta.size) if indices is None else np.asarray(indices, dtype=np.intp)
+    steps = np.asarray(epsilon, dtype=np.float64)
+    if steps.shape not in ((), (coords.size,)) or not np.all(steps > 0):
+        raise ValueError(
+            f"epsilon={epsilon!r} is not allowed: epsilon must be a positive number or one "
+            f"positive number per coordinate checked ({coords.size})."
+        )
+    steps = np.broadcast_to(steps, coords.shape)
     num = np.empty(coords.size)
 
     def terms_at(i: int, delta: float) -> np.ndarray:
@@ -56,10 +80,9 @@ def numerical_gradient(
             raise RuntimeError(f"the loss terms {terms} do not add up to the total {total!r}.")
         return parts
 
-    for j, i in enumerate(coords):
-        near = terms_at(i, epsilon) - terms_at(i, -epsilon)
-        far = terms_at(i, 2 * epsilon) - terms_at(i, -2 * epsilon)
-        num[j] = np.sum(8.0 * near - far) / (12.0 * epsilon)
+    for j, (i, eps) in enumerate(zip(coords, steps, strict=True)):
+        diff = sum(w * (terms_at(i, k * eps) - terms_at(i, -k * eps)) for k, w in weights.items())
+        num[j] = np.sum(diff) / eps
     return num if indices is not None else num.reshape(theta.shape)
 
 
@@ -102,9 +125,10 @@ def check_coordinates(
 def gradient_errors(
     model: SparseAutoencoder,
     X: Any,
-    epsilon: float = 1e-4,
+    epsilon: float | Mapping[str, float] = 1e-4,
     n_coords: int | None = None,
     random_state: Any = None,
+    order: int = 4,
 ) -> dict[str, float]:
     """Relative error ‖g_num − g‖/‖g_num + g‖ per parameter array and ``"all"`` together.
 
@@ -114,21 +138,31 @@ def gradient_errors(
         An initialised model; its parameters are not changed.
     X : array_like (m, n_features)
         The batch the objective is evaluated on (keep it small: tens of samples).
-    epsilon : float
-        Step of the central differences.
+    epsilon : float or dict
+        Step of the central differences, or a step per parameter array (``{"W1": ..., "b1":
+        ..., "W2": ..., "b2": ...}``), e.g. a smaller one where the objective has kinks nearby.
     n_coords : int or None
         None (default) checks every coordinate. Otherwise at most ``n_coords`` random
         coordinates per parameter array (``check_coordinates``), each compared with the same
         entries of the full analytic gradient; ``"all"`` is the error over their union.
     random_state : None, int or numpy Generator
         Seeds the choice of coordinates.
+    order : {4, 6}
+        Order of accuracy of the central-difference stencil (``numerical_gradient``).
     """
     model._check_initialized()
     X = check_array(X, n_features=model.n_features_in_)
     ana = model._objective(model.theta_.astype(np.float64), X)[1]
     coords = check_coordinates(model, n_coords, random_state)
     every = np.concatenate(list(coords.values()))
-    num = numerical_gradient(model, X, epsilon, None if n_coords is None else every)
+    if isinstance(epsilon, Mapping):
+        if set(epsilon) != set(coords):
+            raise ValueError(
+                f"epsilon={dict(epsilon)!r} is not allowed: a dict of steps needs exactly the "
+                f"keys {list(coords)}."
+            )
+        epsilon = np.concatenate([np.full(idx.size, epsilon[name]) for name, idx in coords.items()])
+    num = numerical_gradient(model, X, epsilon, None if n_coords is None else every, order)
     num = num.ravel() if n_coords is None else num
     errors, start = {}, 0
     for name, idx in coords.items():

@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .export import export_panel
+from .gradcheck import gradcheck_panel
 from .presets import presets_panel
 from .share import share_panel
 from .upload import upload_panel
@@ -25,4 +26,5 @@ PANELS: tuple[tuple[str, Builder], ...] = (
     ("Your images", upload_panel),
     ("Presets", presets_panel),
     ("Share and instructor mode", share_panel),
+    ("Gradient check", gradcheck_panel),
 )
