@@ -22,7 +22,13 @@ EXPLORER = [
         "Move **ρ**, **β**, the learning rate or λ at any time: they apply at the next step. "
         "Controls marked ⟲ (data set, hidden units, loss, optimiser, seed) restart training."
     ),
-    new_code_cell("from explorer import Explorer\n\nExplorer()"),
+    new_code_cell(
+        "from explorer import Explorer\n"
+        "from explorer.app.query import from_query\n\n"
+        "dashboard = Explorer()\n"
+        "# Served by Voila, the page's address sets the start: ?rho=0.05&beta=3&dataset=digits\n"
+        "from_query(dashboard)"
+    ),
 ]
 
 COMPARE = [

@@ -353,3 +353,20 @@ def test_no_control_can_name_a_file_on_the_server(app: Explorer) -> None:
     free_text = (widgets.Text, widgets.Textarea, widgets.FileUpload, widgets.Combobox)
     assert not [n for n, c in app.controls.items() if isinstance(c, free_text)]
     assert not [c for c in app.children if isinstance(c, free_text)]
+
+
+def test_apply_refuses_what_no_control_can_show_and_changes_nothing(app: Explorer) -> None:
+    """ρ = 0.7 is a valid model setting, but the ρ slider ends at 0.5: the page and the
+    session would disagree from then on."""
+    with pytest.raises(ValueError, match=r"rho=0.7 is not allowed: rho must be .*0.5\]"):
+        app.apply({"rho": 0.7, "beta": 1.0})
+    assert app.session.model.rho == 0.01 and app.session.model.beta == 3.0
+    assert app.apply({"rho": 0.2}) is False and app.session.model.rho == 0.2
+
+
+def test_a_page_snapping_a_coded_value_to_its_slider_grid_changes_nothing(app: Explorer) -> None:
+    app.apply({"rho": 0.05})  # e.g. from a link: not on the slider's grid of 10^(k/100)
+    app.controls["rho"].value = 10 ** (-3 + 170 * 0.01)  # what the page sends back: 0.0501
+    assert app.session.model.rho == 0.05
+    app.controls["rho"].value = 10 ** (-3 + 171 * 0.01)  # one step further: the user's move
+    assert app.session.model.rho == pytest.approx(0.0513, rel=1e-3)

@@ -53,7 +53,7 @@ def dash(browser, server):
 
 def kl_minimum(dash: Dashboard) -> tuple[float, float, float]:
     """(argmin of the drawn KL curve, the star's x, the star's y)."""
-    curve, _units, star = dash.traces("kl")
+    curve, _units, star = dash.traces("kl")[:3]
     i = min(range(len(curve["y"])), key=curve["y"].__getitem__)
     return curve["x"][i], star["x"][0], star["y"][0]
 

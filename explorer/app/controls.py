@@ -38,7 +38,19 @@ def _in_range(value: Any, low: float, high: float, integer: bool = False) -> str
     return f"{'an integer' if integer else 'a finite number'} in [{low:{spec}}, {high:{spec}}]"
 
 
-def _refusal(control: widgets.Widget, value: Any) -> str | None:
+def snapped(control: widgets.Widget, value: Any) -> Any:
+    """``value`` moved onto ``control``'s step grid, as the page's slider moves it."""
+    if isinstance(control, widgets.FloatLogSlider) and value > 0:
+        exponent = math.log(value, control.base)
+        steps = round((exponent - control.min) / control.step)
+        return control.base ** (control.min + steps * control.step)
+    if isinstance(control, widgets.FloatSlider):
+        return control.min + round((value - control.min) / control.step) * control.step
+    return value
+
+
+def refusal(control: widgets.Widget, value: Any) -> str | None:
+    """None if ``control`` can show ``value``, else what it can show."""
     if isinstance(control, widgets.Dropdown):
         values = [v for _, v in control.options] if control.options and isinstance(
             control.options[0], tuple) else list(control.options)  # fmt: skip
@@ -63,7 +75,7 @@ def _strict(cls: type) -> type:
         @validate("value")
         def _validate_value(self, proposal: Any) -> Any:
             value = proposal["value"]
-            allowed = _refusal(self, value) if self.name else None
+            allowed = refusal(self, value) if self.name else None
             if allowed:
                 message = f"{self.name}={value!r} is not allowed: {self.name} must be {allowed}."
                 self.on_refusal(message)

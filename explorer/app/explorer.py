@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,15 @@ from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure
 from ..figures.mosaic import tile_at
 from ..training import Session
 from ..training.session import StepReport
-from .controls import UI_DATASETS, build_controls, control_values, kind, to_param
+from .controls import (
+    UI_DATASETS,
+    build_controls,
+    control_values,
+    kind,
+    refusal,
+    snapped,
+    to_param,
+)
 from .live import MUTED, WARNING, LiveDashboard
 from .live_figure import LiveFigure
 from .panels import PANELS
@@ -150,6 +159,12 @@ class Explorer(LiveDashboard):
         return tile_at(row, int(points.xs[0]), model.n_hidden, self.session.dataset.image_shape)
 
     def _on_param(self, name: str, change: dict) -> None:
+        in_use = control_values(self.session.get_params()).get(name)
+        if isinstance(in_use, float) and change["new"] != in_use:
+            # A page's slider moves a value set from code (ρ = 0.05 from a link) onto its step
+            # grid (0.0501) and sends that back: not the user's choice, so keep the exact one.
+            if math.isclose(change["new"], snapped(self.controls[name], in_use), rel_tol=1e-9):
+                return
         key, value = to_param(name, change["new"])
         if name == "dataset":
             value = self._own_data.get(value, value)
@@ -179,6 +194,10 @@ class Explorer(LiveDashboard):
         ValueError/TypeError propagates (callbacks show it in the status line).
         """
         params = dict(params)
+        for name, value in control_values(params).items():
+            allowed = refusal(self.controls[name], value) if name != "dataset" else None
+            if allowed:  # the model may accept it, but the page could not show it
+                raise ValueError(f"{name}={value!r} is not allowed: {name} must be {allowed}.")
         if "optimizer" in params and "learning_rate" not in params:
             # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
             params["learning_rate"] = default_learning_rate(params["optimizer"])

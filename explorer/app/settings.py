@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, quote
 import ipywidgets as widgets
 
 from .. import datasets
-from .controls import CONVERSIONS, _refusal, control_values
+from .controls import CONVERSIONS, control_values, refusal
 
 
 @dataclass(frozen=True)
@@ -302,7 +302,7 @@ def _check_ranges(dash: Any, params: dict[str, Any]) -> None:
     for name, value in control_values(params).items():
         if name == "dataset" or name not in dash.controls:
             continue  # data sets are checked by kind and loaded by name
-        allowed = _refusal(dash.controls[name], value)
+        allowed = refusal(dash.controls[name], value)
         if allowed:
             key = ALIASES.get(name, name)
             shown = params[key]
