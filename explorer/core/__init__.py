@@ -19,6 +19,7 @@ from .penalties import (
     kl_divergence_grad,
     topk_count,
     topk_gap,
+    topk_margin,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "saturated_units",
     "topk_count",
     "topk_gap",
+    "topk_margin",
 ]

@@ -63,8 +63,9 @@ def numerical_gradient(
     coords = np.arange(theta.size) if indices is None else np.asarray(indices, dtype=np.intp)
     steps = np.asarray(epsilon, dtype=np.float64)
     if steps.shape not in ((), (coords.size,)) or not np.all(steps > 0):
+        given = f"{float(steps)!r}" if steps.ndim == 0 else f"<array of shape {steps.shape}>"
         raise ValueError(
-            f"epsilon={epsilon!r} is not allowed: epsilon must be a positive number or one "
+            f"epsilon={given} is not allowed: epsilon must be a positive number or one "
             f"positive number per coordinate checked ({coords.size})."
         )
     steps = np.broadcast_to(steps, coords.shape)

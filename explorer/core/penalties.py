@@ -134,6 +134,31 @@ def topk_gap(H: ArrayLike, rho: float) -> np.ndarray:
     return ordered[:, K - 1] - ordered[:, K]
 
 
+def topk_margin(H: ArrayLike, rho: float) -> np.ndarray:
+    """Per input and unit, how far h_il may move before the input's top-K selection changes.
+
+    margin_il = h_il − h_(K+1) for a unit among the input's K largest, h_(K) − h_il for the
+    others (h_(K) is the K-th largest activation of the row). A change of one unit's activation
+    by less than its margin keeps every selection, and so keeps the TopK penalty linear.
+    ``inf`` everywhere when K = k.
+
+    Parameters
+    ----------
+    H : array_like (m, k)
+        Hidden activations, one row per input.
+    rho : float in (0, 1)
+        Target fraction of active units (K = max(1, round(ρ·k))).
+    """
+    H = np.asarray(H, dtype=float)
+    K = topk_count(rho, H.shape[1])
+    if K == H.shape[1]:
+        return np.full(H.shape, np.inf)
+    ordered = -np.sort(-H, axis=1)  # descending
+    kth, next_ = ordered[:, K - 1 : K], ordered[:, K : K + 1]
+    selected = _topk_mask(H, rho) == 0.0
+    return np.where(selected, H - next_, kth - H)
+
+
 def _topk_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
     """Ω = (1/m) Σ_i Σ_{l ∉ topK(h_i)} h_il: L1 on all but each input's K largest activations.
 

@@ -1,0 +1,201 @@
+"""The gradient check panel: click, read the table, and make sure the session was not touched."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from explorer import Explorer
+from explorer.app.panels import PANELS
+from explorer.app.panels import gradcheck as panel
+from explorer.app.panels.gradcheck import gradcheck_panel
+from explorer.core import PENALTIES
+
+PARAMS = ("W1", "b1", "W2", "b2")
+
+
+@pytest.fixture
+def app() -> Explorer:
+    return Explorer(dataset="natural-patches", n_samples=500, random_state=0)
+
+
+class _Cells(HTMLParser):
+    """Rows of table cells, as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+            self._in_cell = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self._in_cell = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.rows[-1][-1] += data
+
+
+def _parts(app: Explorer) -> tuple[widgets.Button, widgets.HTML, widgets.HTML]:
+    box = app.panels["Gradient check"]
+    intro, button, result = box.children
+    assert isinstance(button, widgets.Button) and isinstance(result, widgets.HTML)
+    return button, result, intro
+
+
+def _table(result: widgets.HTML) -> dict[str, dict[str, str]]:
+    parser = _Cells()
+    parser.feed(result.value)
+    head, *rows = parser.rows
+    return {row[0]: dict(zip(head, row, strict=True)) for row in rows}
+
+
+def _click(app: Explorer) -> dict[str, dict[str, str]]:
+    button, result, _ = _parts(app)
+    button.click()
+    return _table(result)
+
+
+def _state(app: Explorer) -> tuple:
+    model = app.session.model
+    return (app.session.n_steps, model.theta_.copy(), model.get_params(),
+            len(app.session.history), model.rho_hat_.copy())  # fmt: skip
+
+
+def _assert_unchanged(app: Explorer, before: tuple) -> None:
+    steps, theta, params, history, rho_hat = before
+    model = app.session.model
+    assert app.session.n_steps == steps and len(app.session.history) == history
+    np.testing.assert_array_equal(model.theta_, theta)
+    np.testing.assert_array_equal(model.rho_hat_, rho_hat)
+    assert model.get_params() == params
+
+
+def test_panel_is_registered():
+    assert ("Gradient check", gradcheck_panel) in PANELS
+
+
+def test_button_and_explanation(app: Explorer) -> None:
+    button, result, intro = _parts(app)
+    assert button.description == "Check gradient" and button.icon == "check"
+    assert "central differences" in intro.value and "backpropagated" in intro.value
+    assert "1e-09" in intro.value
+    assert "Not checked yet" in result.value
+
+
+def test_click_checks_the_current_objective_and_changes_nothing(app: Explorer) -> None:
+    app.step(5)  # trained weights, not the initial ones
+    before = _state(app)
+    table = _click(app)
+    assert list(table) == [*PARAMS, "all"]
+    for name in PARAMS:
+        error = float(table[name]["relative error"])
+        assert error < 1e-9, f"{name}: {error:.3g}"
+        assert table[name]["result"].strip() == "✓ pass"
+    assert table["all"]["result"].strip() == "✓ pass"
+    # 64-25: every array but b1 (25 entries) is sampled.
+    coords = {name: table[name]["coordinates checked"] for name in table}
+    assert coords == {"W1": "30 of 1,600", "b1": "25 of 25", "W2": "30 of 1,600",
+                      "b2": "30 of 64", "all": "115 of 3,289"}  # fmt: skip
+    _, result, _ = _parts(app)
+    assert "Step 5:" in result.value and "20 inputs" in result.value
+    _assert_unchanged(app, before)
+    # Training goes on exactly as if nobody had clicked.
+    twin = Explorer(dataset="natural-patches", n_samples=500, random_state=0)
+    twin.step(5)
+    app.step(3)
+    twin.step(3)
+    np.testing.assert_array_equal(app.session.model.theta_, twin.session.model.theta_)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "topk"])
+def test_every_penalty_passes(app: Explorer, penalty: str) -> None:
+    app.apply({"penalty": penalty, "beta": 1.0})
+    app.step(5)
+    before = _state(app)
+    table = _click(app)
+    for name in [*PARAMS, "all"]:
+        assert float(table[name]["relative error"]) < 1e-9, name
+    assert f"penalty {penalty}" in _parts(app)[1].value
+    _assert_unchanged(app, before)
+
+
+def test_a_broken_penalty_gradient_shows_as_a_failure(app: Explorer, monkeypatch) -> None:
+    right = PENALTIES["kl"]
+
+    def grad(H, rho_hat, rho):
+        return 1.01 * right.grad(H, rho_hat, rho)
+
+    monkeypatch.setitem(PENALTIES, "kl", dataclasses.replace(right, grad=grad))
+    app.step(2)
+    before = _state(app)
+    table = _click(app)
+    for name in ("W1", "b1", "all"):
+        assert float(table[name]["relative error"]) > 1e-9, name
+        assert table[name]["result"].strip() == "✗ fail", name
+    # The decoder's gradient does not involve the penalty.
+    assert table["W2"]["result"].strip() == "✓ pass"
+    assert "FAILED" in app.status.value
+    _assert_unchanged(app, before)
+
+
+def test_the_check_follows_live_settings(app: Explorer) -> None:
+    app.step(2)
+    app.controls["rho"].value = 0.05
+    app.controls["beta"].value = 1.5
+    _click(app)
+    caption = _parts(app)[1].value
+    assert re.search(r"ρ = 0\.05, β = 1\.5", caption)
+
+
+def test_float32_session_is_checked_in_float64(monkeypatch) -> None:
+    app = Explorer(dataset="bars", n_samples=300, random_state=0, dtype="float32", n_hidden=8)
+    app.step(3)
+    before = _state(app)
+    table = _click(app)
+    assert all(float(table[name]["relative error"]) < 1e-9 for name in PARAMS)
+    _assert_unchanged(app, before)
+    assert app.session.model.theta_.dtype == np.float32
+
+
+def test_an_error_is_shown_not_raised(app: Explorer, monkeypatch) -> None:
+    def boom(session):
+        raise ValueError("the check could not run")
+
+    monkeypatch.setattr(panel, "check_session", boom)
+    button, _, _ = _parts(app)
+    button.click()  # must not raise into ipywidgets
+    assert "the check could not run" in app.status.value
+    assert not button.disabled
+
+
+def test_the_check_runs_on_one_blas_thread_and_restores_them(app: Explorer, monkeypatch) -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads() -> list[int]:
+        pools = threadpoolctl.threadpool_info()
+        return [pool["num_threads"] for pool in pools if pool["user_api"] == "blas"]
+
+    before, seen = blas_threads(), []
+    check = panel._check
+
+    def spy(session):
+        seen.extend(blas_threads())
+        return check(session)
+
+    monkeypatch.setattr(panel, "_check", spy)
+    _click(app)
+    assert seen and set(seen) == {1}
+    assert blas_threads() == before
