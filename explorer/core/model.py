@@ -64,7 +64,7 @@ class SparseAutoencoder:
         L-BFGS is full-batch; Adam and SGD (with momentum) may use mini-batches.
     learning_rate : float > 0 or None
         Step size (Adam, SGD) or first trial step of the line search (L-BFGS).
-        None takes the optimiser's default (L-BFGS 1.0, Adam 0.01, SGD 0.5).
+        None takes the optimiser's default (L-BFGS 1.0, Adam 0.01, SGD 0.1).
     momentum : float in [0, 1), default 0.9
         Momentum of SGD.
     batch_size : int or None

@@ -27,7 +27,9 @@ class SGD:
     v ← μ·v − η·∇f(θ);  θ ← θ + v
     """
 
-    default_learning_rate = 0.5
+    #: With momentum 0.9 and β = 3, 0.5 drove every unit to ρ̂ = 0 on natural patches within a
+    #: few hundred steps (the sparsity gradient overshoots); 0.1 settles at ρ̂ ≈ ρ.
+    default_learning_rate = 0.1
 
     def __init__(self, n_params: int, dtype: np.dtype, momentum: float = 0.9) -> None:
         self.momentum = momentum
