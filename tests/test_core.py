@@ -34,6 +34,7 @@ from explorer.core import (
     saturated_units,
     topk_count,
     topk_gap,
+    topk_margin,
 )
 from explorer.core.gradcheck import numerical_gradient
 
@@ -364,6 +365,51 @@ def test_sampled_check_rejects_bad_n_coords(X):
             gradient_errors(make_model(), X, n_coords=bad)
 
 
+def test_seven_point_stencil_and_steps_per_array(X):
+    model = make_model(beta=3.0, weight_decay=1e-3)
+    errors = gradient_errors(model, X, 2e-2, n_coords=6, random_state=0, order=6)
+    assert all(err < 1e-9 for err in errors.values()), errors
+    # At so large a step the five-point stencil's O(ε⁴) truncation error shows: the order
+    # really changes the formula.
+    coarse = gradient_errors(model, X, 2e-2, n_coords=6, random_state=0, order=4)
+    assert coarse["all"] > 10 * errors["all"]
+    # A step per array: each array's error depends on its own step only.
+    steps = {"W1": 1e-1, "b1": 1e-4, "W2": 1e-4, "b2": 1e-4}
+    mixed = gradient_errors(model, X, steps, n_coords=6, random_state=0)
+    small = gradient_errors(model, X, 1e-4, n_coords=6, random_state=0)
+    large = gradient_errors(model, X, 1e-1, n_coords=6, random_state=0)
+    assert mixed["W1"] == large["W1"] and mixed["W2"] == small["W2"]
+    assert mixed["b1"] == small["b1"] and mixed["W1"] > 1e3 * small["W1"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"epsilon": 0.0}, "epsilon=0.0 is not allowed"),
+        ({"epsilon": -1e-4}, "epsilon=-0.0001 is not allowed"),
+        ({"epsilon": {"W1": 1e-4}}, r"epsilon=\{'W1': 0.0001\} is not allowed.*'b1'"),
+        ({"order": 5}, "order=5 is not allowed"),
+    ],
+)
+def test_gradient_check_rejects_bad_steps_and_orders(X, kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        gradient_errors(make_model(), X, n_coords=3, random_state=0, **kwargs)
+
+
+def test_numerical_gradient_insists_that_the_terms_add_up(X, monkeypatch):
+    """The terms are differenced one by one, so a total that is not their sum must be caught."""
+    model = make_model(beta=3.0)
+    objective = model._objective
+
+    def without_decay(theta, X):
+        f, g, (terms, rho_hat) = objective(theta, X)
+        return f - terms["weight_decay"], g, (terms, rho_hat)
+
+    monkeypatch.setattr(model, "_objective", without_decay)
+    with pytest.raises(RuntimeError, match="do not add up"):
+        numerical_gradient(model, X, indices=[0])
+
+
 def test_float64_copy_is_independent():
     model = SparseAutoencoder(n_hidden=N_HIDDEN, rho=0.2, beta=2.0, penalty="l1", dtype="float32",
                               random_state=np.random.default_rng(4))  # fmt: skip
@@ -410,6 +456,17 @@ def test_topk_penalty_by_hand():
     np.testing.assert_array_equal(topk.grad(HAND_H, HAND_H.mean(axis=0), 0.99), 0.0)
     np.testing.assert_allclose(topk_gap(HAND_H, 0.5), [0.5 - 0.3, 0.7 - 0.2])
     assert np.all(topk_gap(HAND_H, 0.99) == np.inf)
+
+
+def test_topk_margin_by_hand():
+    # ρ = 0.5, k = 4: K = 2. Row 0 keeps 0.9 and 0.5 (next is 0.3); row 1 keeps 0.8 and 0.7
+    # (next is 0.2). Kept units: h − next; the others: K-th − h.
+    np.testing.assert_allclose(
+        topk_margin(HAND_H, 0.5), [[0.6, 0.4, 0.2, 0.2], [0.5, 0.6, 0.5, 0.65]], rtol=1e-12
+    )
+    assert np.all(topk_margin(HAND_H, 0.99) == np.inf)
+    # The row's smallest margin is its gap between the K-th and the (K+1)-th activation.
+    np.testing.assert_allclose(topk_margin(HAND_H, 0.5).min(axis=1), topk_gap(HAND_H, 0.5))
 
 
 @pytest.mark.parametrize(("rho", "k", "K"), [(0.01, 25, 1), (0.1, 196, 20), (0.3, 5, 2),
