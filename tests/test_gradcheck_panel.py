@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
@@ -14,7 +15,7 @@ from explorer import Explorer
 from explorer.app.panels import PANELS
 from explorer.app.panels import gradcheck as panel
 from explorer.app.panels.gradcheck import gradcheck_panel
-from explorer.core import PENALTIES
+from explorer.core import PENALTIES, SparseAutoencoder, gradient_errors
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
@@ -122,7 +123,7 @@ def test_click_checks_the_current_objective_and_changes_nothing(app: Explorer) -
 
 @pytest.mark.parametrize("penalty", ["l1", "topk"])
 def test_every_penalty_passes(app: Explorer, penalty: str) -> None:
-    app.apply({"penalty": penalty, "beta": 1.0})
+    app.apply({"penalty": penalty, "beta": 0.3})
     app.step(5)
     before = _state(app)
     table = _click(app)
@@ -199,3 +200,37 @@ def test_the_check_runs_on_one_blas_thread_and_restores_them(app: Explorer, monk
     _click(app)
     assert seen and set(seen) == {1}
     assert blas_threads() == before
+
+
+def _near_tie(margin: float) -> SimpleNamespace:
+    """A TopK model (k = 4, K = 2) whose 2nd and 3rd units differ by ``margin`` on every input."""
+    X = np.random.default_rng(0).uniform(0.05, 0.95, (50, 8))
+    model = SparseAutoencoder(n_hidden=4, rho=0.5, beta=3.0, penalty="topk", random_state=0)
+    model.initialize(8)
+    model.params_["W1"][...] *= 1e-4  # activations barely vary from input to input
+    h = np.array([0.7, 0.5 + margin, 0.5, 0.2])
+    model.params_["b1"][...] = np.log(h / (1 - h)) - X.mean(axis=0) @ model.params_["W1"]
+    return SimpleNamespace(model=model, X=X, n_steps=0)
+
+
+def test_topk_near_a_kink_is_checked_with_a_step_that_cannot_cross_it() -> None:
+    session = _near_tie(5e-3)
+    report = panel.check_session(session)
+    assert report.passed
+    steps = {row.name: row.epsilon for row in report.rows}
+    assert steps["W2"] == steps["b2"] == panel.EPSILON
+    assert steps["W1"] == steps["b1"] < panel.EPSILON
+    assert "TopK is piecewise linear" in report.note and "rounding" not in report.note
+    # The kink is real: with the large step everywhere, W1 and b1 fail by far.
+    X = session.X[:20]
+    flat = gradient_errors(session.model, X, panel.EPSILON, panel.N_COORDS, 0, order=panel.ORDER)
+    assert flat["W1"] > 1e-4 and flat["b1"] > 1e-4
+
+
+def test_topk_at_a_near_tie_warns_that_rounding_may_fail_it() -> None:
+    report = panel.check_session(_near_tie(1e-6))
+    steps = {row.name: row.epsilon for row in report.rows}
+    assert steps["W1"] < panel.SMALL_STEP
+    assert "rounding error can exceed the bar" in report.note
+    html = panel.render(report)
+    assert "rounding error can exceed the bar" in html

@@ -72,6 +72,7 @@ class Report:
     rows: tuple[Row, ...]
     n_samples: int
     step: int
+    settings: str  # the objective's hyper-parameters, as checked
     seconds: float
     note: str = ""
 
@@ -146,7 +147,12 @@ def _check(session: Any) -> Report:
              for name, idx in coords.items()]  # fmt: skip
     checked = sum(row.checked for row in table)
     table.append(Row("all", errors["all"], checked, twin.theta_.size, None))
-    return Report(tuple(table), len(rows), session.n_steps, time.perf_counter() - start, note)
+    settings = (
+        f"ρ = {twin.rho:g}, β = {twin.beta:g}, λ = {twin.weight_decay:g}, penalty "
+        f"{twin.penalty}, loss {twin.loss}, decoder {twin.decoder}"
+    )
+    seconds = time.perf_counter() - start
+    return Report(tuple(table), len(rows), session.n_steps, settings, seconds, note)
 
 
 INTRO = (
@@ -162,7 +168,7 @@ COLUMNS = (("parameter", "left"), ("relative error", "right"), ("coordinates che
            ("step ε", "right"), ("result", "left"))  # fmt: skip
 
 
-def render(report: Report, session: Any) -> str:
+def render(report: Report) -> str:
     """The result table as HTML: every verdict in words and a symbol, never colour alone."""
     head = "".join(
         f"<th style='text-align:{align};{CELL}'>{title}</th>" for title, align in COLUMNS
@@ -176,12 +182,10 @@ def render(report: Report, session: Any) -> str:
         f"<td style='{CELL}'>{PASS if row.passed else FAIL}</td></tr>"
         for row in report.rows
     )
-    p = session.model.get_params()
     verdict = "all pass" if report.passed else "FAILED"
     caption = (
-        f"Step {report.step}: ρ = {p['rho']:g}, β = {p['beta']:g}, λ = {p['weight_decay']:g}, "
-        f"penalty {p['penalty']}, loss {p['loss']}, decoder {p['decoder']}; "
-        f"{report.n_samples} inputs; {verdict}; {report.seconds:.2f} s."
+        f"Step {report.step}: {report.settings}; {report.n_samples} inputs; {verdict}; "
+        f"{report.seconds:.2f} s."
     )
     note = f"<div>{html.escape(report.note)}</div>" if report.note else ""
     return (
@@ -204,7 +208,7 @@ def gradcheck_panel(dash: Any) -> widgets.Widget:
         button.disabled = True
         try:
             report = check_session(dash.session)
-            result.value = render(report, dash.session)
+            result.value = render(report)
             worst = max(row.error for row in report.rows)
             dash.show_message(
                 f"Gradient check at step {report.step}: "
