@@ -159,4 +159,4 @@ if __name__ == "__main__":
     write(ROOT / "tutorial.ipynb", TUTORIAL)
     write(ROOT / "compare.ipynb", COMPARE)
     # The same dashboard inside the package, for `python -m explorer serve` from anywhere.
-    write(REPO / "explorer" / "serving" / "dashboard.ipynb", EXPLORER)
+    write(REPO / "explorer" / "serving" / "notebook" / "dashboard.ipynb", EXPLORER)

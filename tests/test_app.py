@@ -370,3 +370,18 @@ def test_a_page_snapping_a_coded_value_to_its_slider_grid_changes_nothing(app: E
     assert app.session.model.rho == 0.05
     app.controls["rho"].value = 10 ** (-3 + 171 * 0.01)  # one step further: the user's move
     assert app.session.model.rho == pytest.approx(0.0513, rel=1e-3)
+
+
+def test_a_page_connecting_after_changes_gets_the_figure_as_it_is_now(app: Explorer) -> None:
+    """plotly syncs only the figure as built and sends later changes as one-off messages: a
+    page connecting later (a preheated Voila kernel that applied the page's address; a step
+    before display in JupyterLab) must still be given the current data and titles."""
+    app.apply({"rho": 0.05})
+    app.step(3)
+    state = app.figure.get_state()  # what ipywidgets sends a page that connects now
+    kl = [t for t in state["_widget_data"] if t["legendgroup"] == "kl"]
+    assert list(kl[2]["x"]) == [0.05]
+    loss = [t for t in state["_widget_data"] if t["legendgroup"] == "loss"][0]
+    assert list(loss["x"]) == [0, 1, 2]  # the loss history so far
+    titles = [a["text"] for a in state["_widget_layout"]["annotations"]]
+    assert any("unit 0 · ρ̂ = " in t for t in titles)

@@ -143,3 +143,13 @@ def test_readme_badges_open_lab_and_the_voila_dashboard_on_existing_notebooks():
     for target in targets:
         notebook = target.split("/", 2)[2]
         assert (ROOT / notebook).is_file(), notebook
+
+
+def test_the_packaged_notebook_folder_holds_no_python_modules() -> None:
+    """Voila starts the kernel in the notebook's folder, which comes first on sys.path: a
+    module there shadows an installed one (serving/voila.py once hid the real voila, and the
+    page's address was silently ignored)."""
+    assert not list(voila.DASHBOARD.parent.glob("*.py"))
+    assert not [
+        p for p in voila.DASHBOARD.parent.iterdir() if p.is_dir() and p.name != ".ipynb_checkpoints"
+    ]

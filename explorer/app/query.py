@@ -17,10 +17,8 @@ from .settings import PARAMS, apply, instruct, parse_query
 
 def request_query() -> str:
     """The query string of the page's request ("" outside Voila)."""
-    try:
-        from voila.utils import wait_for_request
-    except ImportError:  # Voila is not installed: there is no request to wait for
-        return os.environ.get("QUERY_STRING", "")
+    from voila.utils import wait_for_request  # returns at once outside a preheated kernel
+
     wait_for_request()
     return os.environ.get("QUERY_STRING", "")
 

@@ -18,8 +18,10 @@ from ..core.validation import Interval, check_param
 HERE = Path(__file__).resolve().parent
 #: Jupyter data directory holding our Voila template (also installed as shared data).
 DATA_DIR = HERE / "share" / "jupyter"
-#: The dashboard notebook shipped in the package, so ``serve`` works from any directory.
-DASHBOARD = HERE / "dashboard.ipynb"
+#: The dashboard notebook shipped in the package, so ``serve`` works from any directory. In a
+#: folder of its own: Voila starts its kernel in the notebook's folder, whose modules then
+#: shadow installed ones (this folder's voila.py hid the real ``voila`` from the kernel).
+DASHBOARD = HERE / "notebook" / "dashboard.ipynb"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #: Kernels are checked this often (seconds) for the idle timeout.
 CULL_INTERVAL = 60
