@@ -381,7 +381,7 @@ def test_a_page_connecting_after_changes_gets_the_figure_as_it_is_now(app: Explo
     state = app.figure.get_state()  # what ipywidgets sends a page that connects now
     kl = [t for t in state["_widget_data"] if t["legendgroup"] == "kl"]
     assert list(kl[2]["x"]) == [0.05]
-    loss = [t for t in state["_widget_data"] if t["legendgroup"] == "loss"][0]
+    loss = next(t for t in state["_widget_data"] if t["legendgroup"] == "loss")
     assert list(loss["x"]) == [0, 1, 2]  # the loss history so far
     titles = [a["text"] for a in state["_widget_layout"]["annotations"]]
     assert any("unit 0 · ρ̂ = " in t for t in titles)

@@ -37,12 +37,12 @@ def test_penalty_switch_is_live_and_keeps_training(app: Explorer) -> None:
 
 
 def test_the_curve_panel_draws_the_active_penalty(app: Explorer) -> None:
-    curve, units, target = view_traces(app.figure, "kl")[:3]
+    curve = view_traces(app.figure, "kl")[0]
     np.testing.assert_allclose(curve.y, kl_divergence(0.01, curve.x))
     assert "minimum, 0, sits at ρ̂ = ρ" in caption(app, "Sparsity penalty")
 
     app.controls["penalty"].value = "l1"
-    curve, units, target = view_traces(app.figure, "kl")[:3]
+    curve, units = view_traces(app.figure, "kl")[:2]
     np.testing.assert_allclose(curve.y, curve.x)  # L1 costs each unit its ρ̂
     np.testing.assert_allclose(units.y, units.x)
     assert "toward 0 whatever ρ is" in caption(app, "Sparsity penalty")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from copy import deepcopy
-from typing import Any
+from typing import Any, ClassVar
 
 import plotly.graph_objects as go
 from traitlets import observe
@@ -44,7 +44,7 @@ class LiveFigure(go.FigureWidget):
         self.on_drawn()
 
     #: Synced state -> what it holds now.
-    _CURRENT = {"_widget_data": "_data", "_widget_layout": "_layout"}
+    _CURRENT: ClassVar[dict[str, str]] = {"_widget_data": "_data", "_widget_layout": "_layout"}
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict:
         state = super().get_state(key, drop_defaults)
