@@ -265,7 +265,7 @@ def no_mnist(monkeypatch, tmp_path):
 
 def test_presets_panel_applies_each_preset_and_shows_its_notice(no_mnist):
     dash = Explorer(dataset="bars", n_samples=300, loss="cross_entropy", random_state=0)
-    panel = dash.panels["Presets"]
+    panel = dash.panels["Presets and failure gallery"]
     buttons = _buttons(panel)
     assert set(buttons) == set(PRESETS)
     assert "Classic" in panel.children[0].value and "Failure gallery" in panel.children[2].value
@@ -292,7 +292,7 @@ def test_the_mnist_preset_runs_where_the_files_are(no_mnist):
     header = struct.pack(">4I", mnist.IMAGES_MAGIC, 10000, 28, 28)
     (no_mnist / mnist.FILE_NAMES[1]).write_bytes(gzip.compress(header + images.tobytes(), 1))
     dash = Explorer(dataset="bars", n_samples=300, random_state=0)
-    button = _buttons(dash.panels["Presets"])["ufldl-mnist"]
+    button = _buttons(dash.panels["Presets and failure gallery"])["ufldl-mnist"]
     assert not button.disabled
     button.click()
     params = dash.session.get_params()

@@ -58,7 +58,7 @@ def _curve(s: Snapshot) -> Callable[[float, Any], np.ndarray]:
 #: What the curve panel says under its title, per penalty (the penalty's description otherwise).
 CURVE_CAPTIONS = {
     "kl": "KL(ρ‖ρ̂): its minimum, 0, sits at ρ̂ = ρ",
-    "l1": "L1: each unit pays its ρ̂, so the pull is toward 0 whatever ρ is",
+    "l1": "L1: each unit pays its ρ̂, a pull toward 0 whatever ρ is (patches: try β ≈ 0.01)",
     "topk": "TopK has no per-unit curve (it ranks units per input): KL shown for reference",
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .compare import compare_panel
 from .export import export_panel
 from .gradcheck import gradcheck_panel
 from .presets import presets_panel
@@ -22,9 +23,10 @@ from .upload import upload_panel
 Builder = Callable[[Any], widgets.Widget]
 
 PANELS: tuple[tuple[str, Builder], ...] = (
+    ("Presets and failure gallery", presets_panel),
+    ("Compare two runs (A/B)", compare_panel),
+    ("Gradient check", gradcheck_panel),
+    ("Share and instructor mode", share_panel),
     ("Export", export_panel),
     ("Your images", upload_panel),
-    ("Presets", presets_panel),
-    ("Share and instructor mode", share_panel),
-    ("Gradient check", gradcheck_panel),
 )
