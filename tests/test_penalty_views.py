@@ -39,13 +39,13 @@ def test_penalty_switch_is_live_and_keeps_training(app: Explorer) -> None:
 def test_the_curve_panel_draws_the_active_penalty(app: Explorer) -> None:
     curve = view_traces(app.figure, "kl")[0]
     np.testing.assert_allclose(curve.y, kl_divergence(0.01, curve.x))
-    assert "minimum, 0, sits at ρ̂ = ρ" in caption(app, "Sparsity penalty")
+    assert "minimum 0 at ρ̂ = ρ" in caption(app, "Sparsity penalty")
 
     app.controls["penalty"].value = "l1"
     curve, units = view_traces(app.figure, "kl")[:2]
     np.testing.assert_allclose(curve.y, curve.x)  # L1 costs each unit its ρ̂
     np.testing.assert_allclose(units.y, units.x)
-    assert "toward 0 whatever ρ is" in caption(app, "Sparsity penalty")
+    assert "a pull to 0, ρ ignored" in caption(app, "Sparsity penalty")
 
     app.controls["penalty"].value = "topk"
     curve = view_traces(app.figure, "kl")[0]

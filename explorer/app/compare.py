@@ -95,8 +95,8 @@ class Comparison(LiveDashboard):
             for run, s in self.sessions.items()
         }
         self.figure = LiveFigure(build_grid(
-            PLACEMENTS, self._snapshots(), (len(RUNS), len(PAIRED)), height=720,
-            legend=("A:kl", "A:loss"),
+            PLACEMENTS, self._snapshots(), (len(RUNS), len(PAIRED)), height=760,
+            legend=("A:kl", "A:loss"), vertical_spacing=0.22,
         ))  # fmt: skip
         self.status = widgets.HTML()
         self._init_live()

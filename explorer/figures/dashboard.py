@@ -40,7 +40,10 @@ SINGLE = tuple(Placement(v.name, v, v.cell) for v in VIEWS)
 
 def _title(p: Placement, snap: Snapshot) -> str:
     title = f"{p.run}: {p.view.title}" if p.run else p.view.title
-    return f"{title}<br><sup>{p.view.caption(snap)}</sup>" if p.view.caption else title
+    if not p.view.caption:
+        return title
+    lines = p.view.caption(snap).split("\n")
+    return "".join([title, *(f"<br><sup>{line}</sup>" for line in lines)])
 
 
 def _by_cell(placements: tuple[Placement, ...]) -> list[Placement]:
@@ -58,6 +61,7 @@ def build_grid(
     shape: tuple[int, int],
     height: int,
     legend: tuple[str, ...] = LEGEND_VIEWS,
+    vertical_spacing: float = 0.12,
 ) -> go.Figure:
     """A ``go.Figure`` holding every placement's traces on a ``shape`` (rows, cols) grid."""
     rows, cols = shape
@@ -66,7 +70,7 @@ def build_grid(
         cols=cols,
         subplot_titles=[_title(p, snaps[p.run]) for p in _by_cell(placements)],
         horizontal_spacing=0.07,
-        vertical_spacing=0.33 / rows,
+        vertical_spacing=vertical_spacing,  # room for titles of up to three lines
     )
     for p in placements:
         snap, (row, col) = snaps[p.run], p.cell

@@ -57,9 +57,9 @@ def _curve(s: Snapshot) -> Callable[[float, Any], np.ndarray]:
 
 #: What the curve panel says under its title, per penalty (the penalty's description otherwise).
 CURVE_CAPTIONS = {
-    "kl": "KL(ρ‖ρ̂): its minimum, 0, sits at ρ̂ = ρ",
-    "l1": "L1: each unit pays its ρ̂, a pull toward 0 whatever ρ is (patches: try β ≈ 0.01)",
-    "topk": "TopK has no per-unit curve (it ranks units per input): KL shown for reference",
+    "kl": "KL(ρ‖ρ̂): minimum 0 at ρ̂ = ρ",
+    "l1": "L1 costs ρ̂: a pull to 0, ρ ignored (try β ≈ 0.01)",
+    "topk": "TopK has no per-unit curve: KL for reference",
 }
 
 
@@ -121,7 +121,7 @@ def _histogram_data(s: Snapshot) -> list[dict[str, Any]]:
 def _histogram_caption(s: Snapshot) -> str:
     return (
         f"L0 {s.l0:.2f} of {len(s.rho_hat)} active per input · explained variance "
-        f"{s.explained_variance:.2f} · dead (ρ̂ < {DEAD:g}) {dead_units(s.rho_hat)} · "
+        f"{s.explained_variance:.2f}\ndead (ρ̂ < {DEAD:g}) {dead_units(s.rho_hat)} · "
         f"saturated (ρ̂ > {SATURATED:g}) {saturated_units(s.rho_hat)}"
     )
 
@@ -234,9 +234,9 @@ VIEWS: tuple[View, ...] = (
     View("kl", "Sparsity penalty per unit", (1, 1), _kl_data,
          {"type": "log", "title": "ρ̂ (mean activation)"}, {"title": "penalty"},
          _curve_caption, _kl_yaxis),
-    View("activations", "Mean activation per hidden unit", (1, 2), _activation_data,
+    View("activations", "Mean activation ρ̂ per unit", (1, 2), _activation_data,
          {"title": "hidden unit"}, {"type": "log", "title": "ρ̂", "range": [-4, 0]}),
-    View("filters", "Learned filters (W₁ rows, each / max|w|)", (1, 3), _filter_data,
+    View("filters", "Filters: W₁ rows, each / max|w|", (1, 3), _filter_data,
          _IMAGE_AXES, _IMAGE_AXES | {"scaleanchor": "x"}),
     View("loss", "Loss terms", (2, 1), _loss_data, {"title": "step"},
          {"title": "loss", "type": "log"}),
