@@ -326,3 +326,19 @@ def test_share_panel_shows_links_and_restores(dash):
     buttons["Restore"].click()
     assert "rho=&#x27;high&#x27;" in link.value and "rho=&#x27;high&#x27;" in dash.status.value
     _assert_same(before, _state(dash))
+
+
+def test_the_share_link_holds_only_changes_and_reopens_the_same_settings() -> None:
+    import re
+
+    from explorer.app.query import from_query
+
+    dash = Explorer(n_samples=300)
+    dash.apply({"rho": 0.05, "beta": 1.0, "optimizer": "adam", "penalty": "l1"})
+    panel = dash.panels["Share and instructor mode"]
+    link = next(w for w in panel.children if "Link:" in getattr(w, "value", ""))
+    query = re.search(r"href='\?([^']*)'", link.value).group(1).replace("&amp;", "&")
+    assert "loss=" not in query and "momentum=" not in query  # defaults are left out
+    fresh = Explorer(n_samples=300)
+    from_query(fresh, query)
+    assert fresh.session.get_params() == dash.session.get_params()

@@ -61,7 +61,7 @@ def build_grid(
     shape: tuple[int, int],
     height: int,
     legend: tuple[str, ...] = LEGEND_VIEWS,
-    vertical_spacing: float = 0.12,
+    vertical_spacing: float = 0.14,
 ) -> go.Figure:
     """A ``go.Figure`` holding every placement's traces on a ``shape`` (rows, cols) grid."""
     rows, cols = shape
@@ -114,7 +114,7 @@ def update_grid(
                 fig.update_yaxes(p.view.yaxis_live(snap), row=p.cell[0], col=p.cell[1])
 
 
-def build_figure(snap: Snapshot, height: int = 1020) -> go.Figure:
+def build_figure(snap: Snapshot, height: int = 1080) -> go.Figure:
     """The single-run dashboard: every view, drawn from ``snap``."""
     return build_grid(SINGLE, {"": snap}, (ROWS, COLS), height)
 

@@ -12,7 +12,15 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ...core import SparseAutoencoder
+from ...core.optimizers import OPTIMIZERS
 from ..settings import apply, current, from_json, to_json, to_query
+
+#: The settings of a freshly opened dashboard (``Explorer()``).
+FRESH = SparseAutoencoder().get_params() | {
+    "dataset": "natural-patches", "n_samples": None, "random_state": 0, "lock": [], "hide": [],
+    "learning_rate": OPTIMIZERS["lbfgs"].default_learning_rate,
+}  # fmt: skip
 
 INTRO = (
     "Copy the settings to restore them later, or share the link: it opens the dashboard with "
@@ -31,7 +39,8 @@ def share_panel(dash: Any) -> widgets.Widget:
         layout=widgets.Layout(width="100%", height="16em"),
     )
     show = widgets.Button(description="Show current settings", icon="refresh",
-                          tooltip="Fill the box with the settings in use")  # fmt: skip
+                          tooltip="Fill the box with the settings in use",
+                          layout=widgets.Layout(width="auto"))  # fmt: skip
     restore = widgets.Button(description="Restore", icon="upload", button_style="primary",
                              tooltip="Apply the settings in the box")  # fmt: skip
     names = list(dash.controls)
@@ -50,8 +59,13 @@ def share_panel(dash: Any) -> widgets.Widget:
             fail(exc)
             return
         text.value = to_json(settings)
-        query = html.escape(to_query(settings))
-        link.value = f"Link: <a href='?{query}' target='_blank'>?{query}</a>"
+        # The link opens a fresh page, so it needs only what differs from a fresh page.
+        changed = {k: v for k, v in settings.items() if FRESH.get(k, ...) != v}
+        query = html.escape(to_query(changed))
+        link.value = (
+            f"Link: <a href='?{query}' target='_blank' style='word-break:break-all'>"
+            f"?{query or ' (the defaults)'}</a>"
+        )
 
     def on_restore(_: Any) -> None:
         try:
