@@ -336,6 +336,9 @@ def test_the_share_link_holds_only_changes_and_reopens_the_same_settings() -> No
     dash = Explorer(n_samples=300)
     dash.apply({"rho": 0.05, "beta": 1.0, "optimizer": "adam", "penalty": "l1"})
     panel = dash.panels["Share and instructor mode"]
+    show = panel.children[1].children[0]
+    assert show.description == "Show current settings"
+    show.click()
     link = next(w for w in panel.children if "Link:" in getattr(w, "value", ""))
     query = re.search(r"href='\?([^']*)'", link.value).group(1).replace("&amp;", "&")
     assert "loss=" not in query and "momentum=" not in query  # defaults are left out
