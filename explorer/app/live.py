@@ -23,6 +23,8 @@ from .pacing import UNWATCHED_SECONDS, FramePacer
 #: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
 #: theme's values as fallbacks for Voila and classic pages).
 MUTED = "color:var(--jp-ui-font-color2, #555)"
+#: Links look like links in Voila's page too (its CSS draws them as plain text).
+LINK = "color:var(--jp-content-link-color, #0072B2);text-decoration:underline"
 WARNING = "color:#D55E00"  # Okabe–Ito vermillion: legible on white and on JupyterLab's dark grey
 
 UNWATCHED = (

@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..live import LINK
 from ..settings import to_query
 
 #: (what the pair teaches, run A's settings, run B's settings)
@@ -38,7 +39,8 @@ def compare_panel(dash: Any) -> widgets.Widget:
     items = []
     for lesson, a, b in PAIRS:
         if served:
-            item = f"<a href='{html.escape(compare_link(a, b))}' target='_blank'>{lesson}</a>"
+            href = html.escape(compare_link(a, b))
+            item = f"<a href='{href}' target='_blank' style='{LINK}'>{lesson}</a>"
         else:
             item = f"{lesson}: <code>Comparison(a={a!r}, b={b!r})</code>"
         items.append(f"<li>{item}</li>")

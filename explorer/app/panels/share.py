@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ...core import SparseAutoencoder
 from ...core.optimizers import OPTIMIZERS
+from ..live import LINK
 from ..settings import apply, current, from_json, to_json, to_query
 
 #: The settings of a freshly opened dashboard (``Explorer()``).
@@ -63,7 +64,7 @@ def share_panel(dash: Any) -> widgets.Widget:
         changed = {k: v for k, v in settings.items() if FRESH.get(k, ...) != v}
         query = html.escape(to_query(changed))
         link.value = (
-            f"Link: <a href='?{query}' target='_blank' style='word-break:break-all'>"
+            f"Link: <a href='?{query}' target='_blank' style='word-break:break-all;{LINK}'>"
             f"?{query or ' (the defaults)'}</a>"
         )
 
