@@ -25,7 +25,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "dashboard.png"))
     parser.add_argument("--query", default="", help="URL query, e.g. '?mode=compare'")
     parser.add_argument("--panel", default="", help="title of a panel to open first")
-    parser.add_argument("--height", type=int, default=1800, help="viewport height (px)")
+    parser.add_argument("--height", type=int, default=1720, help="viewport height (px)")
     args = parser.parse_args()
     with voila_server() as url, chromium() as browser:
         dash = Dashboard.open(browser, url + args.query)
