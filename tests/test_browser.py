@@ -171,7 +171,8 @@ def lab(tmp_path_factory):
     """JupyterLab on a copy of the dashboard notebook."""
     root = tmp_path_factory.mktemp("lab")
     shutil.copy(ROOT / "notebooks" / "explorer.ipynb", root / "explorer.ipynb")
-    with lab_server(root) as url:
+    # In the dark theme: the dashboard must stay readable there (checked below).
+    with lab_server(root, theme="JupyterLab Dark") as url:
         yield url
 
 
@@ -212,8 +213,36 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     wait_for_star(d, away_from=0.01)
     assert_minimum_at(d, kl_minimum(d)[1])
     assert kl_minimum(d)[1] == pytest.approx(10**-1.99, rel=1e-6)
+    # Readable in JupyterLab's dark theme: our text against what is drawn behind it.
+    assert page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
+    for text in ("step 2 ·", "Training", "Presets and failure gallery", "hidden units ⟲"):
+        assert contrast(page, page.get_by_text(text).first) >= 4.5, text
     assert d.errors == []
     page.close()
+
+
+def contrast(page, locator) -> float:
+    """WCAG contrast ratio of ``locator``'s text colour against the first opaque background
+    behind it (4.5 is the bar for body text)."""
+    fg, bg = locator.evaluate(
+        """(el) => {
+             let node = el, bg = 'rgba(0, 0, 0, 0)';
+             while (node && node.nodeType === 1) {
+               const c = getComputedStyle(node).backgroundColor;
+               if (!c.startsWith('rgba') || !c.endsWith(', 0)')) { bg = c; break; }
+               node = node.parentElement;
+             }
+             return [getComputedStyle(el).color, bg];
+           }"""
+    )
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 # ---------------------------------------------------------------------------- security

@@ -8,6 +8,7 @@ yield the URL, stop; and what their processes hold in memory.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -37,16 +38,24 @@ def voila_server(
 
 
 @contextmanager
-def lab_server(root: Path, python: str = sys.executable, timeout: float = 120.0) -> Iterator[str]:
-    """JupyterLab from ``python``'s environment, serving ``root``, no token, loopback only."""
+def lab_server(
+    root: Path, python: str = sys.executable, timeout: float = 120.0, theme: str | None = None
+) -> Iterator[str]:
+    """JupyterLab from ``python``'s environment, serving ``root``, no token, loopback only;
+    ``theme`` (e.g. "JupyterLab Dark") is set in a settings folder of its own."""
     port = free_port()
     # --allow-root: CI runs as root in a container.
     argv = [python, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
             "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
             f"--ServerApp.root_dir={root}", "--allow-root"]  # fmt: skip
     # Lab saves its workspace (open tabs) on its own: keep that out of ``root`` and ~.
-    with tempfile.TemporaryDirectory() as workspaces:
+    with tempfile.TemporaryDirectory() as workspaces, tempfile.TemporaryDirectory() as settings:
         env = os.environ | {"JUPYTERLAB_WORKSPACES_DIR": workspaces}
+        if theme:
+            themes = Path(settings) / "@jupyterlab" / "apputils-extension"
+            themes.mkdir(parents=True)
+            (themes / "themes.jupyterlab-settings").write_text(json.dumps({"theme": theme}))
+            env["JUPYTERLAB_SETTINGS_DIR"] = settings
         with _running(argv, f"http://127.0.0.1:{port}/", "api", timeout, env=env) as url:
             yield url
 
