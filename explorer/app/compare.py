@@ -20,7 +20,7 @@ from ..training import Session
 from ..training.session import StepReport
 from .controls import build_controls, control_values, to_param
 from .explorer import default_learning_rate
-from .live import MUTED, WARNING, LiveDashboard
+from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
 from .live_figure import LiveFigure
 
 RUNS = ("A", "B")
@@ -107,18 +107,12 @@ class Comparison(LiveDashboard):
     # ------------------------------------------------------------------ layout and wiring
     def _layout(self) -> list[widgets.Widget]:
         c = self.controls
-        box = functools.partial(widgets.VBox, layout=widgets.Layout(margin="0 16px 0 0"))
-        heading = lambda text: widgets.HTML(f"<b>{text}</b>")  # noqa: E731
-        runs = [
-            box([heading(f"Run {run} (live)"), *self.run_controls[run].values()]) for run in RUNS
-        ]
-        columns = widgets.HBox([
-            box([heading("Both runs"), widgets.HBox([c["play"], c["step"], c["reset"]]),
-                 c["speed"]]),
-            *runs,
-            box([heading("Both runs (⟲ restarts)"), *(c[n] for n in SHARED_CONTROLS)]),
-        ], layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
-        return [columns, self.status, self.figure]
+        controls = columns([
+            column("Both runs", [action_buttons(c), c["speed"]]),
+            *(column(f"Run {run} (live)", list(self.run_controls[run].values())) for run in RUNS),
+            column("Both runs (⟲ restarts)", [c[name] for name in SHARED_CONTROLS]),
+        ])  # fmt: skip
+        return [controls, self.status, self.figure]
 
     def _wire(self) -> None:
         for name in SHARED_CONTROLS:

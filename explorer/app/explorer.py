@@ -26,7 +26,7 @@ from .controls import (
     snapped,
     to_param,
 )
-from .live import MUTED, WARNING, LiveDashboard
+from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
 from .live_figure import LiveFigure
 from .panels import PANELS
 
@@ -108,24 +108,19 @@ class Explorer(LiveDashboard):
     # ------------------------------------------------------------------ layout
     def _layout(self) -> list[widgets.Widget]:
         c = self.controls
-        box = functools.partial(widgets.VBox, layout=widgets.Layout(margin="0 16px 0 0"))
-        heading = lambda text: widgets.HTML(f"<b>{text}</b>")  # noqa: E731
-        for name in ("play", "step", "reset"):  # three across in the column's width
-            c[name].layout.width = "106px"
-        buttons = widgets.HBox([c["play"], c["step"], c["reset"]])
-        columns = widgets.HBox([
-            box([heading("Training"), buttons, c["speed"], c["unit"], c["log_loss"]]),
-            box([heading("Sparsity (live)"), c["rho"], c["beta"], c["penalty"]]),
-            box([heading("Optimisation (live)"), c["learning_rate"], c["weight_decay"],
-                 c["batch_size"]]),
-            box([heading("Model and data (⟲ restarts)"), c["dataset"], c["n_hidden"], c["loss"],
-                 c["optimizer"], c["seed"]]),
-        ], layout=widgets.Layout(flex_flow="row wrap"))  # fmt: skip
+        controls = columns([
+            column("Training", [action_buttons(c), c["speed"], c["unit"], c["log_loss"]]),
+            column("Sparsity (live)", [c["rho"], c["beta"], c["penalty"]]),
+            column("Optimisation (live)", [c["learning_rate"], c["weight_decay"],
+                                           c["batch_size"]]),
+            column("Model and data (⟲ restarts)", [c["dataset"], c["n_hidden"], c["loss"],
+                                                   c["optimizer"], c["seed"]]),
+        ])  # fmt: skip
         panels = widgets.Accordion(
             children=[build(self) for _, build in PANELS], titles=[title for title, _ in PANELS]
         )
         self.panels = dict(zip((title for title, _ in PANELS), panels.children, strict=True))
-        return [columns, panels, self.status, self.figure]
+        return [controls, panels, self.status, self.figure]
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:

@@ -33,6 +33,25 @@ UNWATCHED = (
 )
 
 
+def column(title: str, children: list[widgets.Widget]) -> widgets.VBox:
+    """A column of controls under a bold title."""
+    return widgets.VBox(
+        [widgets.HTML(f"<b>{title}</b>"), *children], layout=widgets.Layout(margin="0 16px 0 0")
+    )
+
+
+def columns(boxes: list[widgets.Widget]) -> widgets.HBox:
+    """Columns side by side, wrapping onto more rows in a narrow page."""
+    return widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap"))
+
+
+def action_buttons(controls: dict[str, widgets.Widget]) -> widgets.HBox:
+    """Play, Step and Reset, three across in a column's width."""
+    for name in ("play", "step", "reset"):
+        controls[name].layout.width = "106px"
+    return widgets.HBox([controls["play"], controls["step"], controls["reset"]])
+
+
 class LiveDashboard(widgets.VBox):
     """Base of the dashboards: subclasses build controls, figure and status, then call
     ``super().__init__(children=...)``."""

@@ -111,29 +111,6 @@ def _topk_mask(H: np.ndarray, rho: float) -> np.ndarray:
     return mask
 
 
-def topk_gap(H: ArrayLike, rho: float) -> np.ndarray:
-    """Per input, h_(K) − h_(K+1): how far its TopK selection is from swapping a unit.
-
-    The TopK penalty is piecewise linear in H with a kink wherever two activations trade
-    places across the K boundary; a finite-difference check is valid on an input only while
-    every perturbation moves its activations by less than this gap. ``inf`` when K = k.
-
-    Parameters
-    ----------
-    H : array_like (m, k)
-        Hidden activations, one row per input.
-    rho : float in (0, 1)
-        Target fraction of active units (K = max(1, round(ρ·k))).
-    """
-    H = np.asarray(H, dtype=float)
-    m, k = H.shape
-    K = topk_count(rho, k)
-    if K == k:
-        return np.full(m, np.inf)
-    ordered = -np.sort(-H, axis=1)  # descending
-    return ordered[:, K - 1] - ordered[:, K]
-
-
 def topk_margin(H: ArrayLike, rho: float) -> np.ndarray:
     """Per input and unit, how far h_il may move before the input's top-K selection changes.
 
@@ -157,6 +134,15 @@ def topk_margin(H: ArrayLike, rho: float) -> np.ndarray:
     kth, next_ = ordered[:, K - 1 : K], ordered[:, K : K + 1]
     selected = _topk_mask(H, rho) == 0.0
     return np.where(selected, H - next_, kth - H)
+
+
+def topk_gap(H: ArrayLike, rho: float) -> np.ndarray:
+    """Per input, h_(K) − h_(K+1): how far its TopK selection is from swapping a unit (the
+    smallest of its ``topk_margin``). The TopK penalty has a kink wherever two activations
+    trade places across the K boundary, so a finite-difference check is valid on an input only
+    while every perturbation moves its activations by less than this gap. ``inf`` when K = k.
+    """
+    return topk_margin(H, rho).min(axis=1)
 
 
 def _topk_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
