@@ -68,6 +68,9 @@ class Explorer(LiveDashboard):
         Every view in one figure; ``figures[name]`` maps each view name to it.
     session : training.Session
         The live training session (``session.model`` is the ``SparseAutoencoder``).
+    panels : dict of widgets
+        The feature panels (presets, A/B, gradient check, share, export, your images) by
+        title, from ``panels.PANELS``.
     """
 
     def __init__(
