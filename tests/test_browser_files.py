@@ -1,0 +1,43 @@
+"""Files in and out of the served page: a download button saves real bytes, and an uploaded
+photo becomes the training data. Only a browser runs the download button's JavaScript and
+the file chooser."""
+
+# The browser, server and page fixtures are test_browser's (imported below; tests take them
+# as arguments of the same names).
+# ruff: noqa: F811
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
+
+from test_browser import browser, dash, server  # noqa: F401
+
+
+def test_download_saves_the_filter_mosaic_and_upload_trains_on_a_photo(dash, tmp_path):
+    page = dash.page
+    page.get_by_text("Export", exact=True).click()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Filters (PNG)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "sae-natural-patches-step0-filters.png"
+    with Image.open(saved) as png:
+        assert png.format == "PNG" and png.size == (44 * 8, 44 * 8)  # 5×5 tiles of 8 + gaps
+
+    # A photo with edges in it, as a user would pick it in the file chooser.
+    photo = np.zeros((96, 128), np.uint8)
+    photo[:, 40:80] = 200
+    photo[30:60] += 50
+    path = tmp_path / "photo.png"
+    Image.fromarray(photo).save(path)
+    page.get_by_text("Your images", exact=True).click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Upload images").click()
+    chooser.value.set_files(str(path))
+    page.get_by_text("1 image, 10,000 patches").wait_for(timeout=60_000)
+    select = page.locator(".widget-dropdown", has_text="data set").locator("select")
+    assert select.evaluate("s => s.value") == "your-images"
+    assert dash.errors == []
