@@ -407,3 +407,30 @@ def test_good_file_loads_after_bad_ones(tmp_path):
     session.load(tmp_path / "ok.npz")
     np.testing.assert_array_equal(session.model.theta_, source.model.theta_)
     assert session.get_params()["rho"] == 0.1
+
+
+def test_weights_trained_on_own_data_load_only_where_that_data_is() -> None:
+    """Uploaded images are not in the saved file: a session on other data must say so, by
+    name, and stay as it was; a session training on the same own data takes the file."""
+    from explorer import datasets
+
+    base = datasets.load("natural-patches", n_samples=300, random_state=0)
+    own = datasets.Dataset("your-images", base.X.copy(), base.image_shape, "uploaded")
+    trained = Session(own)
+    trained.step(3)
+    file = io.BytesIO()
+    trained.save(file)
+
+    other = Session("natural-patches", n_samples=300)
+    before = other.model.theta_.copy()
+    file.seek(0)
+    with pytest.raises(ValueError, match=r"'in memory'.*trained on the data set 'your-images'"):
+        other.load(file)
+    np.testing.assert_array_equal(other.model.theta_, before)
+    assert other.dataset.name == "natural-patches"
+
+    same = Session(own)
+    file.seek(0)
+    same.load(file)
+    assert same.n_steps == 3
+    np.testing.assert_array_equal(same.model.theta_, trained.model.theta_)

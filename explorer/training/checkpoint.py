@@ -8,11 +8,13 @@ version, the hyper-parameters, the step count and the mini-batch generator's sta
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from typing import Any
 
 import numpy as np
 
+from .. import datasets
 from .history import TERMS, History
 
 FORMAT = "sparse-autoencoder-explorer/1"
@@ -37,7 +39,9 @@ def save_session(session: Any, path: Any) -> None:
 
 
 def _fail(path: Any, why: str) -> ValueError:
-    return ValueError(f"cannot load session file {str(path)!r}: {why}")
+    # A file object (an upload, an export held in memory) is named by its name, if it has one.
+    name = path if isinstance(path, str | os.PathLike) else getattr(path, "name", "in memory")
+    return ValueError(f"cannot load session file {str(name)!r}: {why}")
 
 
 def _read(path: Any) -> tuple[dict, dict[str, np.ndarray]]:
@@ -85,6 +89,16 @@ def load_session(session: Any, path: Any) -> None:
     scratch.__dict__ = dict(session.__dict__)
     scratch.model = type(session.model)(**session.model.get_params())
     scratch.history = History(session.history.max_snapshots)
+    dataset = params.get("dataset")
+    if dataset not in datasets.NAMES and dataset != session.dataset.name:
+        # Own data (uploaded images) is not in the file: only a session training on it can
+        # take these weights.
+        raise _fail(
+            path,
+            f"it was trained on the data set {dataset!r}, which the file does not contain; "
+            f"load it into a session that trains on {dataset!r} (this one trains on "
+            f"{session.dataset.name!r}), or train on one of {list(datasets.NAMES)}",
+        )
     try:
         scratch.set_params(**params)
     except (TypeError, ValueError) as exc:
