@@ -18,7 +18,7 @@ from ..figures.dashboard import Placement, build_grid, update_grid
 from ..figures.views import VIEWS
 from ..training import Session
 from ..training.session import StepReport
-from .controls import build_controls, control_values, to_param
+from .controls import build_controls, control_values, is_snap_echo, to_param
 from .explorer import default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
 from .live_figure import LiveFigure
@@ -127,6 +127,10 @@ class Comparison(LiveDashboard):
         self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
 
     def _on_change(self, runs: tuple[str, ...], name: str, change: dict) -> None:
+        control = (self.run_controls[runs[0]] if len(runs) == 1 else self.controls)[name]
+        in_use = control_values(self.sessions[runs[0]].get_params()).get(name)
+        if is_snap_echo(control, in_use, change["new"]):
+            return
         key, value = to_param(name, change["new"])
         params = {key: value}
         if name == "optimizer":

@@ -38,7 +38,7 @@ def _in_range(value: Any, low: float, high: float, integer: bool = False) -> str
     return f"{'an integer' if integer else 'a finite number'} in [{low:{spec}}, {high:{spec}}]"
 
 
-def snapped(control: widgets.Widget, value: Any) -> Any:
+def _snapped(control: widgets.Widget, value: Any) -> Any:
     """``value`` moved onto ``control``'s step grid, as the page's slider moves it."""
     if isinstance(control, widgets.FloatLogSlider) and value > 0:
         exponent = math.log(value, control.base)
@@ -47,6 +47,17 @@ def snapped(control: widgets.Widget, value: Any) -> Any:
     if isinstance(control, widgets.FloatSlider):
         return control.min + round((value - control.min) / control.step) * control.step
     return value
+
+
+def is_snap_echo(control: widgets.Widget, in_use: Any, new: Any) -> bool:
+    """Is ``new`` only the page moving ``in_use`` (set from code, e.g. ρ = 0.05 from a link)
+    onto ``control``'s step grid (0.0501) and sending it back? Not the user's choice: the
+    dashboards keep the exact value in use."""
+    return (
+        isinstance(in_use, float)
+        and new != in_use
+        and math.isclose(new, _snapped(control, in_use), rel_tol=1e-9)
+    )
 
 
 def refusal(control: widgets.Widget, value: Any) -> str | None:

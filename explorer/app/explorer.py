@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,9 +20,9 @@ from .controls import (
     UI_DATASETS,
     build_controls,
     control_values,
+    is_snap_echo,
     kind,
     refusal,
-    snapped,
     to_param,
 )
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
@@ -158,11 +157,8 @@ class Explorer(LiveDashboard):
 
     def _on_param(self, name: str, change: dict) -> None:
         in_use = control_values(self.session.get_params()).get(name)
-        if isinstance(in_use, float) and change["new"] != in_use:
-            # A page's slider moves a value set from code (ρ = 0.05 from a link) onto its step
-            # grid (0.0501) and sends that back: not the user's choice, so keep the exact one.
-            if math.isclose(change["new"], snapped(self.controls[name], in_use), rel_tol=1e-9):
-                return
+        if is_snap_echo(self.controls[name], in_use, change["new"]):
+            return
         key, value = to_param(name, change["new"])
         if name == "dataset":
             value = self._own_data.get(value, value)
