@@ -33,6 +33,11 @@ UNWATCHED = (
 )
 
 
+def warning_html(exc: BaseException) -> str:
+    """One line saying what went wrong, for a panel's own report line."""
+    return f"<span style='{WARNING}'>⚠ {html.escape(str(exc))}</span>"
+
+
 def column(title: str, children: list[widgets.Widget]) -> widgets.VBox:
     """A column of controls under a bold title."""
     return widgets.VBox(

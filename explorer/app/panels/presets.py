@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from ...datasets import mnist
 from ...training.presets import PRESETS, preset_params
+from ..live import warning_html
 from ..settings import apply
 
 CLASSIC = ("ufldl-patches", "ufldl-mnist")
@@ -45,7 +46,7 @@ def presets_panel(dash: Any) -> widgets.Widget:
         try:
             apply(dash, preset_params(name))
         except Exception as exc:  # shown in the page; the session stays as it was
-            notice.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+            notice.value = warning_html(exc)
             dash.show_error(exc)
             return
         text = PRESETS[name]["notice"]

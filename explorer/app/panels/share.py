@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from ...core import SparseAutoencoder
 from ...core.optimizers import OPTIMIZERS
-from ..live import LINK
+from ..live import LINK, warning_html
 from ..settings import apply, current, from_json, to_json, to_query
 
 #: The settings of a freshly opened dashboard (``Explorer()``).
@@ -50,7 +50,7 @@ def share_panel(dash: Any) -> widgets.Widget:
     link = widgets.HTML()
 
     def fail(exc: Exception) -> None:
-        link.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+        link.value = warning_html(exc)
         dash.show_error(exc)
 
     def refresh(*_: Any) -> None:

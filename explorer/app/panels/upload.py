@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as widgets
 
 from ... import datasets
 from ...datasets.natural import DEFAULT_N_SAMPLES
+from ..live import warning_html
 from ..upload import MAX_FILE_BYTES, MAX_FILES, MAX_SIDE, decode_uploads
 
 ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
@@ -46,7 +46,7 @@ def upload_panel(dash: Any) -> widgets.Widget:
             )
             dash.use_dataset(data)
         except Exception as exc:  # shown in the page; the session stays as it was
-            report.value = f"<span style='color:#D55E00'>⚠ {html.escape(str(exc))}</span>"
+            report.value = warning_html(exc)
             dash.show_error(exc)
         else:
             count = f"{len(images)} image{'s' if len(images) != 1 else ''}"
