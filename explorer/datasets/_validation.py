@@ -31,18 +31,24 @@ def check_n_samples(n_samples: object, maximum: int | None = None, source: str =
     return int(n_samples)
 
 
-def as_generator(random_state: object) -> np.random.Generator:
-    """Turn None, a non-negative int or a Generator into a Generator (no global seeding)."""
+def as_generator(random_state: object, name: str = "random_state") -> np.random.Generator:
+    """Turn None, a non-negative int or a Generator into a Generator (no global seeding).
+
+    ``name`` is the parameter the value was given as, for the error message.
+    """
     if isinstance(random_state, np.random.Generator):
         return random_state
     if random_state is not None and (
         isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral)
     ):
         raise TypeError(
-            f"random_state must be None, an int or a numpy.random.Generator, got {random_state!r}"
+            f"{name}={random_state!r} is not allowed: {name} must be None, a non-negative int "
+            "seed or a numpy.random.Generator."
         )
     if random_state is not None and random_state < 0:
-        raise ValueError(f"random_state must be a non-negative int, got {random_state!r}")
+        raise ValueError(
+            f"{name}={random_state!r} is not allowed: {name} must be a non-negative int seed."
+        )
     return np.random.default_rng(random_state)
 
 

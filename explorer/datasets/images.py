@@ -5,30 +5,16 @@ Pure NumPy: decoding files into arrays happens in the app layer (``explorer.app.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._dataset import Dataset
-from ._validation import check_n_samples
+from ._validation import as_generator, check_n_samples
 from .natural import DEFAULT_N_SAMPLES, PATCH_SIZE, normalize_patches, whiten
 
 NAME = "your-images"
-
-
-def _generator(rng: object) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (
-        isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0
-    ):
-        return np.random.default_rng(rng)
-    raise TypeError(
-        f"rng={rng!r} is not allowed: rng must be a numpy.random.Generator, a non-negative "
-        "int seed or None."
-    )
 
 
 def _check_images(images: object) -> list[np.ndarray]:
@@ -123,7 +109,7 @@ def from_images(
     """
     checked = _check_images(images)
     n_samples = check_n_samples(n_samples) or DEFAULT_N_SAMPLES
-    rng = _generator(rng)
+    rng = as_generator(rng, "rng")
     white = [whiten_any(image) for image in checked]
     patches = sample_patches_weighted(white, n_samples, rng)
     if np.ptp(patches - patches.mean(axis=1, keepdims=True)) == 0:
