@@ -13,15 +13,13 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..figures import snapshot
-from ..figures.dashboard import Placement, build_grid, update_grid
-from ..figures.views import VIEWS
+from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
 from .controls import build_controls, control_values, is_snap_echo, to_param
+from .board import Board
 from .explorer import default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
-from .live_figure import LiveFigure
 
 RUNS = ("A", "B")
 #: Controls each run has its own of; they apply at the next step.
@@ -29,22 +27,10 @@ RUN_CONTROLS = ("rho", "beta", "penalty", "learning_rate", "weight_decay")
 #: Controls both runs share; changing one restarts both.
 SHARED_CONTROLS = ("dataset", "n_hidden", "optimizer", "seed")
 ACTIONS = ("play", "step", "reset", "speed")
-#: The views shown for each run, side by side in one row per run.
+#: The views shown for each run, side by side in one row per run (on a wide page).
 PAIRED = ("kl", "activations", "histogram", "filters", "loss")
 #: What B differs in when the caller says nothing: the classic lesson on ρ.
 DEFAULT_B = {"rho": 0.1}
-
-
-def _placements() -> tuple[Placement, ...]:
-    views = {v.name: v for v in VIEWS}
-    return tuple(
-        Placement(f"{run}:{name}", views[name], (row, col), run)
-        for row, run in enumerate(RUNS, start=1)
-        for col, name in enumerate(PAIRED, start=1)
-    )
-
-
-PLACEMENTS = _placements()
 
 
 class Comparison(LiveDashboard):
@@ -67,8 +53,9 @@ class Comparison(LiveDashboard):
         The shared controls and buttons by name.
     run_controls : dict
         ``{"A": {...}, "B": {...}}``: each run's live controls by name.
-    figure : plotly FigureWidget
-        Both runs' views; ``view_traces(figure, "A:kl")`` finds run A's curve panel.
+    boards : dict
+        ``{"A": Board, "B": Board}``: each run's views; ``boards["A"].traces("kl")`` is what
+        run A's curve panel was last sent.
     """
 
     def __init__(
@@ -94,14 +81,18 @@ class Comparison(LiveDashboard):
             run: build_controls(control_values(s.get_params()), refuse, RUN_CONTROLS)
             for run, s in self.sessions.items()
         }
-        self.figure = LiveFigure(build_grid(
-            PLACEMENTS, self._snapshots(), (len(RUNS), len(PAIRED)), height=760,
-            legend=("A:kl", "A:loss"), vertical_spacing=0.22,
-        ))  # fmt: skip
+        paired = tuple(v for v in VIEWS if v.name in PAIRED)
+        self.boards = {}
+        for run, session in self.sessions.items():
+            board = Board(paired, prefix=f"{run}: ", picks=False,  # no unit inspector here
+                          rho=session.model.rho, max_columns=5)
+            widgets.jslink((self.run_controls[run]["rho"], "value"), (board, "rho"))
+            self.boards[run] = board
         self.status = widgets.HTML()
         self._init_live()
         super().__init__(children=self._layout())
         self._wire()
+        self.refresh()
         self._set_status()
 
     # ------------------------------------------------------------------ layout and wiring
@@ -112,7 +103,7 @@ class Comparison(LiveDashboard):
             *(column(f"Run {run} (live)", list(self.run_controls[run].values())) for run in RUNS),
             column("Both runs (⟲ restarts)", [c[name] for name in SHARED_CONTROLS]),
         ])  # fmt: skip
-        return [controls, self.status, self.figure]
+        return [controls, self.status, *self.boards.values()]
 
     def _wire(self) -> None:
         for name in SHARED_CONTROLS:
@@ -162,7 +153,7 @@ class Comparison(LiveDashboard):
             self._syncing = False
 
     # ------------------------------------------------------------------ actions
-    def _snapshots(self) -> dict[str, Any]:
+    def _snapshots(self) -> dict[str, Snapshot]:
         return {run: snapshot(s) for run, s in self.sessions.items()}
 
     def _train(self, n: int) -> StepReport:
@@ -182,10 +173,6 @@ class Comparison(LiveDashboard):
             s.reset()
         self.refresh()
         self._set_status("Both runs reset to step 0.")
-
-    def refresh(self) -> None:
-        """Redraw both runs' views from their sessions."""
-        update_grid(self.figure, PLACEMENTS, self._snapshots())
 
     @property
     def value(self) -> dict[str, dict[str, Any]]:

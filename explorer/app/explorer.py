@@ -1,19 +1,17 @@
-"""The dashboard: controls, one live figure, a status line, and a non-blocking play loop."""
+"""The dashboard: controls beside the live views, a status line, and a non-blocking play loop."""
 
 from __future__ import annotations
 
 import functools
 import html
 import time
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
 
 from .. import datasets
 from ..core.optimizers import OPTIMIZERS
-from ..figures import VIEWS, build_figure, set_log_loss, snapshot, update_figure, view_traces
-from ..figures.mosaic import tile_at
+from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
 from .controls import (
@@ -25,22 +23,14 @@ from .controls import (
     refusal,
     to_param,
 )
-from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
-from .live_figure import LiveFigure
+from .board import Board
+from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
 
 
 def default_learning_rate(optimizer: str) -> float:
     """The learning rate the dashboard starts each optimiser with."""
     return OPTIMIZERS[optimizer].default_learning_rate
-
-
-def _point_x(points: Any) -> int:
-    return round(points.xs[0])
-
-
-def _point_index(points: Any) -> int:
-    return int(points.point_inds[0])
 
 
 class Explorer(LiveDashboard):
@@ -63,8 +53,9 @@ class Explorer(LiveDashboard):
     controls : dict of widgets
         Sliders, dropdowns and buttons by name; setting ``controls[name].value`` from code
         does exactly what moving it in the page does.
-    figure : plotly FigureWidget
-        Every view in one figure; ``figures[name]`` maps each view name to it.
+    board : Board
+        The live views, each in its own panel; ``board.traces("kl")`` is what the curve
+        panel was last sent.
     session : training.Session
         The live training session (``session.model`` is the ``SparseAutoencoder``).
     panels : dict of widgets
@@ -95,9 +86,11 @@ class Explorer(LiveDashboard):
         if isinstance(dataset, datasets.Dataset):
             self._offer(dataset)
         self.controls["dataset"].value = self.session.dataset.name
-        self.figure = LiveFigure(build_figure(snapshot(self.session)))
+        self.board = Board(VIEWS, rho=self.session.model.rho)
+        self.boards = {"": self.board}
+        # The curve follows the ρ slider in the page itself, with no kernel round trip.
+        widgets.jslink((self.controls["rho"], "value"), (self.board, "rho"))
         self._sync_unit_range()
-        self.figures = {view.name: self.figure for view in VIEWS}
         self.status = widgets.HTML()
         self._init_live()
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
@@ -105,6 +98,7 @@ class Explorer(LiveDashboard):
         super().__init__(children=self._layout())
         self._wire()
         self._sync_enabled()
+        self.refresh()
         self._set_status()
 
     # ------------------------------------------------------------------ layout
@@ -122,7 +116,7 @@ class Explorer(LiveDashboard):
             children=[build(self) for _, build in PANELS], titles=[title for title, _ in PANELS]
         )
         self.panels = dict(zip((title for title, _ in PANELS), panels.children, strict=True))
-        return [controls, panels, self.status, self.figure]
+        return [sidebar_layout(controls, [self.status, self.board]), panels]
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
@@ -137,23 +131,6 @@ class Explorer(LiveDashboard):
         self.controls["play"].observe(self._guarded(self._on_play), names="value")
         self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
         self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
-        # Clicking a unit anywhere it is drawn selects it for the inspector.
-        pick = {"filters": self._unit_in_mosaic, "activations": _point_x, "kl": _point_index}
-        for view, unit_of in pick.items():
-            trace = view_traces(self.figure, view)[0 if view != "kl" else 1]
-            trace.on_click(self._guarded(functools.partial(self._on_pick, unit_of)))
-
-    def _on_pick(self, unit_of: Callable, trace: Any, points: Any, state: Any) -> None:
-        if points.point_inds:
-            unit = unit_of(points)
-            if unit is not None:
-                self.controls["unit"].value = unit
-
-    def _unit_in_mosaic(self, points: Any) -> int | None:
-        mosaic_rows = len(view_traces(self.figure, "filters")[0].z)
-        row = mosaic_rows - 1 - int(points.ys[0])  # the mosaic is drawn flipped
-        model = self.session.model
-        return tile_at(row, int(points.xs[0]), model.n_hidden, self.session.dataset.image_shape)
 
     def _on_param(self, name: str, change: dict) -> None:
         in_use = control_values(self.session.get_params()).get(name)
@@ -216,7 +193,7 @@ class Explorer(LiveDashboard):
 
     def _on_view(self, name: str, change: dict) -> None:
         if name == "log_loss":
-            set_log_loss(self.figure, change["new"])
+            self.board.relayout("loss", {"yaxis": {"type": "log" if change["new"] else "linear"}})
         if name == "unit":
             self.refresh()
 
@@ -258,9 +235,8 @@ class Explorer(LiveDashboard):
         self.refresh()
         self._set_status("Reset to step 0.")
 
-    def refresh(self) -> None:
-        """Redraw every view from the session's current state."""
-        update_figure(self.figure, snapshot(self.session, self.controls["unit"].value))
+    def _snapshots(self) -> dict[str, Snapshot]:
+        return {"": snapshot(self.session, self.controls["unit"].value)}
 
     @property
     def value(self) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """What every dashboard that trains live shares: guarded callbacks and the paced play loop.
 
-A subclass has ``controls`` with "play" (a ToggleButton) and "speed" (steps per frame), a
-``status`` HTML widget, a ``LiveFigure`` whose ``on_drawn`` it hands to ``self._pacer``, and
-implements ``_train(n) -> StepReport``, ``refresh()``, ``_set_status(message)`` and
-``_where()`` (one sentence on the state kept when something fails).
+A subclass has ``controls`` with "play" (a ToggleButton), "speed" (steps per frame) and
+"unit", a ``status`` HTML widget and ``boards`` (run -> ``Board``, its live views), calls
+``_init_live()`` once they exist, and implements ``_snapshots() -> {run: Snapshot}``,
+``_train(n) -> StepReport``, ``_set_status(message)`` and ``_where()`` (one sentence on the
+state kept when something fails).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..figures import Snapshot
 from ..training.session import StepReport
+from .board import Board
 from .pacing import UNWATCHED_SECONDS, FramePacer
 
 #: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
@@ -57,22 +60,39 @@ def action_buttons(controls: dict[str, widgets.Widget]) -> widgets.HBox:
     return widgets.HBox([controls["play"], controls["step"], controls["reset"]])
 
 
+def sidebar_layout(controls: widgets.Widget, views: list[widgets.Widget]) -> widgets.HBox:
+    """The controls beside the views on a wide page, above them on a narrow one (a notebook
+    output): one flex row that wraps. Growth 1 against 1000: side by side, the views take
+    nearly all the spare width; wrapped onto lines of their own, each takes the whole width."""
+    controls.layout.flex = "1 1 350px"
+    main = widgets.VBox(views, layout=widgets.Layout(flex="1000 1 560px", min_width="0"))
+    return widgets.HBox(
+        [controls, main],
+        layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"),
+    )
+
+
 class LiveDashboard(widgets.VBox):
     """Base of the dashboards: subclasses build controls, figure and status, then call
     ``super().__init__(children=...)``."""
 
     _task: asyncio.Task | None = None
     _syncing = False  # True while code (not the user) sets control values
+    boards: dict[str, Board]
 
     def _init_live(self) -> None:
         self._pacer = FramePacer()
-        self.figure.on_drawn = self._pacer.acknowledged
+        self._awaiting: set[str] = set()  # boards sent a frame they have not drawn yet
+        for run, board in self.boards.items():
+            board.on_drawn = functools.partial(self._drawn, run)
+            board.on_pick = self._guarded(self._pick)
+            board.on_error = self._show_error
 
     # ------------------------------------------------------------------ subclass hooks
-    def _train(self, n: int) -> StepReport:
+    def _snapshots(self) -> dict[str, Snapshot]:
         raise NotImplementedError
 
-    def refresh(self) -> None:
+    def _train(self, n: int) -> StepReport:
         raise NotImplementedError
 
     def _set_status(self, message: str = "") -> None:
@@ -80,6 +100,22 @@ class LiveDashboard(widgets.VBox):
 
     def _where(self) -> str:
         raise NotImplementedError
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self, frame: int | None = None) -> None:
+        """Redraw every view from the sessions' current state (``frame``: only the views
+        due in the play loop's ``frame``-th frame)."""
+        for run, snap in self._snapshots().items():
+            if self.boards[run].show(snap, frame):
+                self._awaiting.add(run)
+
+    def _drawn(self, run: str) -> None:
+        self._awaiting.discard(run)
+        if not self._awaiting:  # every board has drawn what it was sent
+            self._pacer.acknowledged()
+
+    def _pick(self, unit: int) -> None:
+        self.controls["unit"].value = unit
 
     # ------------------------------------------------------------------ callbacks
     def _guarded(self, handler: Callable) -> Callable:
@@ -121,7 +157,7 @@ class LiveDashboard(widgets.VBox):
         """Train in chunks, yielding to the event loop between them so that widget messages
         (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
         when the pacer says the page is ready, always from the latest state."""
-        pacer, message = self._pacer, ""
+        pacer, message, frame = self._pacer, "", 0
         pacer.start()
         try:
             while self.controls["play"].value:
@@ -131,9 +167,12 @@ class LiveDashboard(widgets.VBox):
                     break
                 if pacer.due():
                     start = time.perf_counter()
-                    self.refresh()
+                    self.refresh(frame)
                     self._set_status()
+                    frame += 1
                     pacer.sent(cost=time.perf_counter() - start)
+                    if not self._awaiting:  # nothing changed: nothing for the page to draw
+                        pacer.acknowledged()
                 await asyncio.sleep(0)
         except Exception as exc:
             self.controls["play"].value = False

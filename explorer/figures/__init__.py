@@ -1,17 +1,17 @@
-"""Figures: pure functions from a training session's state to Plotly figures, and updaters."""
+"""Figures: pure functions from a training session's state to each view's data and frames."""
 
-from .dashboard import build_figure, set_log_loss, update_figure, view_traces
+from .frames import FrameEncoder, spec, view_state
 from .mosaic import filter_mosaic
 from .state import Snapshot, snapshot
-from .views import VIEWS
+from .views import VIEWS, View
 
 __all__ = [
     "VIEWS",
+    "FrameEncoder",
     "Snapshot",
-    "build_figure",
+    "View",
     "filter_mosaic",
-    "set_log_loss",
     "snapshot",
-    "update_figure",
-    "view_traces",
+    "spec",
+    "view_state",
 ]

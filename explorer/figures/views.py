@@ -1,9 +1,17 @@
-"""The dashboard's views, as a table: each knows its traces and how to refresh them.
+"""The dashboard's views, as a table: each knows what it draws, from one function.
 
-A view is a name, a grid cell, axis settings and one function ``data(snapshot)`` returning a
-list of trace property dicts. The same function builds the traces (``go.<type>(**props)``)
-and updates them (``trace.update(props)``), so what is drawn first and what is drawn live can
-never disagree.
+A view is a name, a title, a kind and one function ``data(snapshot)`` returning a list of
+trace property dicts. Chart views ("chart") return Plotly traces; image views ("image") return
+one ``{"type": "image", "z": 2-D array, "range": (lo, hi), "ring": (top, left, h, w)}`` that
+the page paints on a ``<canvas>`` (NaN pixels stay transparent). The same function builds
+the first frame and every later one (``figures.frames`` sends only what changed), so what
+is drawn first and what is drawn live can never disagree.
+
+Traces that depend on ρ say how with ``"follow"``: the page redraws them itself when the ρ
+slider moves, with no kernel round trip (``"curve"``: y = penalty(ρ, x); ``"target"``:
+the point (ρ, penalty(ρ, ρ)); ``"level"``: y = ρ; ``"log_level"``: x = log10 ρ), using the
+penalty curve named by ``"curve"`` (the page's copies of ``core.penalties``' curves, tested
+against them).
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import numpy as np
 
 from ..core.metrics import DEAD, SATURATED, dead_units, saturated_units
 from ..core.penalties import PENALTIES, kl_divergence
-from .mosaic import filter_mosaic, grid_shape, tile_images, tile_origin
+from .mosaic import filter_mosaic, grid_shape, tile_at, tile_images, tile_origin
 from .state import N_TOP as N_TOP_SHOWN
 from .state import Snapshot
 
@@ -34,15 +42,14 @@ COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision defic
     "sky": "#56B4E9",
     "black": "#000000",
 }
-GRAY = [[0.0, "#000000"], [1.0, "#ffffff"]]
-#: How the selected unit is marked in every view: a ring, so colour is not the only cue.
-SELECTED = {"marker": {"symbol": "circle-open", "size": 18, "color": COLORS["black"],
+#: The theme's text colour (black in the light theme, near-white in the dark one): the page
+#: puts it wherever a trace names ``INK``, so "black" lines stay visible on a dark page.
+INK = "ink"
+#: How the selected unit is marked in every chart: a ring, so colour is not the only cue.
+SELECTED = {"marker": {"symbol": "circle-open", "size": 18, "color": INK,
                        "line": {"width": 3}}, "hoverinfo": "skip"}  # fmt: skip
-
-
-def _json_safe(image: np.ndarray) -> list:
-    # 2-D arrays reach the page as JSON, where NaN is invalid: blank pixels become None.
-    return np.where(np.isnan(image), None, np.round(image, 4)).tolist()
+#: Which penalty curve the page draws for each penalty (TopK has none: KL for reference).
+PAGE_CURVES = {name: (name if p.curve else "kl") for name, p in PENALTIES.items()}
 
 
 def _units_on_curve(s: Snapshot) -> np.ndarray:
@@ -68,38 +75,44 @@ def _curve_caption(s: Snapshot) -> str:
 
 
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
-    units, curve = _units_on_curve(s), _curve(s)
+    units, curve, page_curve = _units_on_curve(s), _curve(s), PAGE_CURVES[s.penalty]
+    follow = {"follow": "curve", "curve": page_curve}
     return [
         {"type": "scatter", "name": "penalty per unit", "mode": "lines", "x": RHO_HAT_GRID,
-         "y": curve(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]}},
+         "y": curve(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]},
+         "hoverinfo": "skip", **follow},
         {"type": "scatter", "name": "hidden units", "mode": "markers", "x": units,
-         "y": curve(s.rho, units), "text": [f"unit {i}" for i in range(len(units))],
-         "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}},
+         "y": curve(s.rho, units), "hovertemplate":
+         "unit %{pointNumber}: ρ̂ = %{x:.3g}<extra>click to inspect</extra>",
+         "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}, **follow},
         {"type": "scatter", "name": "target ρ̂ = ρ", "mode": "markers", "x": [s.rho],
-         "y": curve(s.rho, np.array([s.rho])),
-         "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]}},
+         "y": curve(s.rho, np.array([s.rho])), "hoverinfo": "skip",
+         "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]},
+         "follow": "target", "curve": page_curve},
         {"type": "scatter", "name": "selected unit", "mode": "markers",
          "x": units[s.unit : s.unit + 1], "y": curve(s.rho, units[s.unit : s.unit + 1]),
-         **SELECTED},
+         **SELECTED, **follow},
     ]  # fmt: skip
 
 
-def _kl_yaxis(s: Snapshot) -> dict[str, Any]:
+def _kl_layout(s: Snapshot) -> dict[str, Any]:
     # The curve shoots to ~log(1/(1 − ρ̂)) near ρ̂ = 1; scale the axis to where the units and
     # the minimum are, so a student sees them slide down, not a flat line.
     units = _units_on_curve(s)
     near = [RHO_HAT_FLOOR, min(0.999, 20 * s.rho), *units]
     top = 1.15 * float(np.max(_curve(s)(s.rho, np.asarray(near))))
-    return {"range": [-0.05 * top, top]}
+    return {"yaxis": {"range": [-0.05 * top, top]}}
 
 
 def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
     k = len(s.rho_hat)
     return [
         {"type": "bar", "name": "ρ̂ per unit", "x": np.arange(k),
-         "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0), "marker": {"color": COLORS["sky"]}},
+         "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0), "marker": {"color": COLORS["sky"]},
+         "hovertemplate": "unit %{x}: ρ̂ = %{y:.3g}<extra>click to inspect</extra>"},
         {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [-0.5, k - 0.5],
-         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"}},
+         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
+         "hoverinfo": "skip", "follow": "level"},
         {"type": "scatter", "name": "selected unit", "mode": "markers", "x": [s.unit],
          "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0), **SELECTED},
     ]  # fmt: skip
@@ -110,11 +123,12 @@ def _histogram_data(s: Snapshot) -> list[dict[str, Any]]:
     counts, _ = np.histogram(logs, bins=HIST_EDGES)
     centers = 0.5 * (HIST_EDGES[1:] + HIST_EDGES[:-1])
     return [
-        {"type": "bar", "name": "units", "x": centers,
-         "y": counts, "marker": {"color": COLORS["green"]}},
+        {"type": "bar", "name": "units", "x": centers, "y": counts,
+         "marker": {"color": COLORS["green"]},
+         "hovertemplate": "log10 ρ̂ ≈ %{x:.1f}: %{y} units<extra></extra>"},
         {"type": "scatter", "name": "log10 ρ", "mode": "lines", "x": [np.log10(s.rho)] * 2,
-         "y": [0, max(1, int(counts.max()))],
-         "line": {"color": COLORS["vermillion"], "dash": "dash"}},
+         "y": [0, max(1, int(counts.max()))], "hoverinfo": "skip",
+         "line": {"color": COLORS["vermillion"], "dash": "dash"}, "follow": "log_level"},
     ]  # fmt: skip
 
 
@@ -126,46 +140,46 @@ def _histogram_caption(s: Snapshot) -> str:
     )
 
 
+def _image(name: str, z: np.ndarray, value_range: tuple[float, float],
+           ring: tuple[int, int, int, int] | None = None, label: str = "") -> dict[str, Any]:
+    return {"type": "image", "name": name, "z": z, "range": list(value_range),
+            "ring": list(ring) if ring else None, "label": label}  # fmt: skip
+
+
 def _filter_data(s: Snapshot) -> list[dict[str, Any]]:
     mosaic = filter_mosaic(s.components, s.image_shape)
-    # The selected unit's tile, framed. Rows are drawn flipped (row 0 at the top).
-    (h, w), top_row = s.image_shape, mosaic.shape[0]
     top, left = tile_origin(s.unit, len(s.components), s.image_shape)
-    x0, x1, y0, y1 = left - 0.5, left + w - 0.5, top_row - top - h - 0.5, top_row - top - 0.5
-    return [
-        {"type": "heatmap", "name": "filters W/max|W|", "z": _json_safe(mosaic[::-1]),
-         "zmin": -1, "zmax": 1, "colorscale": GRAY, "showscale": False,
-         "hovertemplate": "w = %{z:.2f}<extra>click to inspect</extra>"},
-        {"type": "scatter", "name": "selected unit", "mode": "lines", "hoverinfo": "skip",
-         "x": [x0, x1, x1, x0, x0], "y": [y0, y0, y1, y1, y0],
-         "line": {"color": COLORS["vermillion"], "width": 3}},
-    ]  # fmt: skip
+    ring = (top, left, *s.image_shape)  # the selected unit's tile, framed
+    return [_image("filters W/max|W|", mosaic, (-1, 1), ring, "w")]
+
+
+def _filter_pick(s: Snapshot, row: int, col: int) -> int | None:
+    return tile_at(row, col, len(s.components), s.image_shape)
 
 
 def _reconstruction_data(s: Snapshot) -> list[dict[str, Any]]:
     # Top row: inputs; bottom row: their reconstructions.
     both = np.vstack([s.inputs, s.reconstructions])
     out = tile_images(both, s.image_shape, cols=len(s.inputs))
-    return [
-        {"type": "heatmap", "name": "inputs / reconstructions", "z": _json_safe(out[::-1]),
-         "zmin": 0, "zmax": 1, "colorscale": GRAY, "showscale": False,
-         "hovertemplate": "x = %{z:.2f}<extra></extra>"},
-    ]  # fmt: skip
+    return [_image("inputs / reconstructions", out, (0, 1), label="x")]
 
 
 LOSS_LINES = (
-    ("total", "total", COLORS["black"]),
+    ("total", "total", INK),
     ("reconstruction", "reconstruction", COLORS["purple"]),
     ("sparsity", "β·Ω (sparsity)", COLORS["orange"]),
     ("weight_decay", "(λ/2)‖W‖²", COLORS["green"]),
 )
+#: Dash patterns, so the loss terms differ by more than hue.
+LOSS_DASHES = ("solid", "dot", "dash", "dashdot")
 
 
 def _loss_data(s: Snapshot) -> list[dict[str, Any]]:
     return [
         {"type": "scatter", "name": label, "mode": "lines", "x": s.loss_steps,
-         "y": s.loss_terms[term], "line": {"color": color}}
-        for term, label, color in LOSS_LINES
+         "y": s.loss_terms[term], "line": {"color": color, "dash": dash},
+         "hovertemplate": f"step %{{x}}: {label} %{{y:.4g}}<extra></extra>"}
+        for (term, label, color), dash in zip(LOSS_LINES, LOSS_DASHES, strict=True)
     ]  # fmt: skip
 
 
@@ -174,9 +188,11 @@ def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
     return [
         {"type": "scatter", "name": "ρ̂ of the selected unit", "mode": "lines+markers",
          "x": s.unit_steps, "y": np.clip(s.unit_rho_hat, RHO_HAT_FLOOR, 1.0),
-         "marker": {"size": 4}, "line": {"color": COLORS["black"]}},
+         "marker": {"size": 4}, "line": {"color": INK},
+         "hovertemplate": "step %{x}: ρ̂ = %{y:.3g}<extra></extra>"},
         {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [steps[0], steps[-1]],
-         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"}},
+         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
+         "hoverinfo": "skip", "follow": "level"},
     ]  # fmt: skip
 
 
@@ -189,22 +205,14 @@ def _unit_caption(s: Snapshot) -> str:
 def _unit_filter_data(s: Snapshot) -> list[dict[str, Any]]:
     w = s.components[s.unit]
     scale = float(np.abs(w).max()) or 1.0
-    image = (w / scale).reshape(s.image_shape)
-    return [
-        {"type": "heatmap", "name": "filter of the selected unit", "z": _json_safe(image[::-1]),
-         "zmin": -1, "zmax": 1, "colorscale": GRAY, "showscale": False,
-         "hovertemplate": "w = %{z:.2f}<extra></extra>"},
-    ]  # fmt: skip
+    return [_image("filter of the selected unit", (w / scale).reshape(s.image_shape), (-1, 1),
+                   label="w")]  # fmt: skip
 
 
 def _top_inputs_data(s: Snapshot) -> list[dict[str, Any]]:
     cols = grid_shape(N_TOP_SHOWN)[1]
     out = tile_images(s.top_inputs, s.image_shape, cols=cols)
-    return [
-        {"type": "heatmap", "name": "inputs exciting the selected unit most",
-         "z": _json_safe(out[::-1]), "zmin": 0, "zmax": 1, "colorscale": GRAY,
-         "showscale": False, "hovertemplate": "x = %{z:.2f}<extra></extra>"},
-    ]  # fmt: skip
+    return [_image("inputs exciting the selected unit most", out, (0, 1), label="x")]
 
 
 def _top_inputs_caption(s: Snapshot) -> str:
@@ -212,42 +220,67 @@ def _top_inputs_caption(s: Snapshot) -> str:
     return f"h from {a.max():.2f} down to {a.min():.2f}" if len(a) else ""
 
 
+def _unit_of_point(trace: int) -> Callable[[Snapshot, int, int], int | None]:
+    """A chart's click handler: a click on point p of trace ``trace`` picks unit p."""
+
+    def pick(s: Snapshot, clicked_trace: int, point: int) -> int | None:
+        return point if clicked_trace == trace and 0 <= point < len(s.rho_hat) else None
+
+    return pick
+
+
 @dataclass(frozen=True)
 class View:
-    """One panel of the dashboard figure."""
+    """One panel of the dashboard."""
 
     name: str
     title: str
-    cell: tuple[int, int]
+    kind: str  # "chart" (Plotly traces) or "image" (one array on a canvas)
     data: Callable[[Snapshot], list[dict[str, Any]]]
-    xaxis: dict[str, Any] = field(default_factory=dict)
-    yaxis: dict[str, Any] = field(default_factory=dict)
-    #: Live part of the title (e.g. counts), appended to ``title`` at every refresh.
+    #: Plotly layout of a chart (its axes), merged with ``layout_live`` at every frame.
+    layout: dict[str, Any] = field(default_factory=dict)
+    #: Live part of the title (e.g. counts), shown under it; lines split at "\n".
     caption: Callable[[Snapshot], str] | None = None
-    #: Live y-axis settings (e.g. a range that follows ρ), applied at every refresh.
-    yaxis_live: Callable[[Snapshot], dict[str, Any]] | None = None
+    #: Live layout (e.g. an axis range that follows ρ).
+    layout_live: Callable[[Snapshot], dict[str, Any]] | None = None
+    #: While playing, a frame carries this view every ``every``-th frame, starting at frame
+    #: ``phase``: plotly.js costs ~10 ms a chart here, so the slower charts take turns (the
+    #: way GAN Lab spaces its heavy visuals) and a frame stays within ~3 charts.
+    every: int = 1
+    phase: int = 0
+    #: The unit a click selects, or None: ``pick(snapshot, a, b)`` with (row, col) of the
+    #: pixel for an image, (trace, point) for a chart.
+    pick: Callable[[Snapshot, int, int], int | None] | None = None
 
 
-_IMAGE_AXES = {"showticklabels": False, "showgrid": False, "zeroline": False}
+def _axes(x: dict[str, Any], y: dict[str, Any]) -> dict[str, Any]:
+    return {"xaxis": x, "yaxis": y}
+
+
+def _titled(text: str, **axis: Any) -> dict[str, Any]:
+    return {"title": {"text": text}, **axis}
+
 
 VIEWS: tuple[View, ...] = (
-    View("kl", "Sparsity penalty per unit", (1, 1), _kl_data,
-         {"type": "log", "title": "ρ̂ (mean activation)"}, {"title": "penalty"},
-         _curve_caption, _kl_yaxis),
-    View("activations", "Mean activation ρ̂ per unit", (1, 2), _activation_data,
-         {"title": "hidden unit"}, {"type": "log", "title": "ρ̂", "range": [-4, 0]}),
-    View("filters", "Filters: W₁ rows, each / max|w|", (1, 3), _filter_data,
-         _IMAGE_AXES, _IMAGE_AXES | {"scaleanchor": "x"}),
-    View("loss", "Loss terms", (2, 1), _loss_data, {"title": "step"},
-         {"title": "loss", "type": "log"}),
-    View("histogram", "Units by log10 ρ̂", (2, 2), _histogram_data,
-         {"title": "log10 ρ̂", "range": [-6, 0]}, {"title": "units"}, _histogram_caption),
-    View("reconstructions", "Inputs (top) and reconstructions (bottom)", (2, 3),
-         _reconstruction_data, _IMAGE_AXES, _IMAGE_AXES | {"scaleanchor": "x"}),
-    View("unit_history", "Selected unit: ρ̂ during training", (3, 1), _unit_history_data,
-         {"title": "step"}, {"type": "log", "title": "ρ̂", "range": [-4, 0]}, _unit_caption),
-    View("unit_filter", "Selected unit: its filter", (3, 2), _unit_filter_data, _IMAGE_AXES,
-         _IMAGE_AXES | {"scaleanchor": "x"}),
-    View("unit_top", "Selected unit: inputs that excite it most", (3, 3), _top_inputs_data,
-         _IMAGE_AXES, _IMAGE_AXES | {"scaleanchor": "x"}, _top_inputs_caption),
+    View("kl", "Sparsity penalty per unit", "chart", _kl_data,
+         _axes(_titled("ρ̂ (mean activation)", type="log"), _titled("penalty")),
+         _curve_caption, _kl_layout, every=2, pick=_unit_of_point(1)),
+    View("filters", "Filters: W₁ rows, each / max|w|", "image", _filter_data,
+         pick=_filter_pick),
+    View("activations", "Mean activation ρ̂ per unit", "chart", _activation_data,
+         _axes(_titled("hidden unit"), _titled("ρ̂", type="log", range=[-4, 0])),
+         pick=_unit_of_point(0)),
+    View("loss", "Loss terms", "chart", _loss_data,
+         _axes(_titled("step"), _titled("loss", type="log")), every=4, phase=1),
+    View("histogram", "Units by log10 ρ̂", "chart", _histogram_data,
+         _axes(_titled("log10 ρ̂", range=[-6, 0]), _titled("units")), _histogram_caption,
+         every=4, phase=3),
+    View("reconstructions", "Inputs (top) and reconstructions (bottom)", "image",
+         _reconstruction_data),
+    View("unit_history", "Selected unit: ρ̂ during training", "chart", _unit_history_data,
+         _axes(_titled("step"), _titled("ρ̂", type="log", range=[-4, 0])), _unit_caption,
+         every=4, phase=1),
+    View("unit_filter", "Selected unit: its filter", "image", _unit_filter_data),
+    View("unit_top", "Selected unit: inputs that excite it most", "image", _top_inputs_data,
+         caption=_top_inputs_caption),
 )  # fmt: skip

@@ -4,9 +4,10 @@ Used by the browser tests, ``bench/ui.py`` and ``scripts/screenshot.py``. Needs 
 (the ``test`` extra) and a Chromium: Debian's ``/usr/bin/chromium`` by default, another with
 the ``SAE_CHROMIUM`` environment variable (Playwright cannot download its own offline).
 
-What is read is what the page shows: plotly's data on the page's graph div, per view (each
-trace's ``legendgroup`` is its view's name), and a log of every redraw (``plotly_afterplot``)
-with the time and a fingerprint of each view, so a test can tell *when* a view changed.
+What is read is what the page shows: per view panel of the board (``data-view``), plotly's
+data on a chart's graph div or the pixels of an image's canvas, and a log of every animation
+frame the board drew (its ``sae-drawn`` events: the time and the views drawn), so a test can
+tell *when* a view changed.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-field-trial-config"]  # fmt: skip
 VIEWPORT = {"width": 1500, "height": 1150}
 
-# Installed once per page. fingerprint() folds a trace's arrays into one number, weighting each
-# value by its position, so any change of data (not only of its sum) changes it.
+# Installed once per page, after the board has drawn. fold() turns an array into one number,
+# weighting each value by its position, so any change of data (not only of its sum) changes it;
+# a chart's fingerprint folds its plotly traces, an image's the pixels of its canvas. The board
+# announces each animation frame it drew with a "sae-drawn" event naming the views drawn.
 PROBE = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
   const fold = (a, w) => {
     if (a === undefined || a === null) return 0;
     if (!Array.isArray(a) && !ArrayBuffer.isView(a)) return typeof a === 'number' ? a * w : 0;
@@ -40,16 +42,33 @@ PROBE = """() => {
     for (let i = 0; i < a.length; i++) s += fold(a[i], w * (1 + (i % 13) / 7));
     return s + a.length * w;
   };
-  const views = () => {
-    const out = {};
-    for (const t of gd.data) {
-      const f = fold(t.x, 1.1) + fold(t.y, 1.3) + fold(t.z, 1.7);
-      out[t.legendgroup] = (out[t.legendgroup] || 0) * 1.000001 + f;
+  const boards = () => [...document.querySelectorAll('.sae-board')];
+  const panel = (view, board = 0) => boards()[board].querySelector(`[data-view="${view}"]`);
+  const fingerprint = (section) => {
+    const plot = section.querySelector('.sae-plot');
+    if (plot.tagName === 'CANVAS') {
+      if (!plot.width) return 0;
+      const px = plot.getContext('2d').getImageData(0, 0, plot.width, plot.height).data;
+      let s = 0;
+      for (let i = 0; i < px.length; i += 4) s += px[i] * (1 + (i % 13) / 7) + px[i + 3];
+      return s + plot.width * 1e6;
     }
+    let s = 0;
+    for (const t of plot.data || []) s = s * 1.000001 + fold(t.x, 1.1) + fold(t.y, 1.3);
+    return s;
+  };
+  const views = (board = 0) => {
+    const out = {};
+    for (const section of boards()[board].querySelectorAll('.sae-view'))
+      out[section.dataset.view] = fingerprint(section);
     return out;
   };
-  const sae = {gd, views, frames: [], keys: []};
-  gd.on('plotly_afterplot', () => sae.frames.push({t: performance.now(), views: views()}));
+  const star = () => { const d = panel('kl').querySelector('.sae-plot').data; return d ? d[2].x[0] : null; };
+  const sae = {panel, views, frames: [], keys: []};
+  document.addEventListener('sae-drawn', (e) => {
+    if (e.target !== boards()[0]) return;
+    sae.frames.push({t: e.detail.t, drawn: e.detail.views, star: star()});
+  }, true);
   document.addEventListener('keydown', () => sae.keys.push(performance.now()), true);
   window.__sae = sae;
   return true;
@@ -57,7 +76,7 @@ PROBE = """() => {
 
 
 # Installed before the page's own scripts: stamps the arrival of every websocket message that
-# carries a plotly update, so a redraw can be matched to the message it drew.
+# carries a frame of the board, so a redraw can be matched to the message it drew.
 ARRIVALS = """(() => {
   const arrivals = [];
   window.__saeArrivals = arrivals;
@@ -69,8 +88,8 @@ ARRIVALS = """(() => {
       this.addEventListener('message', (e) => {
         const t = performance.now();
         const text = typeof e.data === 'string' ? e.data
-          : e.data instanceof ArrayBuffer ? decoder.decode(e.data) : '';
-        if (text.includes('_py2js_')) arrivals.push(t);
+          : e.data instanceof ArrayBuffer ? decoder.decode(e.data.slice(0, 4096)) : '';
+        if (text.includes('sae-frame')) arrivals.push(t);
       });
     }
   };
@@ -123,12 +142,12 @@ class Dashboard:
         ws.on("framereceived", received)
 
     def wait_until_drawn(self, timeout: float = 120.0) -> None:
-        """Wait for both heatmaps (filters, reconstructions) and the bars, then install the
-        probe (only a drawn graph div has plotly's event methods)."""
+        """Wait until every view of every board has been drawn (charts by plotly.js), then
+        install the probe."""
         self.page.wait_for_function(
-            """() => { const gd = document.querySelector('.js-plotly-plot');
-                       return gd && gd.on && gd.querySelectorAll('.heatmaplayer image').length >= 2
-                              && gd.querySelectorAll('.barlayer .point').length > 0; }""",
+            """() => { const views = [...document.querySelectorAll('.sae-board .sae-view')];
+                       return views.length > 0 && views.every(v => Number(v.dataset.draws) > 0
+                         && (v.querySelector('canvas') || v.querySelector('.js-plotly-plot'))); }""",
             timeout=timeout * 1000,
         )
         self.page.evaluate(PROBE)
@@ -141,20 +160,29 @@ class Dashboard:
         """Every host:port the page requested something from."""
         return {urlsplit(u).netloc for u in self.requests if not u.startswith(("data:", "blob:"))}
 
-    def views(self) -> dict[str, float]:
-        """A fingerprint of each view's data as shown now (view name -> number)."""
-        return self.page.evaluate("() => window.__sae.views()")
+    def views(self, board: int = 0) -> dict[str, float]:
+        """A fingerprint of each view as shown now (view name -> number)."""
+        return self.page.evaluate("(board) => window.__sae.views(board)", board)
 
-    def traces(self, view: str) -> list[dict[str, Any]]:
-        """The data (name, x, y, z) of one view's traces as shown now."""
+    def traces(self, view: str, board: int = 0) -> list[dict[str, Any]]:
+        """The data (name, x, y) of a chart view's traces as shown now."""
         return self.page.evaluate(
-            """(view) => window.__sae.gd.data.filter(t => t.legendgroup === view)
-                 .map(t => ({name: t.name, x: t.x, y: t.y, z: t.z}))""",
-            view,
+            """([view, board]) => window.__sae.panel(view, board).querySelector('.sae-plot').data
+                 .map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}))""",
+            [view, board],
+        )
+
+    def caption(self, view: str, board: int = 0) -> str:
+        """The live text under a view's title."""
+        return self.page.evaluate(
+            "([view, board]) => window.__sae.panel(view, board).querySelector('.sae-caption')"
+            ".textContent",
+            [view, board],
         )
 
     def frames(self) -> list[dict[str, Any]]:
-        """Every redraw since the probe was installed: ``{"t": ms, "views": {...}}``."""
+        """Every animation frame the first board drew since the probe was installed:
+        ``{"t": ms, "drawn": [view names], "star": x of the KL curve's minimum marker}``."""
         return self.page.evaluate("() => window.__sae.frames")
 
     def arrivals(self) -> list[float]:
@@ -201,19 +229,26 @@ class Dashboard:
             label=option
         )
 
-    def click_data(self, axis: str, x: float, y: float) -> None:
-        """Click the plot at data point (x, y) of subplot axes ``axis`` ("" for x/y, "2" for
-        x2/y2, ...), with the real mouse, so plotly's own click handling runs."""
+    def click_data(self, view: str, x: float, y: float) -> None:
+        """Click chart ``view`` at data point (x, y) with the real mouse, so plotly's own
+        click handling runs."""
         left, top = self.page.evaluate(
-            """([axis, x, y]) => {
-                 const gd = window.__sae.gd, fl = gd._fullLayout;
-                 const xa = fl['xaxis' + axis], ya = fl['yaxis' + axis];
-                 const box = gd.getBoundingClientRect();
-                 return [box.left + xa._offset + xa.c2p(x), box.top + ya._offset + ya.c2p(y)];
+            """([view, x, y]) => {
+                 const gd = window.__sae.panel(view).querySelector('.sae-plot');
+                 const fl = gd._fullLayout, box = gd.getBoundingClientRect();
+                 return [box.left + fl.xaxis._offset + fl.xaxis.c2p(x),
+                         box.top + fl.yaxis._offset + fl.yaxis.c2p(y)];
                }""",
-            [axis, x, y],
+            [view, x, y],
         )
         self.page.mouse.click(left, top)
+
+    def click_pixel(self, view: str, row: int, col: int, shape: tuple[int, int]) -> None:
+        """Click image ``view`` (an image of ``shape`` pixels) in the middle of pixel
+        (row, col) with the real mouse."""
+        box = self.page.locator(f'.sae-board [data-view="{view}"] canvas').first.bounding_box()
+        self.page.mouse.click(box["x"] + (col + 0.5) * box["width"] / shape[1],
+                              box["y"] + (row + 0.5) * box["height"] / shape[0])  # fmt: skip
 
     def type_into_slider(self, label: str, value: float) -> None:
         """Type ``value`` into the readout of the slider labelled ``label``, as a user can."""

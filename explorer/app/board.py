@@ -1,0 +1,147 @@
+"""The live views' widget: our own anywidget, drawing each view in its own panel.
+
+Why our own: plotly's FigureWidget replots its whole figure on every update and echoes every
+trace back to the kernel; one figure of nine views kept the page's main thread busy ~240 ms a
+frame, two frames a second (docs/architecture.md, "Drawing in the page"). Here
+
+- the module anywidget loads is small (``static/board.js``): it must initialise within
+  anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js (4.8 MB, the copy
+  the plotly package installs) comes after, once per page, as one binary message the page asks
+  for: nothing is fetched from any host but the kernel's server;
+- frames are binary float32 arrays carrying only what changed (``figures.frames``); the page
+  keeps the newest, draws it on the next animation frame and answers ``drawn``, which paces
+  the play loop (``pacing.FramePacer``);
+- images go on ``<canvas>``; charts are Plotly graphs, one per view;
+- the ρ-dependent traces (the penalty curve, its minimum, the target lines) follow the page's
+  ``rho`` trait, which the dashboards link to their ρ slider in the page (``jslink``): the
+  curve moves with the slider with no kernel round trip.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import plotly
+import traitlets
+
+from ..figures import FrameEncoder, Snapshot, View, spec, view_state
+from ..figures.frames import due
+
+STATIC = Path(__file__).parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@functools.cache
+def plotly_js() -> bytes:
+    """plotly.js as the plotly package installs it (read once per kernel)."""
+    return PLOTLY_JS.read_bytes()
+
+
+class Board(anywidget.AnyWidget):
+    """Every view of one run, each in its own panel, drawn in the page.
+
+    Call ``show(snapshot)`` to draw a state; ``on_drawn`` is called each time the page has
+    drawn a frame and ``on_pick(unit)`` when a click in the page selects a unit.
+    """
+
+    _esm = STATIC / "board.js"
+    _css = STATIC / "board.css"
+    #: The views' names, titles and kinds, in reading order (``figures.frames.spec``).
+    views = traitlets.List().tag(sync=True)
+    #: The ρ the page draws the ρ-dependent traces for. The dashboards link it to their ρ
+    #: slider in the page (``jslink``), which keeps it equal to the slider from then on.
+    rho = traitlets.Float(0.01).tag(sync=True)
+    #: Most columns the panels flow into (fewer on a narrow page).
+    max_columns = traitlets.Int(3).tag(sync=True)
+
+    def __init__(
+        self, views: Iterable[View], prefix: str = "", picks: bool = True, **kwargs: Any
+    ) -> None:
+        # ``picks``: clicks on the views select a unit (the dashboards with a unit inspector).
+        self._views = {v.name: v for v in views}
+        self._picks = picks
+        super().__init__(views=spec(self._views.values(), prefix, picks), **kwargs)
+        self._encoder = FrameEncoder()
+        self._states: dict[str, dict] = {}
+        self._snap: Snapshot | None = None
+        self._layout_overrides: dict[str, dict[str, Any]] = {}
+        self.on_drawn: Callable[[], None] = lambda: None
+        self.on_pick: Callable[[int], None] = lambda unit: None
+        self.on_error: Callable[[BaseException], None] = lambda exc: None
+        self.on_msg(self._on_page_message)
+
+    # ------------------------------------------------------------------ drawing
+    def show(self, snap: Snapshot, frame: int | None = None) -> bool:
+        """Draw ``snap``: every view, or (``frame`` given, while playing) only the views due
+        in that frame (``View.every``). True if the page was sent anything."""
+        self._snap = snap
+        names = [n for n, v in self._views.items() if frame is None or due(v, frame)]
+        for name in names:
+            self._states[name] = view_state(
+                self._views[name], snap, self._layout_overrides.get(name)
+            )
+        return self._send_frame({name: self._states[name] for name in names})
+
+    def relayout(self, name: str, layout: dict[str, Any]) -> None:
+        """Override part of view ``name``'s layout (e.g. a log axis) from now on."""
+        self._layout_overrides[name] = layout
+        if self._snap is not None:
+            self.show(self._snap)
+
+    def _send_frame(self, states: dict[str, dict]) -> bool:
+        frame = self._encoder.encode(states)
+        if frame is None:
+            return False
+        content, buffers = frame
+        self.send({"type": "sae-frame", **content}, buffers)
+        return True
+
+    # ------------------------------------------------------------------ what is shown
+    def traces(self, name: str) -> list[dict[str, Any]]:
+        """View ``name``'s traces as last sent: each its style with its arrays (float32)."""
+        return [t["style"] | t["arrays"] for t in self._states[name]["traces"]]
+
+    def caption(self, name: str) -> str:
+        return self._states[name]["caption"]
+
+    def layout(self, name: str) -> dict[str, Any]:
+        return self._states[name]["layout"]
+
+    # ------------------------------------------------------------------ the page's messages
+    def _on_page_message(self, _: Any, content: dict, buffers: list) -> None:
+        handler = self._HANDLERS.get(content.get("type"))
+        if handler is not None:
+            try:
+                handler(self, content)
+            except Exception as exc:  # a callback error must not be lost in the kernel log
+                self.on_error(exc)
+
+    def _hello(self, _: dict) -> None:
+        # A page (new, or reloaded) has nothing yet: send it everything as it is now.
+        self._encoder.forget()
+        self._send_frame(self._states)
+
+    def _plotly(self, _: dict) -> None:
+        self.send({"type": "sae-plotly"}, [plotly_js()])
+
+    def _drawn(self, _: dict) -> None:
+        self.on_drawn()
+
+    def _click(self, content: dict) -> None:
+        view = self._views.get(content.get("view", ""))
+        if not self._picks or view is None or view.pick is None or self._snap is None:
+            return
+        unit = view.pick(self._snap, int(content["a"]), int(content["b"]))
+        if unit is not None:
+            self.on_pick(unit)
+
+    _HANDLERS: dict[str, Callable[[Board, dict], None]] = {
+        "hello": _hello,
+        "plotly": _plotly,
+        "drawn": _drawn,
+        "click": _click,
+    }

@@ -1,0 +1,356 @@
+// The live views of the sparse autoencoder explorer, drawn in the page (see board.py).
+//
+// Kept small on purpose: anywidget gives this module ~2 s to load and initialise or the widget
+// is silently dead, so plotly.js (4.8 MB) is not imported here but asked of the kernel after
+// the first render, once per page. Frames arrive as binary float32 arrays carrying only what
+// changed; the newest state of each view is drawn on the next animation frame, then the kernel
+// hears "drawn" and may send the next frame.
+
+// The penalty curves the page draws for a ρ of its own (copies of core.penalties' curves,
+// tested against them to 1e-6). ρ̂ is kept inside [eps, 1 − eps] as core.penalties._guard does.
+const EPS = 2.220446049250313e-16;
+const clip = (r) => Math.min(Math.max(r, EPS), 1 - EPS);
+export const CURVES = {
+  kl: (rho, r) => {
+    const q = clip(r);
+    return rho * Math.log(rho / q) + (1 - rho) * Math.log((1 - rho) / (1 - q));
+  },
+  l1: (rho, r) => r,
+};
+
+// How a trace that says "follow" depends on ρ (figures/views.py documents the roles).
+const FOLLOW = {
+  curve: (t, rho, f) => ({ y: Float64Array.from(t.x, (x) => f(rho, x)) }),
+  target: (t, rho, f) => ({ x: [rho], y: [f(rho, rho)] }),
+  level: (t, rho) => ({ y: Array.from(t.y, () => rho) }),
+  log_level: (t, rho) => ({ x: Array.from(t.x, () => Math.log10(rho)) }),
+};
+
+// Drawing more charts than this many milliseconds' worth in one animation frame would drop
+// frames: the rest wait for the next one (plotly.js costs ~10 ms a chart here).
+const FRAME_BUDGET_MS = 24;
+const DASHES = { solid: "", dot: "2,3", dash: "6,3", dashdot: "6,3,2,3" };
+
+// ---------------------------------------------------------------------------- plotly.js
+function loadPlotly(model) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__saePlotly) {
+    window.__saePlotly = new Promise((resolve, reject) => {
+      const onMessage = (msg, buffers) => {
+        if (msg.type !== "sae-plotly") return;
+        model.off("msg:custom", onMessage);
+        // plotly.min.js is UMD: hide any CommonJS `module` of the host page so that it
+        // defines window.Plotly.
+        const code = new Blob(["(function (module) {\n", buffers[0], "\n})();"], {
+          type: "text/javascript",
+        });
+        const script = document.createElement("script");
+        script.src = URL.createObjectURL(code);
+        script.onload = () => {
+          URL.revokeObjectURL(script.src);
+          resolve(window.Plotly);
+        };
+        script.onerror = () => reject(new Error("plotly.js did not load"));
+        document.head.appendChild(script);
+      };
+      model.on("msg:custom", onMessage);
+      model.send({ type: "plotly" });
+    });
+  }
+  return window.__saePlotly;
+}
+
+// ---------------------------------------------------------------------------- theme
+function readTheme(el) {
+  const css = getComputedStyle(el);
+  const v = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+  return {
+    ink: v("--jp-ui-font-color1", "rgba(0, 0, 0, 0.87)"),
+    muted: v("--jp-ui-font-color2", "rgba(0, 0, 0, 0.54)"),
+    grid: v("--jp-border-color2", "#e0e0e0"),
+    font: v("--jp-ui-font-family", "system-ui, sans-serif"),
+  };
+}
+
+function inked(value, ink) {
+  if (value === "ink") return ink;
+  if (Array.isArray(value) || value === null || typeof value !== "object") return value;
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = inked(v, ink);
+  return out;
+}
+
+// ---------------------------------------------------------------------------- legend
+function swatch(style, ink) {
+  const color = inked(style.marker?.color ?? style.line?.color, ink) ?? ink;
+  const svg = (body) => `<svg width="26" height="14" aria-hidden="true">${body}</svg>`;
+  if (style.type === "bar") return svg(`<rect x="6" y="2" width="14" height="10" fill="${color}"/>`);
+  if ((style.mode ?? "").includes("lines")) {
+    const dash = DASHES[style.line?.dash ?? "solid"] ?? "";
+    const dot = style.mode.includes("markers") ? `<circle cx="13" cy="7" r="2.5" fill="${color}"/>` : "";
+    return svg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${color}" stroke-width="2.5"
+                 stroke-dasharray="${dash}"/>${dot}`);
+  }
+  const symbol = style.marker?.symbol ?? "circle";
+  if (symbol === "star")
+    return svg(`<polygon fill="${color}" points="13,1 14.8,5.2 19.5,5.5 15.9,8.5 17,13 13,10.6 9,13 10.1,8.5 6.5,5.5 11.2,5.2"/>`);
+  if (symbol.endsWith("-open"))
+    return svg(`<circle cx="13" cy="7" r="5" fill="none" stroke="${color}" stroke-width="2"/>`);
+  return svg(`<circle cx="13" cy="7" r="4" fill="${color}" stroke="${ink}" stroke-width="1"/>`);
+}
+
+// ---------------------------------------------------------------------------- one board
+class BoardView {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.panels = new Map();
+    this.dirty = new Set();
+    this.pendingAck = null;
+    this.raf = 0;
+    this.Plotly = window.Plotly ?? null;
+    el.classList.add("sae-board");
+    el.style.setProperty("--sae-max-columns", model.get("max_columns"));
+    for (const spec of model.get("views")) this.panels.set(spec.name, this.buildPanel(spec));
+    this.theme = readTheme(el);
+
+    this.onMessage = (msg, buffers) => msg.type === "sae-frame" && this.merge(msg, buffers);
+    this.onRho = () => this.followRho();
+    model.on("msg:custom", this.onMessage);
+    model.on("change:rho", this.onRho);
+    this.resizer = new ResizeObserver(() => this.markAll());
+    this.resizer.observe(el);
+    // JupyterLab switches themes by changing attributes of <body>: redraw in the new colours.
+    this.themer = new MutationObserver(() => {
+      this.theme = readTheme(el);
+      this.markAll();
+    });
+    this.themer.observe(document.body, { attributes: true });
+
+    model.send({ type: "hello" });
+    loadPlotly(model).then((Plotly) => {
+      this.Plotly = Plotly;
+      this.markAll();
+    });
+  }
+
+  buildPanel(spec) {
+    const section = document.createElement("section");
+    section.className = `sae-view sae-${spec.kind}`;
+    section.dataset.view = spec.name;
+    section.dataset.draws = "0";
+    const heading = document.createElement("h3");
+    heading.textContent = spec.title;
+    const caption = document.createElement("p");
+    caption.className = "sae-caption";
+    const plot = document.createElement(spec.kind === "image" ? "canvas" : "div");
+    plot.className = "sae-plot";
+    const legend = document.createElement("ul");
+    legend.className = "sae-legend";
+    section.append(heading, caption, plot, legend);
+    this.el.append(section);
+    const panel = { spec, section, caption, plot, legend, traces: [], layout: {}, legendKey: "" };
+    if (spec.kind === "image") this.listenToCanvas(panel);
+    return panel;
+  }
+
+  // ------------------------------------------------------------------ frames
+  merge(msg, buffers) {
+    const array = (ref) => {
+      const view = buffers[ref.buffer];
+      // Copied: a DataView's offset into the message need not be float-aligned.
+      const data = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+      return { data, shape: ref.shape };
+    };
+    for (const [name, part] of Object.entries(msg.views)) {
+      const panel = this.panels.get(name);
+      if (!panel) continue;
+      if (part.reset) panel.traces = [];
+      if ("caption" in part) panel.captionText = part.caption;
+      if ("layout" in part) panel.layout = part.layout;
+      (part.traces ?? []).forEach((entry, i) => {
+        const trace = (panel.traces[i] ??= { style: {}, arrays: {} });
+        if (entry.style) trace.style = entry.style;
+        for (const key of ["x", "y", "z"]) if (entry[key]) trace.arrays[key] = array(entry[key]);
+      });
+      this.dirty.add(name);
+    }
+    this.pendingAck = msg.seq;
+    this.schedule();
+  }
+
+  followRho() {
+    for (const panel of this.panels.values())
+      if (panel.traces.some((t) => t.style.follow)) this.dirty.add(panel.spec.name);
+    this.schedule();
+  }
+
+  markAll() {
+    for (const name of this.panels.keys()) this.dirty.add(name);
+    this.schedule();
+  }
+
+  schedule() {
+    if (!this.raf) this.raf = requestAnimationFrame(() => this.draw());
+  }
+
+  draw() {
+    this.raf = 0;
+    const start = performance.now();
+    const drawn = [];
+    for (const [name, panel] of this.panels) {
+      if (!this.dirty.has(name) || panel.traces.length === 0) continue;
+      if (panel.spec.kind === "chart") {
+        if (!this.Plotly) continue; // drawn once plotly.js has arrived
+        if (performance.now() - start > FRAME_BUDGET_MS) continue;
+        this.drawChart(panel);
+      } else {
+        this.drawImage(panel);
+      }
+      panel.caption.textContent = panel.captionText ?? "";
+      panel.section.dataset.draws = String(Number(panel.section.dataset.draws) + 1);
+      this.dirty.delete(name);
+      drawn.push(name);
+    }
+    if (drawn.length)
+      this.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail: { views: drawn, t: performance.now() } }));
+    const waiting = [...this.dirty].some((n) => this.Plotly || this.panels.get(n).spec.kind === "image");
+    if (waiting) this.schedule();
+    else if (this.pendingAck !== null) {
+      this.model.send({ type: "drawn", seq: this.pendingAck });
+      this.pendingAck = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ charts
+  plotlyTrace(trace) {
+    const { follow, curve, ...style } = trace.style;
+    const out = inked(style, this.theme.ink);
+    for (const [key, value] of Object.entries(trace.arrays)) out[key] = value.data;
+    if (follow) Object.assign(out, FOLLOW[follow](out, this.model.get("rho"), CURVES[curve]));
+    return out;
+  }
+
+  drawChart(panel) {
+    const { ink, muted, grid, font } = this.theme;
+    const axis = (settings) => ({
+      gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
+      ...settings, title: { font: { size: 12 }, standoff: 6, ...settings?.title },
+    });
+    const layout = {
+      margin: { l: 52, r: 10, t: 6, b: 40 },
+      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      font: { family: font, size: 12, color: ink },
+      showlegend: false, bargap: 0.1, hovermode: "closest", uirevision: "keep",
+      xaxis: axis(panel.layout.xaxis), yaxis: axis(panel.layout.yaxis),
+    };
+    const div = panel.plot;
+    const first = !div.classList.contains("js-plotly-plot");
+    this.Plotly.react(div, panel.traces.map((t) => this.plotlyTrace(t)), layout, {
+      displayModeBar: false, responsive: false, doubleClick: "reset",
+    });
+    if (first && panel.spec.clickable)
+      div.on("plotly_click", (e) => {
+        const p = e.points[0];
+        this.model.send({ type: "click", view: panel.spec.name, a: p.curveNumber, b: p.pointNumber });
+      });
+    if (!first && (div._saeWidth !== div.clientWidth)) this.Plotly.Plots.resize(div);
+    div._saeWidth = div.clientWidth;
+    this.drawLegend(panel);
+  }
+
+  drawLegend(panel) {
+    const key = JSON.stringify([this.theme.ink, panel.traces.map((t) => t.style)]);
+    if (key === panel.legendKey) return;
+    panel.legendKey = key;
+    panel.legend.innerHTML = "";
+    for (const { style } of panel.traces) {
+      if (!style.name) continue;
+      const item = document.createElement("li");
+      item.innerHTML = swatch(style, this.theme.ink);
+      item.append(style.name);
+      panel.legend.append(item);
+    }
+  }
+
+  // ------------------------------------------------------------------ images
+  drawImage(panel) {
+    const { style, arrays } = panel.traces[0];
+    const { data: z, shape: [h, w] } = arrays.z;
+    const [lo, hi] = style.range;
+    const pixels = new ImageData(w, h);
+    for (let i = 0; i < z.length; i++) {
+      const v = z[i];
+      if (v !== v) continue; // NaN: a gap between tiles, left transparent
+      const g = Math.round(255 * Math.min(Math.max((v - lo) / (hi - lo), 0), 1));
+      pixels.data.set([g, g, g, 255], 4 * i);
+    }
+    const source = (panel.source ??= document.createElement("canvas"));
+    source.width = w;
+    source.height = h;
+    source.getContext("2d").putImageData(pixels, 0, 0);
+
+    // Whole screen pixels per data pixel when it fits (crisp), else a smooth downscale.
+    const canvas = panel.plot;
+    const box = panel.section.clientWidth - 22 || w; // inside the padding; w while hidden
+    const tall = parseFloat(getComputedStyle(canvas).maxHeight) || 320;
+    const fit = Math.min(box / w, tall / h);
+    const scale = fit >= 1 ? Math.floor(fit) : fit;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.style.width = `${w * scale}px`;
+    canvas.style.height = `${h * scale}px`;
+    canvas.width = Math.round(w * scale * dpr);
+    canvas.height = Math.round(h * scale * dpr);
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = scale < 1;
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    if (style.ring) {
+      const [top, left, rh, rw] = style.ring;
+      const s = (scale * dpr);
+      ctx.strokeStyle = "#D55E00";
+      ctx.lineWidth = Math.max(2, s / 3);
+      ctx.strokeRect(left * s - ctx.lineWidth / 2, top * s - ctx.lineWidth / 2,
+                     rw * s + ctx.lineWidth, rh * s + ctx.lineWidth);
+    }
+    panel.pixel = { z, w, h, label: style.label };
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", style.name ?? panel.spec.title);
+  }
+
+  listenToCanvas(panel) {
+    const at = (e) => {
+      const p = panel.pixel;
+      if (!p) return null;
+      const box = panel.plot.getBoundingClientRect();
+      const col = Math.floor(((e.clientX - box.left) / box.width) * p.w);
+      const row = Math.floor(((e.clientY - box.top) / box.height) * p.h);
+      return row >= 0 && row < p.h && col >= 0 && col < p.w ? { row, col, v: p.z[row * p.w + col] } : null;
+    };
+    panel.plot.addEventListener("mousemove", (e) => {
+      const hit = at(e);
+      const hint = panel.spec.clickable ? " · click to inspect" : "";
+      panel.plot.title = hit && hit.v === hit.v ? `${panel.pixel.label} = ${hit.v.toFixed(2)}${hint}` : "";
+    });
+    if (panel.spec.clickable)
+      panel.plot.addEventListener("click", (e) => {
+        const hit = at(e);
+        if (hit) this.model.send({ type: "click", view: panel.spec.name, a: hit.row, b: hit.col });
+      });
+  }
+
+  destroy() {
+    this.model.off("msg:custom", this.onMessage);
+    this.model.off("change:rho", this.onRho);
+    this.resizer.disconnect();
+    this.themer.disconnect();
+    cancelAnimationFrame(this.raf);
+    if (this.Plotly) for (const p of this.panels.values()) if (p.spec.kind === "chart") this.Plotly.purge(p.plot);
+  }
+}
+
+function render({ model, el }) {
+  const board = new BoardView(model, el);
+  return () => board.destroy();
+}
+
+export default { render };
