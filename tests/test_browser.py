@@ -15,19 +15,24 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from explorer.core.penalties import kl_divergence
 from explorer.figures.views import VIEWS
-from explorer.serving.background import lab_server, voila_server
+from explorer.serving.background import lab_server, plain_voila, voila_server
 from explorer.serving.page import CHROMIUM, Dashboard, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_VIEWS = [view.name for view in VIEWS]
-#: Fresh page loads (each with its own kernel) in the liveness test.
-LOADS = 4
+#: Fresh page loads (each with its own kernel) in the liveness test, and pages opened at once.
+LOADS = 3
+AT_ONCE = 3
 RHO = "ρ (target)"
+#: The star (the curve's minimum marker) as the page draws it.
+STAR = "window.__sae.panel('kl').querySelector('.sae-plot').data[2].x[0]"
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +64,16 @@ def kl_minimum(dash: Dashboard) -> tuple[float, float, float]:
 
 
 def wait_for_star(dash: Dashboard, away_from: float, timeout: float = 30.0) -> None:
-    dash.page.wait_for_function(
-        """(x0) => { const kl = window.__sae.gd.data.filter(t => t.legendgroup === 'kl');
-                     return kl[2].x[0] !== x0; }""",
-        arg=away_from,
-        timeout=timeout * 1000,
-    )
+    dash.page.wait_for_function(f"(x0) => {STAR} !== x0", arg=away_from, timeout=timeout * 1000)
 
 
 def assert_minimum_at(dash: Dashboard, rho: float) -> None:
     argmin, star_x, star_y = kl_minimum(dash)
     assert star_x == pytest.approx(rho, rel=1e-9)
     assert star_y == 0.0
+    # The page computes the curve itself: it must be the core's KL divergence.
+    curve = dash.traces("kl")[0]
+    np.testing.assert_allclose(curve["y"], kl_divergence(star_x, curve["x"]), rtol=1e-6, atol=1e-12)
     # The curve is sampled on a log grid: its lowest sample is within one grid step of ρ.
     curve = dash.traces("kl")[0]["x"]
     grid_step = math.log(curve[1] / curve[0])
@@ -90,9 +93,12 @@ def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
     assert set(dash.views()) == set(ALL_VIEWS)
     for view in ("kl", "activations", "histogram"):
         assert all(len(t["x"]) > 0 for t in dash.traces(view)), view
-    filters = dash.traces("filters")[0]["z"]
-    assert len(filters) > 8 and len(filters[0]) > 8  # a mosaic of 25 8x8 filters
-    assert dash.page.locator(".js-plotly-plot").count() == 1  # one figure: one widget boot
+    # Charts are plotly graphs, one per view; images are canvases.
+    charts = [v.name for v in VIEWS if v.kind == "chart"]
+    assert dash.page.locator(".sae-board .js-plotly-plot").count() == len(charts)
+    assert dash.page.locator(".sae-board canvas").count() == len(VIEWS) - len(charts)
+    # plotly.js arrived once, as one script made from the kernel's message.
+    assert dash.page.evaluate("() => document.querySelectorAll('script[src^=\"blob:\"]').length") == 1
     assert dash.hosts() == {urlsplit(server).netloc}, sorted(dash.hosts())
     assert dash.errors == []
 
@@ -104,10 +110,7 @@ def test_key_stepping_rho_moves_the_kl_minimum(dash):
         dash.page.keyboard.press("ArrowRight")
     rho = 10 ** (-2 + 20 * 0.01)
     dash.page.wait_for_function(
-        """(rho) => { const kl = window.__sae.gd.data.filter(t => t.legendgroup === 'kl');
-                      return Math.abs(kl[2].x[0] / rho - 1) < 1e-6; }""",
-        arg=rho,
-        timeout=30_000,
+        f"(rho) => Math.abs({STAR} / rho - 1) < 1e-6", arg=rho, timeout=30_000
     )
     assert rho_readout(dash) == pytest.approx(rho, rel=5e-3)  # the readout has 3 digits
     assert_minimum_at(dash, rho)
@@ -122,9 +125,7 @@ def test_dragging_rho_moves_the_kl_minimum(dash):
     dash.page.mouse.up()
     wait_for_star(dash, away_from=0.01)
     dash.page.wait_for_function(  # the last drag position is the one drawn
-        """(readout) => Math.abs(window.__sae.gd.data.filter(t => t.legendgroup === 'kl')[2].x[0]
-                                 / readout - 1) < 5e-3""",
-        arg=rho_readout(dash),
+        f"(readout) => Math.abs({STAR} / readout - 1) < 5e-3", arg=rho_readout(dash),
         timeout=30_000,
     )
     rho = kl_minimum(dash)[1]
@@ -142,6 +143,7 @@ def test_play_changes_filters_and_bars_and_pause_stops_them(dash):
     steps = dash.step_count()
     dash.button("Step").click()
     dash.wait_for_step_above(steps)
+    dash.wait_until_idle()
     settled, frames, step = dash.views(), len(dash.frames()), dash.step_count()
     # Absence of change can only be observed over a window: two seconds is 40 frames at the
     # play loop's cap, so a loop still running could not hide in it.
@@ -151,18 +153,129 @@ def test_play_changes_filters_and_bars_and_pause_stops_them(dash):
     assert dash.views() == settled
 
 
+def test_the_curve_follows_rho_while_training(dash):
+    """Key-stepping ρ while playing moves the page's curve and its minimum at once (the page
+    computes them), and the kernel trains with the new ρ."""
+    dash.play()
+    dash.wait_for_step_above(2)
+    dash.slider_handle(RHO).focus()
+    for _ in range(30):
+        dash.page.keyboard.press("ArrowRight")
+    rho = 10 ** (-2 + 30 * 0.01)
+    dash.page.wait_for_function(
+        f"(rho) => Math.abs({STAR} / rho - 1) < 1e-6", arg=rho, timeout=30_000
+    )
+    assert_minimum_at(dash, rho)
+    dash.page.wait_for_function(  # training itself uses the new ρ: the target line follows
+        """(rho) => Math.abs(window.__sae.panel('activations').querySelector('.sae-plot')
+                               .data[1].y[0] / rho - 1) < 1e-6""",
+        arg=rho,
+        timeout=30_000,
+    )
+    dash.pause()
+
+
+def assert_live(d: Dashboard, label: str) -> None:
+    before = d.views()
+    d.play()
+    d.wait_for_views_to_change(before, ALL_VIEWS)
+    d.pause()
+    assert d.errors == [], label
+
+
 def test_every_view_stays_live_over_repeated_loads(browser, server):
     """Each fresh page (and kernel) must keep receiving updates in every view."""
     for load in range(LOADS):
         d = Dashboard.open(browser, server)
         try:
-            before = d.views()
-            d.play()
-            d.wait_for_views_to_change(before, ALL_VIEWS)
-            d.pause()
-            assert d.errors == [], f"load {load}"
+            assert_live(d, f"load {load}")
         finally:
             d.close()
+
+
+def test_every_view_is_live_in_pages_opened_at_once(browser, server):
+    """Several pages loading together (a class arriving) all come alive: the module anywidget
+    loads must initialise within its deadline even while the others load plotly.js."""
+    pages = [browser.new_page() for _ in range(AT_ONCE)]
+    dashes = [Dashboard(page) for page in pages]
+    try:
+        for page in pages:
+            page.goto(server, wait_until="commit")
+        for i, d in enumerate(dashes):
+            d.wait_until_drawn()
+            assert_live(d, f"page {i}")
+    finally:
+        for page in pages:
+            page.close()
+
+
+def test_plain_voila_serves_a_live_dashboard(browser):
+    """``voila notebooks/explorer.ipynb`` (Voila's own command) gives the same live page."""
+    with plain_voila(ROOT / "notebooks" / "explorer.ipynb") as url:
+        d = Dashboard.open(browser, url)
+        try:
+            assert_live(d, "plain voila")
+            assert d.hosts() == {urlsplit(url).netloc}
+        finally:
+            d.close()
+
+
+# ---------------------------------------------------------------------------- layout
+SCREENS = ((900, 900), (1366, 768), (1920, 1080))
+
+#: Layout facts of the page, read in one go: sideways overflow, the smallest text in the
+#: board, titles cut, panels overlapping, and each panel's and the filter mosaic's boxes.
+LAYOUT = """() => {
+  const scroller = [document.scrollingElement, ...document.querySelectorAll('*')]
+    .filter(e => e && e.scrollWidth > e.clientWidth + 1
+                 && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX));
+  const board = document.querySelector('.sae-board');
+  const texts = [...board.querySelectorAll('h3, p, li, text')].filter(e => e.textContent.trim());
+  const sizes = texts.map(e => [parseFloat(getComputedStyle(e).fontSize), e.textContent]);
+  const cut = [...board.querySelectorAll('h3, .sae-caption')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
+    .map(e => e.textContent);
+  const boxes = [...board.querySelectorAll('.sae-view')].map(e => e.getBoundingClientRect());
+  const overlaps = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      overlaps.push([i, i + 1 + j]);
+  }));
+  const titles = [...board.querySelectorAll('.sae-view')].flatMap(v => {
+    const h = v.querySelector('h3').getBoundingClientRect(), p = v.getBoundingClientRect();
+    return h.left < p.left || h.right > p.right + 0.5 ? [v.dataset.view] : [];
+  });
+  const mosaic = board.querySelector('[data-view="filters"] canvas').getBoundingClientRect();
+  const columns = new Set(boxes.map(b => Math.round(b.left))).size;
+  sizes.sort((a, b) => a[0] - b[0]);
+  return {wide: scroller.map(e => e.className || e.tagName), smallest: sizes[0],
+          cut, overlaps, titles, columns, mosaic: Math.min(mosaic.width, mosaic.height),
+          panels: boxes.map(b => [b.top, b.bottom]), height: innerHeight,
+          clientWidth: document.documentElement.clientWidth,
+          scrollWidth: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize("width,height", SCREENS)
+def test_the_layout_fits_the_screen(browser, server, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    d = Dashboard(page)
+    try:
+        page.goto(server)
+        d.wait_until_drawn()
+        facts = page.evaluate(LAYOUT)
+        assert facts["wide"] == [] and facts["scrollWidth"] <= facts["clientWidth"], facts
+        assert facts["smallest"][0] >= 11, facts  # no text in a plot under 11 px
+        assert facts["cut"] == [] and facts["titles"] == [], facts
+        assert facts["overlaps"] == [], facts
+        # Beside the controls from 1366 px: a live view wholly in the first screen.
+        if width >= 1366:
+            assert any(bottom <= facts["height"] for _, bottom in facts["panels"]), facts
+            assert facts["mosaic"] >= 240, facts
+        # One column in a notebook-wide page, up to three on a wide screen.
+        assert facts["columns"] == {900: 1, 1366: 2, 1920: 3}[width], facts
+    finally:
+        page.close()
 
 
 # ---------------------------------------------------------------------------- JupyterLab
@@ -177,7 +290,7 @@ def lab(tmp_path_factory):
 
 
 def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
-    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     d = Dashboard(page)
     page.goto(lab + "lab/tree/explorer.ipynb", timeout=120_000)
     page.locator(".jp-Notebook").wait_for(timeout=120_000)
@@ -213,10 +326,19 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     wait_for_star(d, away_from=0.01)
     assert_minimum_at(d, kl_minimum(d)[1])
     assert kl_minimum(d)[1] == pytest.approx(10**-1.99, rel=1e-6)
+    assert_live(d, "JupyterLab")
     # Readable in JupyterLab's dark theme: our text against what is drawn behind it.
     assert page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
-    for text in ("step 2 ·", "Training", "Presets and failure gallery", "hidden units ⟲"):
+    for text in ("step ", "Training", "Presets and failure gallery", "hidden units ⟲",
+                 "Sparsity penalty per unit", "KL(ρ‖ρ̂): minimum 0 at ρ̂ = ρ", "penalty per unit"):
         assert contrast(page, page.get_by_text(text).first) >= 4.5, text
+    # The panels follow the theme: no white block on the dark page.
+    panel = page.locator('.sae-view[data-view="kl"]')
+    assert panel.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(255, 255, 255)"
+    # The board fills the notebook's output instead of a fixed width.
+    widths = page.evaluate("""() => [document.querySelector('.sae-board').clientWidth,
+                                     document.querySelector('.jp-OutputArea-output').clientWidth]""")
+    assert widths[0] > 0.6 * widths[1], widths
     assert d.errors == []
     page.close()
 

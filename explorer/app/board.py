@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
 import plotly
@@ -139,7 +139,7 @@ class Board(anywidget.AnyWidget):
         if unit is not None:
             self.on_pick(unit)
 
-    _HANDLERS: dict[str, Callable[[Board, dict], None]] = {
+    _HANDLERS: ClassVar[dict[str, Callable[[Board, dict], None]]] = {
         "hello": _hello,
         "plotly": _plotly,
         "drawn": _drawn,

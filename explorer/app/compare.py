@@ -16,10 +16,10 @@ import ipywidgets as widgets
 from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
-from .controls import build_controls, control_values, is_snap_echo, to_param
 from .board import Board
+from .controls import build_controls, control_values, is_snap_echo, to_param
 from .explorer import default_learning_rate
-from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns
+from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 
 RUNS = ("A", "B")
 #: Controls each run has its own of; they apply at the next step.
@@ -84,8 +84,12 @@ class Comparison(LiveDashboard):
         paired = tuple(v for v in VIEWS if v.name in PAIRED)
         self.boards = {}
         for run, session in self.sessions.items():
-            board = Board(paired, prefix=f"{run}: ", picks=False,  # no unit inspector here
-                          rho=session.model.rho, max_columns=5)
+            board = Board(
+                paired,
+                prefix=f"{run}: ",
+                picks=False,  # no unit inspector here
+                rho=session.model.rho,
+            )
             widgets.jslink((self.run_controls[run]["rho"], "value"), (board, "rho"))
             self.boards[run] = board
         self.status = widgets.HTML()
@@ -103,7 +107,7 @@ class Comparison(LiveDashboard):
             *(column(f"Run {run} (live)", list(self.run_controls[run].values())) for run in RUNS),
             column("Both runs (⟲ restarts)", [c[name] for name in SHARED_CONTROLS]),
         ])  # fmt: skip
-        return [controls, self.status, *self.boards.values()]
+        return [sidebar_layout(controls, [self.status, *self.boards.values()])]
 
     def _wire(self) -> None:
         for name in SHARED_CONTROLS:

@@ -14,6 +14,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
+from .board import Board
 from .controls import (
     UI_DATASETS,
     build_controls,
@@ -23,7 +24,6 @@ from .controls import (
     refusal,
     to_param,
 )
-from .board import Board
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
 

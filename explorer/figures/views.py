@@ -140,8 +140,13 @@ def _histogram_caption(s: Snapshot) -> str:
     )
 
 
-def _image(name: str, z: np.ndarray, value_range: tuple[float, float],
-           ring: tuple[int, int, int, int] | None = None, label: str = "") -> dict[str, Any]:
+def _image(
+    name: str,
+    z: np.ndarray,
+    value_range: tuple[float, float],
+    ring: tuple[int, int, int, int] | None = None,
+    label: str = "",
+) -> dict[str, Any]:
     return {"type": "image", "name": name, "z": z, "range": list(value_range),
             "ring": list(ring) if ring else None, "label": label}  # fmt: skip
 

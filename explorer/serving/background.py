@@ -1,7 +1,8 @@
 """Servers in the background for tests, benchmarks and scripts: start, wait until they answer,
 yield the URL, stop; and what their processes hold in memory.
 
-``voila_server`` runs the project's own ``python -m explorer serve`` (what users run);
+``voila_server`` runs the project's own ``python -m explorer serve`` (what users run),
+``plain_voila`` Voila's own command;
 ``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do);
 ``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux).
 """
@@ -34,6 +35,17 @@ def voila_server(
             "--port", str(port), "--no-browser", *extra]  # fmt: skip
     # Any answer will do, and a missing page starts no kernel (the notebook's URL would).
     with _running(argv, f"http://127.0.0.1:{port}/", "up", timeout, cwd=HERE.parents[1]) as url:
+        yield url
+
+
+@contextmanager
+def plain_voila(notebook: str | Path, timeout: float = 120.0) -> Iterator[str]:
+    """Plain ``voila NOTEBOOK`` on a free loopback port, as a user who installed the package
+    may run it (the notebook's metadata selects our template)."""
+    port = free_port()
+    argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1"]  # fmt: skip
+    with _running(argv, f"http://127.0.0.1:{port}/", "voila/static/", timeout) as url:
         yield url
 
 

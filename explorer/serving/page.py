@@ -63,11 +63,15 @@ PROBE = """() => {
       out[section.dataset.view] = fingerprint(section);
     return out;
   };
-  const star = () => { const d = panel('kl').querySelector('.sae-plot').data; return d ? d[2].x[0] : null; };
+  const star = () => {
+    const d = panel('kl').querySelector('.sae-plot').data;
+    return d ? d[2].x[0] : null;
+  };
   const sae = {panel, views, frames: [], keys: []};
   document.addEventListener('sae-drawn', (e) => {
     if (e.target !== boards()[0]) return;
-    sae.frames.push({t: e.detail.t, drawn: e.detail.views, star: star()});
+    sae.frames.push({t: e.detail.t, drawn: e.detail.views, seq: e.detail.seq,
+                     complete: e.detail.complete, star: star()});
   }, true);
   document.addEventListener('keydown', () => sae.keys.push(performance.now()), true);
   window.__sae = sae;
@@ -147,7 +151,8 @@ class Dashboard:
         self.page.wait_for_function(
             """() => { const views = [...document.querySelectorAll('.sae-board .sae-view')];
                        return views.length > 0 && views.every(v => Number(v.dataset.draws) > 0
-                         && (v.querySelector('canvas') || v.querySelector('.js-plotly-plot'))); }""",
+                         && (v.querySelector('canvas') || v.querySelector('.js-plotly-plot')));
+                     }""",
             timeout=timeout * 1000,
         )
         self.page.evaluate(PROBE)
@@ -182,8 +187,17 @@ class Dashboard:
 
     def frames(self) -> list[dict[str, Any]]:
         """Every animation frame the first board drew since the probe was installed:
-        ``{"t": ms, "drawn": [view names], "star": x of the KL curve's minimum marker}``."""
+        ``{"t": ms, "drawn": [view names], "seq": the kernel's frame, "complete": all of it
+        drawn, "star": x of the KL curve's minimum marker}``."""
         return self.page.evaluate("() => window.__sae.frames")
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        """Until every board has drawn all it was sent."""
+        self.page.wait_for_function(
+            """() => [...document.querySelectorAll('.sae-board')]
+                       .every(b => b.dataset.idle !== 'false')""",
+            timeout=timeout * 1000,
+        )
 
     def arrivals(self) -> list[float]:
         """Page time (ms) at which each websocket message with a plotly update arrived."""

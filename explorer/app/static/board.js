@@ -176,6 +176,7 @@ class BoardView {
       this.dirty.add(name);
     }
     this.pendingAck = msg.seq;
+    this.el.dataset.idle = "false";
     this.schedule();
   }
 
@@ -212,9 +213,13 @@ class BoardView {
       this.dirty.delete(name);
       drawn.push(name);
     }
-    if (drawn.length)
-      this.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail: { views: drawn, t: performance.now() } }));
     const waiting = [...this.dirty].some((n) => this.Plotly || this.panels.get(n).spec.kind === "image");
+    // For tests and benchmarks: what was drawn, and whether the newest frame is now complete.
+    this.el.dataset.idle = String(!waiting);
+    if (drawn.length) {
+      const detail = { views: drawn, t: performance.now(), seq: this.pendingAck, complete: !waiting };
+      this.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail }));
+    }
     if (waiting) this.schedule();
     else if (this.pendingAck !== null) {
       this.model.send({ type: "drawn", seq: this.pendingAck });
@@ -235,6 +240,9 @@ class BoardView {
     const { ink, muted, grid, font } = this.theme;
     const axis = (settings) => ({
       gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
+      exponentformat: "power", // 10⁻⁴, not plotly's SI "100µ"
+      // Log axes: a label per decade (plotly's "2" and "5" between decades are 9 px).
+      ...(settings?.type === "log" ? { dtick: 1 } : {}),
       ...settings, title: { font: { size: 12 }, standoff: 6, ...settings?.title },
     });
     const layout = {
