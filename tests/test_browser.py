@@ -98,7 +98,8 @@ def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
     assert dash.page.locator(".sae-board .js-plotly-plot").count() == len(charts)
     assert dash.page.locator(".sae-board canvas").count() == len(VIEWS) - len(charts)
     # plotly.js arrived once, as one script made from the kernel's message.
-    assert dash.page.evaluate("() => document.querySelectorAll('script[src^=\"blob:\"]').length") == 1
+    scripts = "() => document.querySelectorAll('script[src^=\"blob:\"]').length"
+    assert dash.page.evaluate(scripts) == 1
     assert dash.hosts() == {urlsplit(server).netloc}, sorted(dash.hosts())
     assert dash.errors == []
 
@@ -125,7 +126,8 @@ def test_dragging_rho_moves_the_kl_minimum(dash):
     dash.page.mouse.up()
     wait_for_star(dash, away_from=0.01)
     dash.page.wait_for_function(  # the last drag position is the one drawn
-        f"(readout) => Math.abs({STAR} / readout - 1) < 5e-3", arg=rho_readout(dash),
+        f"(readout) => Math.abs({STAR} / readout - 1) < 5e-3",
+        arg=rho_readout(dash),
         timeout=30_000,
     )
     rho = kl_minimum(dash)[1]
@@ -238,8 +240,9 @@ LAYOUT = """() => {
   const boxes = [...board.querySelectorAll('.sae-view')].map(e => e.getBoundingClientRect());
   const overlaps = [];
   boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
-    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
-      overlaps.push([i, i + 1 + j]);
+    const apart = a.right - 1 <= b.left || b.right - 1 <= a.left
+                  || a.bottom - 1 <= b.top || b.bottom - 1 <= a.top;
+    if (!apart) overlaps.push([i, i + 1 + j]);
   }));
   const titles = [...board.querySelectorAll('.sae-view')].flatMap(v => {
     const h = v.querySelector('h3').getBoundingClientRect(), p = v.getBoundingClientRect();
@@ -329,8 +332,15 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     assert_live(d, "JupyterLab")
     # Readable in JupyterLab's dark theme: our text against what is drawn behind it.
     assert page.evaluate("() => document.body.dataset.jpThemeLight") == "false"
-    for text in ("step ", "Training", "Presets and failure gallery", "hidden units ⟲",
-                 "Sparsity penalty per unit", "KL(ρ‖ρ̂): minimum 0 at ρ̂ = ρ", "penalty per unit"):
+    for text in (
+        "step ",
+        "Training",
+        "Presets and failure gallery",
+        "hidden units ⟲",
+        "Sparsity penalty per unit",
+        "KL(ρ‖ρ̂): minimum 0 at ρ̂ = ρ",
+        "penalty per unit",
+    ):
         assert contrast(page, page.get_by_text(text).first) >= 4.5, text
     # The panels follow the theme: no white block on the dark page.
     panel = page.locator('.sae-view[data-view="kl"]')
