@@ -8,19 +8,20 @@ Prints three tables:
 - loads: per fresh page (and kernel), seconds from navigation to every view drawn, bytes
   received over the websocket, the new kernel's resident memory after the load, and
   whether every view was live (changed after Play);
-- slider: ρ key-stepped ``--moves`` times; latency from the key press to the redraw that
-  shows the new KL minimum, both times taken in the page (median, p95, max);
+- slider: ρ key-stepped ``--moves`` times, paused and while playing; latency from the key
+  press to the animation frame that drew the KL curve's minimum at the new ρ, both times
+  taken in the page (median, p95, max);
 - play, in two configurations (the default: 64-25 L-BFGS on 10,000 patches; and 64-25 Adam
-  on mini-batches of 256, 20 steps a frame): training steps/s (the status line's count),
-  frames/s that reached the page (redraws whose data changed), the lag from a plotly update
-  arriving at the page to its redraw (median, p95), and frames drawn after Pause (backlog).
+  on mini-batches of 256, 20 steps a frame): training steps/s (the status line's count), new
+  page states/s (animation frames that drew new filters), how often each view was redrawn
+  (the bars, and the slowest of the other views), the lag from a frame arriving at the page
+  to its last view drawn (median, p95), and frames drawn after Pause (backlog).
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
-import itertools
 import statistics
 
 from explorer.figures.views import VIEWS
@@ -57,20 +58,19 @@ def measure_loads(browser, url: str, loads: int) -> list[dict]:
 
 
 def measure_slider(dash: Dashboard, moves: int) -> list[float]:
-    """Latency (ms) of each ρ key step: key press -> first redraw showing the new star."""
-    handle = dash.slider_handle(RHO)
-    handle.focus()
+    """Latency (ms) of each ρ key step: key press -> first frame drawing the new minimum."""
+    dash.slider_handle(RHO).focus()
     latencies = []
     for i in range(moves):
-        kl = dash.views()["kl"]
+        star = dash.frames()[-1]["star"] if dash.frames() else None
         frames, keys = len(dash.frames()), len(dash.key_times())
         dash.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         dash.page.wait_for_function(
-            "([kl, n]) => window.__sae.frames.slice(n).some(f => f.views.kl !== kl)",
-            arg=[kl, frames],
+            "([star, n]) => window.__sae.frames.slice(n).some(f => f.star !== star)",
+            arg=[star, frames],
         )
         pressed = dash.key_times()[keys]
-        drawn = next(f["t"] for f in dash.frames()[frames:] if f["views"]["kl"] != kl)
+        drawn = next(f["t"] for f in dash.frames()[frames:] if f["star"] != star)
         latencies.append(drawn - pressed)
     return latencies
 
@@ -94,16 +94,26 @@ def measure_play(dash: Dashboard, seconds: float, choices: dict, per_frame: int)
     t1 = dash.page.evaluate("performance.now()")
     step1, frames = dash.step_count(), dash.frames()[frames0:]
     dash.pause()
+    dash.wait_until_idle()
     paused = len(dash.frames())
     dash.page.wait_for_timeout(1000)  # frames still arriving after Pause would be a backlog
     backlog = len(dash.frames()) - paused
-    arrivals = dash.arrivals()
-    lags = [f["t"] - arrivals[bisect.bisect_right(arrivals, f["t"]) - 1] for f in frames]
-    changed = sum(1 for a, b in itertools.pairwise(frames) if a["views"] != b["views"])
     window = (t1 - t0) / 1000
-    return {"steps_per_s": (step1 - step0) / window, "frames_per_s": changed / window,
+    rates = {name: sum(name in f["drawn"] for f in frames) / window for name in ALL_VIEWS}
+    arrivals = dash.arrivals()
+    lags = [f["t"] - arrivals[bisect.bisect_right(arrivals, f["t"]) - 1]
+            for f in frames if f["complete"]]  # fmt: skip
+    others = {n: r for n, r in rates.items() if n not in ("filters", "activations")}
+    slowest = min(others, key=others.get)
+    return {"steps_per_s": (step1 - step0) / window, "states_per_s": rates["filters"],
+            "bars_per_s": rates["activations"], "slowest": f"{slowest} {others[slowest]:.1f}",
             "lag_p50": statistics.median(lags), "lag_p95": percentile(lags, 0.95),
             "backlog": backlog}  # fmt: skip
+
+
+def slider_line(name: str, latencies: list[float]) -> str:
+    return (f"  {name:<10} median {statistics.median(latencies):.0f}   p95 "
+            f"{percentile(latencies, 0.95):.0f}   max {max(latencies):.0f}")  # fmt: skip
 
 
 def main() -> int:
@@ -115,7 +125,10 @@ def main() -> int:
     with voila_server() as url, chromium() as browser:
         loads = measure_loads(browser, url, args.loads)
         dash = Dashboard.open(browser, url)
-        latencies = measure_slider(dash, args.moves)
+        paused = measure_slider(dash, args.moves)
+        dash.play()
+        playing = measure_slider(dash, args.moves)
+        dash.pause()
         plays = [(name, measure_play(dash, args.play_seconds, choices, per_frame))
                  for name, choices, per_frame in PLAY_CONFIGS]  # fmt: skip
     print("loads (fresh page and kernel each)")
@@ -127,15 +140,16 @@ def main() -> int:
     seconds = [r["seconds"] for r in loads]
     print(f"live in {sum(r['live'] for r in loads)}/{len(loads)} loads; drawn in median "
           f"{statistics.median(seconds):.2f} s, max {max(seconds):.2f} s\n")  # fmt: skip
-    print(f"slider -> redrawn KL minimum, {len(latencies)} key steps of ρ (ms)")
-    print(f"  median {statistics.median(latencies):.0f}   p95 {percentile(latencies, 0.95):.0f}"
-          f"   max {max(latencies):.0f}\n")  # fmt: skip
+    print(f"slider -> redrawn KL minimum, {args.moves} key steps of ρ (ms)")
+    print(slider_line("paused", paused))
+    print(slider_line("playing", playing) + "\n")
     print(f"play ({args.play_seconds:.0f} s each)")
-    print(f"{'configuration':<48}{'steps/s':>9}{'frames/s':>10}{'lag p50':>9}{'lag p95':>9}"
-          f"{'after pause':>13}")  # fmt: skip
+    print(f"{'configuration':<48}{'steps/s':>9}{'states/s':>10}{'bars/s':>8}"
+          f"{'slowest view /s':>22}{'lag p50':>9}{'lag p95':>9}{'after pause':>13}")  # fmt: skip
     for name, p in plays:
-        print(f"{name:<48}{p['steps_per_s']:>9.0f}{p['frames_per_s']:>10.1f}"
-              f"{p['lag_p50']:>7.0f}ms{p['lag_p95']:>7.0f}ms{p['backlog']:>8} frames")  # fmt: skip
+        print(f"{name:<48}{p['steps_per_s']:>9.0f}{p['states_per_s']:>10.1f}"
+              f"{p['bars_per_s']:>8.1f}{p['slowest']:>22}{p['lag_p50']:>7.0f}ms"
+              f"{p['lag_p95']:>7.0f}ms{p['backlog']:>8} frames")  # fmt: skip
     return 0
 
 

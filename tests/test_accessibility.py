@@ -8,36 +8,64 @@ import re
 import ipywidgets as widgets
 
 from explorer import Explorer
-from explorer.figures.views import COLORS, GRAY
+from explorer.app.board import STATIC
+from explorer.figures.views import COLORS, INK
 
 OKABE_ITO = set(COLORS.values())
 
 
+def legend_key(trace: dict) -> tuple:
+    """What a trace's legend entry shows (board.js ``swatch``): a bar, a line (its dash, and a
+    dot when it has markers too) or a marker (its symbol), in one colour."""
+    marker, line = trace.get("marker") or {}, trace.get("line") or {}
+    color = marker.get("color", line.get("color"))
+    mode = trace.get("mode") or ""
+    if trace["type"] == "bar":
+        return ("bar", color)
+    if "lines" in mode:
+        return ("lines", color, line.get("dash", "solid"), "markers" in mode)
+    return ("markers", color, marker.get("symbol", "circle"))
+
+
 def test_every_legend_entry_is_told_apart_by_more_than_hue() -> None:
-    fig = Explorer(n_samples=300).figure
-    seen = {}
-    for trace in fig.data:
-        if not trace.showlegend:
+    board = Explorer(n_samples=300).board
+    for view in board.views:
+        if view["kind"] != "chart":  # images have no legend
             continue
-        # A line and a marker of the same colour look different in the legend; two lines of
-        # the same colour and dash (or two markers of the same colour and symbol) do not.
-        kind = "lines" if trace.mode and "lines" in trace.mode else "markers"
-        style = trace.line if kind == "lines" else trace.marker
-        key = (kind, style.color, getattr(style, "dash", None), getattr(style, "symbol", None))
-        assert key not in seen, f"{trace.name!r} looks like {seen.get(key)!r} in the legend"
-        seen[key] = trace.name
+        seen = {}  # each chart has its own legend
+        for trace in board.traces(view["name"]):
+            if not trace.get("name"):
+                continue
+            # A line and a marker of the same colour look different in the legend; two lines
+            # of the same colour and dash (or two markers of the same colour and symbol) do not.
+            key = legend_key(trace)
+            assert key not in seen, (
+                f"{view['name']}: {trace['name']!r} looks like {seen.get(key)!r} in the legend"
+            )
+            seen[key] = trace["name"]
 
 
-def test_every_colour_drawn_is_okabe_ito_or_gray() -> None:
-    fig = Explorer(n_samples=300).figure
-    for trace in fig.data:
-        if trace.type == "heatmap":
-            assert [c for _, c in trace.colorscale] == [c for _, c in GRAY]
-            continue
-        for part in (trace.marker, getattr(trace, "line", None)):
-            color = getattr(part, "color", None)
-            if isinstance(color, str):
-                assert color in OKABE_ITO, f"{trace.name!r} uses {color}"
+def test_every_colour_drawn_is_okabe_ito_ink_or_gray() -> None:
+    board = Explorer(n_samples=300).board
+    for view in board.views:
+        for trace in board.traces(view["name"]):
+            if trace["type"] == "image":
+                # Drawn by the page in gray from range[0] (black) to range[1] (white): the
+                # trace names no colour of its own.
+                assert view["kind"] == "image" and len(trace["range"]) == 2
+                assert not {k for k in trace if "color" in k}, trace["name"]
+                continue
+            for part in (trace.get("marker"), trace.get("line")):
+                color = (part or {}).get("color")
+                if isinstance(color, str):
+                    assert color in OKABE_ITO | {INK}, f"{trace['name']!r} uses {color}"
+    # The colours the page's script draws with on a canvas itself (the selected tile's frame).
+    script = (STATIC / "board.js").read_text()
+    own = re.findall(r"(?:strokeStyle|fillStyle)\s*=\s*[\"']([^\"']+)", script)
+    assert own  # the ring around the selected filter
+    for color in own:
+        assert color.upper() in {c.upper() for c in OKABE_ITO}, color
+    assert "[g, g, g, 255]" in script  # image pixels are gray levels
 
 
 def test_status_text_follows_the_jupyterlab_theme() -> None:

@@ -1,4 +1,4 @@
-"""The dashboard without a browser: set controls from code, assert on the session and figure."""
+"""The dashboard without a browser: set controls from code, assert on the session and views."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import pytest
 from explorer import Explorer
 from explorer.app import pacing
 from explorer.core.penalties import kl_divergence
-from explorer.figures import view_traces
 
 
 @pytest.fixture
@@ -22,15 +21,24 @@ def app() -> Explorer:
 
 
 def _kl_argmin(app: Explorer) -> float:
-    curve = view_traces(app.figure, "kl")[0]
-    return float(np.asarray(curve.x)[np.argmin(curve.y)])
+    curve = app.board.traces("kl")[0]
+    return float(curve["x"][np.argmin(curve["y"])])
+
+
+def _descendants(widget: widgets.Widget) -> list[widgets.Widget]:
+    """Every widget inside ``widget`` (its children, theirs, ...)."""
+    out = []
+    for child in getattr(widget, "children", ()):
+        out += [child, *_descendants(child)]
+    return out
 
 
 def test_rho_slider_moves_kl_minimum_while_paused(app: Explorer) -> None:
     for rho in (0.05, 0.2, 0.002):
         app.controls["rho"].value = rho
-        minimum = view_traces(app.figure, "kl")[2]
-        assert minimum.x == (pytest.approx(rho),) and minimum.y == (0.0,)
+        minimum = app.board.traces("kl")[2]
+        assert minimum["x"].tolist() == [pytest.approx(rho, rel=1e-6)]
+        assert minimum["y"].tolist() == [0.0]
         # The curve's argmin on its log grid lies within one grid cell of ρ.
         assert abs(np.log10(_kl_argmin(app)) - np.log10(rho)) < 0.02
         assert app.session.model.rho == pytest.approx(rho)
@@ -39,34 +47,48 @@ def test_rho_slider_moves_kl_minimum_while_paused(app: Explorer) -> None:
 
 def test_units_on_the_kl_curve_follow_rho_hat(app: Explorer) -> None:
     app.step(3)
-    units = view_traces(app.figure, "kl")[1]
+    units = app.board.traces("kl")[1]
     rho_hat = np.clip(app.session.model.rho_hat_, 1e-4, 1)
-    np.testing.assert_allclose(units.x, rho_hat)
-    np.testing.assert_allclose(units.y, kl_divergence(app.session.model.rho, rho_hat))
+    np.testing.assert_allclose(units["x"], rho_hat, rtol=1e-6)
+    np.testing.assert_allclose(units["y"], kl_divergence(app.session.model.rho, rho_hat), rtol=1e-6)
 
 
 def test_training_moves_activation_bars_toward_rho(app: Explorer) -> None:
     app.controls["beta"].value = 3.0
     app.step(1)
-    first = np.asarray(view_traces(app.figure, "activations")[0].y)
-    filters_before = view_traces(app.figure, "filters")[0].z
+    first = app.board.traces("activations")[0]["y"]
+    filters_before = app.board.traces("filters")[0]["z"]
     app.step(60)
-    bars = np.asarray(view_traces(app.figure, "activations")[0].y)
-    np.testing.assert_allclose(bars, np.clip(app.session.model.rho_hat_, 1e-4, 1))
+    bars = app.board.traces("activations")[0]["y"]
+    np.testing.assert_allclose(bars, np.clip(app.session.model.rho_hat_, 1e-4, 1), rtol=1e-6)
     rho = app.session.model.rho
     # Distance to the target in log space shrinks by far for the units as a whole.
     assert np.mean(np.abs(np.log(bars / rho))) < 0.3 * np.mean(np.abs(np.log(first / rho)))
-    assert view_traces(app.figure, "filters")[0].z != filters_before
-    target = view_traces(app.figure, "activations")[1]
-    assert list(target.y) == [pytest.approx(rho)] * 2
+    filters = app.board.traces("filters")[0]["z"]
+    assert not np.array_equal(filters, filters_before, equal_nan=True)
+    target = app.board.traces("activations")[1]
+    assert target["y"].tolist() == [pytest.approx(rho, rel=1e-6)] * 2
 
 
 def test_loss_view_matches_history(app: Explorer) -> None:
     app.step(7)
-    lines = {t.name: t for t in view_traces(app.figure, "loss")}
-    np.testing.assert_allclose(lines["total"].y, app.session.history.array("total"))
-    np.testing.assert_allclose(lines["β·Ω (sparsity)"].y, app.session.history.array("sparsity"))
-    assert list(lines["total"].x) == list(range(7))
+    lines = {t["name"]: t for t in app.board.traces("loss")}
+    history = app.session.history
+    np.testing.assert_allclose(lines["total"]["y"], history.array("total"), rtol=1e-6)
+    np.testing.assert_allclose(lines["β·Ω (sparsity)"]["y"], history.array("sparsity"), rtol=1e-6)
+    assert lines["total"]["x"].tolist() == list(range(7))
+
+
+def test_log_scale_checkbox_sets_the_loss_axis(app: Explorer) -> None:
+    app.step(2)
+    assert app.board.layout("loss")["yaxis"]["type"] == "log"
+    app.controls["log_loss"].value = False
+    assert app.board.layout("loss")["yaxis"]["type"] == "linear"
+    assert app.board.layout("loss")["yaxis"]["title"] == {"text": "loss"}  # the rest kept
+    app.step(1)  # and it stays so as training goes on
+    assert app.board.layout("loss")["yaxis"]["type"] == "linear"
+    app.controls["log_loss"].value = True
+    assert app.board.layout("loss")["yaxis"]["type"] == "log"
 
 
 def test_live_parameters_are_used_by_the_next_step(app: Explorer) -> None:
@@ -96,7 +118,7 @@ def test_structural_controls_reset(app: Explorer, name: str, value: object) -> N
     app.controls[name].value = value
     assert app.session.n_steps == 0
     assert "restarted training" in app.status.value
-    assert len(view_traces(app.figure, "activations")[0].y) == app.session.model.n_hidden
+    assert len(app.board.traces("activations")[0]["y"]) == app.session.model.n_hidden
 
 
 def test_reset_button_restores_step_zero(app: Explorer) -> None:
@@ -105,7 +127,7 @@ def test_reset_button_restores_step_zero(app: Explorer) -> None:
     app.controls["reset"].click()
     assert app.session.n_steps == 0
     np.testing.assert_array_equal(app.session.model.theta_, initial)
-    assert len(view_traces(app.figure, "loss")[0].y) == 0
+    assert len(app.board.traces("loss")[0]["y"]) == 0
 
 
 def test_optimizer_switch_sets_its_learning_rate_and_batch_rules(app: Explorer) -> None:
@@ -168,20 +190,21 @@ def test_play_loop_handles_slider_changes_mid_run() -> None:
     assert used_rho[0] != 0.2 and used_rho[-1] == pytest.approx(0.2)
     assert app.controls["play"].description == "Play"
     assert "⚠" not in app.status.value
-    bars = view_traces(app.figure, "activations")[0].y
-    np.testing.assert_allclose(bars, np.clip(app.session.model.rho_hat_, 1e-4, 1))
+    bars = app.board.traces("activations")[0]["y"]
+    np.testing.assert_allclose(bars, np.clip(app.session.model.rho_hat_, 1e-4, 1), rtol=1e-6)
     steps = app.session.n_steps
     assert len(app.session.history) == steps  # stopped: nothing more happens
 
 
-def test_explorer_is_a_container_with_controls_and_figures(app: Explorer) -> None:
+def test_explorer_is_a_container_with_controls_and_views(app: Explorer) -> None:
     required = set(
         "rho beta learning_rate weight_decay n_hidden batch_size dataset loss optimizer seed "
         "play step reset speed".split()
     )
     assert required <= set(app.controls)
-    assert {"kl", "activations", "filters", "loss"} <= set(app.figures)
-    assert app.figure in app.children
+    assert {"kl", "activations", "filters", "loss"} <= {v["name"] for v in app.board.views}
+    assert app.boards == {"": app.board}
+    assert app.board in _descendants(app)
     assert app.value["rho"] == app.session.model.rho
 
 
@@ -249,30 +272,37 @@ def test_pacer_tells_when_nobody_is_watching() -> None:
     assert not pacer.unwatched()
 
 
-def page_answer(fig) -> dict:
-    """What plotly's front end sends after drawing the latest update: the defaults it filled
-    in. An array it holds as a typed array comes back as a dict, which is what makes plotly's
-    own handler raise on traces holding numpy arrays (plotly.py#4160)."""
-    deltas = [
-        {"uid": t.uid, "index": i, "x": {"dtype": "f8", "bdata": ""}}
-        for i, t in enumerate(fig.data)
-        if isinstance(t.x, np.ndarray)
-    ]
-    assert deltas  # our figure does hold numpy arrays
-    return {"trace_deltas": deltas, "trace_edit_id": fig._last_trace_edit_id}
+def page_message(board, content: dict) -> None:
+    """A message from the page reaching the kernel, as board.js sends it."""
+    board._on_page_message(board, content, [])
 
 
-def test_page_answers_reach_the_pacer(app: Explorer) -> None:
+def sent_frames(monkeypatch, board) -> list[tuple[dict, list]]:
+    """From now on, what ``board`` sends the page (content, buffers), instead of sending it."""
+    frames: list[tuple[dict, list]] = []
+    monkeypatch.setattr(board, "send", lambda content, buffers=None: frames.append(
+        (content, buffers)))  # fmt: skip
+    return frames
+
+
+def decoded(content: dict, buffers: list, view: str, trace: int, key: str) -> np.ndarray:
+    """Array ``key`` of trace ``trace`` of ``view`` in a frame, as the page decodes it."""
+    ref = content["views"][view]["traces"][trace][key]
+    return np.frombuffer(buffers[ref["buffer"]], np.float32).reshape(ref["shape"])
+
+
+def test_page_acknowledgements_reach_the_pacer(app: Explorer, monkeypatch) -> None:
     clock = FakeClock()
     app._pacer = pacing.FramePacer(clock)
-    app.figure.on_drawn = app._pacer.acknowledged
+    frames = sent_frames(monkeypatch, app.board)
     app.step(1)
+    ((frame, _),) = frames  # the step's changes, in one frame
     app._pacer.sent(cost=0.0)
     clock.now += 1.0
     assert not app._pacer.due()  # waiting for the page
-    app.figure._js2py_traceDeltas = page_answer(app.figure)  # as the comm message sets it
+    page_message(app.board, {"type": "drawn", "seq": frame["seq"]})  # as board.js answers
     assert app._pacer.due()
-    assert not app.figure._trace_edit_in_process
+    assert not app._awaiting  # no board is waited for any more
 
 
 def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
@@ -290,8 +320,10 @@ def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
     assert app.controls["play"].description == "Play"
     assert "no page has drawn the dashboard" in app.status.value
     assert app.session.n_steps > 0
-    np.testing.assert_allclose(  # the figure shows the final state
-        view_traces(app.figure, "activations")[0].y, np.clip(app.session.model.rho_hat_, 1e-4, 1)
+    np.testing.assert_allclose(  # the views show the final state
+        app.board.traces("activations")[0]["y"],
+        np.clip(app.session.model.rho_hat_, 1e-4, 1),
+        rtol=1e-6,
     )
 
 
@@ -372,16 +404,23 @@ def test_a_page_snapping_a_coded_value_to_its_slider_grid_changes_nothing(app: E
     assert app.session.model.rho == pytest.approx(0.0513, rel=1e-3)
 
 
-def test_a_page_connecting_after_changes_gets_the_figure_as_it_is_now(app: Explorer) -> None:
-    """plotly syncs only the figure as built and sends later changes as one-off messages: a
-    page connecting later (a preheated Voila kernel that applied the page's address; a step
-    before display in JupyterLab) must still be given the current data and titles."""
+def test_a_page_connecting_after_changes_gets_the_views_as_they_are_now(
+    app: Explorer, monkeypatch
+) -> None:
+    """A page connecting later (a preheated Voila kernel that applied the page's address; a
+    step before display in JupyterLab) says hello and must be sent the current data and
+    captions, not the views as built."""
     app.apply({"rho": 0.05})
     app.step(3)
-    state = app.figure.get_state()  # what ipywidgets sends a page that connects now
-    kl = [t for t in state["_widget_data"] if t["legendgroup"] == "kl"]
-    assert list(kl[2]["x"]) == [0.05]
-    loss = next(t for t in state["_widget_data"] if t["legendgroup"] == "loss")
-    assert list(loss["x"]) == [0, 1, 2]  # the loss history so far
-    titles = [a["text"] for a in state["_widget_layout"]["annotations"]]
-    assert any("unit 0 · ρ̂ = " in t for t in titles)
+    frames = sent_frames(monkeypatch, app.board)
+    page_message(app.board, {"type": "hello"})  # what board.js sends when it starts
+    ((content, buffers),) = frames
+    assert content["type"] == "sae-frame"
+    views = content["views"]
+    assert set(views) == {v["name"] for v in app.board.views}  # everything, afresh
+    assert all(part["reset"] for part in views.values())
+    kl_target = decoded(content, buffers, "kl", 2, "x")
+    assert kl_target.tolist() == [pytest.approx(0.05, rel=1e-6)]
+    loss_steps = decoded(content, buffers, "loss", 0, "x")
+    assert loss_steps.tolist() == [0, 1, 2]  # the loss history so far
+    assert "unit 0 · ρ̂ = " in views["unit_history"]["caption"]

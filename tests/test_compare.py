@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.app.compare import PAIRED, Comparison
-from explorer.figures import view_traces
+from explorer.app import pacing
+from explorer.app.compare import PAIRED, RUNS, Comparison
 
 
 @pytest.fixture
@@ -25,14 +25,17 @@ def test_both_runs_share_data_and_initial_weights(ab: Comparison) -> None:
 
 def test_views_are_paired_and_each_row_draws_its_own_run(ab: Comparison) -> None:
     ab.step(30)
+    assert set(ab.boards) == {"A", "B"}
     for run, rho in (("A", 0.01), ("B", 0.1)):
-        session = ab.sessions[run]
-        assert view_traces(ab.figure, f"{run}:kl")[2].x == (rho,)  # the target star
-        bars = view_traces(ab.figure, f"{run}:activations")[0].y
-        np.testing.assert_allclose(bars, np.clip(session.model.rho_hat_, 1e-4, 1))
-        assert len(view_traces(ab.figure, f"{run}:loss")[0].y) == 30
+        session, board = ab.sessions[run], ab.boards[run]
+        assert {v["name"] for v in board.views} == set(PAIRED)
+        assert all(v["title"].startswith(f"{run}: ") for v in board.views)
+        assert board.traces("kl")[2]["x"].tolist() == [np.float32(rho)]  # the target star
+        bars = board.traces("activations")[0]["y"]
+        np.testing.assert_allclose(bars, np.clip(session.model.rho_hat_, 1e-4, 1), rtol=1e-6)
+        assert len(board.traces("loss")[0]["y"]) == 30
         for name in PAIRED:
-            assert view_traces(ab.figure, f"{run}:{name}")
+            assert board.traces(name)
     # The lesson of this pair: each run's mean activation settles near its own ρ.
     mean_a = ab.sessions["A"].model.rho_hat_.mean()
     mean_b = ab.sessions["B"].model.rho_hat_.mean()
@@ -80,3 +83,17 @@ def test_a_page_snapping_a_run_value_to_its_slider_grid_changes_nothing() -> Non
     assert ab.sessions["A"].model.rho == 0.05
     ab.run_controls["A"]["rho"].value = 10 ** (-3 + 171 * 0.01)  # one step on: the user's
     assert ab.sessions["A"].model.rho == pytest.approx(0.0513, rel=1e-3)
+
+
+def test_the_pacer_hears_a_frame_drawn_once_both_runs_drew_it(ab: Comparison) -> None:
+    now = [100.0]
+    ab._pacer = pacing.FramePacer(lambda: now[0])
+    ab.step(1)  # a frame for each run's board
+    ab._pacer.sent(cost=0.0)
+    now[0] += 1.0
+    assert ab._awaiting == {"A", "B"} and not ab._pacer.due()
+    for run in RUNS:
+        assert not ab._pacer.due()  # until both pages have drawn their frames
+        board = ab.boards[run]
+        board._on_page_message(board, {"type": "drawn", "seq": board._encoder.seq}, [])
+    assert ab._pacer.due() and not ab._awaiting

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 
 from explorer import Explorer
-from explorer.figures import view_traces
 from explorer.figures.mosaic import filter_mosaic, grid_shape, tile_at, tile_origin
 from explorer.figures.state import PROBE
 
@@ -20,19 +17,18 @@ def app() -> Explorer:
     return app
 
 
-def click(app: Explorer, view: str, trace: int, x: float, y: float, index: object) -> None:
-    """What plotly's front end reports for a click on one point (see plotly basewidget)."""
-    points = SimpleNamespace(xs=[x], ys=[y], point_inds=[index])
-    view_traces(app.figure, view)[trace]._dispatch_on_click(points, None)
+def click(app: Explorer, view: str, a: int, b: int) -> None:
+    """What the page reports for a click on ``view`` (board.js): (trace, point) on a chart,
+    (row, col) of the pixel on an image."""
+    app.board._on_page_message(app.board, {"type": "click", "view": view, "a": a, "b": b}, [])
 
 
 def mosaic_click(app: Explorer, unit: int, dy: int = 3, dx: int = 2) -> None:
-    """Click pixel (dy, dx) inside ``unit``'s tile of the (flipped) filter mosaic."""
+    """Click pixel (dy, dx) inside ``unit``'s tile of the filter mosaic (row 0 at the top)."""
     model, shape = app.session.model, app.session.dataset.image_shape
     top, left = tile_origin(unit, model.n_hidden, shape)
-    rows = len(view_traces(app.figure, "filters")[0].z)
-    y = rows - 1 - (top + dy)
-    click(app, "filters", 0, left + dx, y, [y, left + dx])
+    assert app.board.traces("filters")[0]["z"].shape[0] > top + dy  # on the mosaic drawn
+    click(app, "filters", top + dy, left + dx)
 
 
 @pytest.mark.parametrize("n_tiles", [1, 7, 25, 30, 196])
@@ -49,9 +45,9 @@ def test_tile_at_inverts_tile_origin_and_ignores_padding(n_tiles: int) -> None:
 
 
 def test_clicking_a_bar_a_kl_dot_or_a_filter_selects_that_unit(app: Explorer) -> None:
-    click(app, "activations", 0, 7, 0.1, 7)
+    click(app, "activations", 0, 7)
     assert app.controls["unit"].value == 7
-    click(app, "kl", 1, 0.1, 0.1, 4)
+    click(app, "kl", 1, 4)
     assert app.controls["unit"].value == 4
     mosaic_click(app, 13)
     assert app.controls["unit"].value == 13
@@ -63,6 +59,8 @@ def test_clicking_padding_between_filters_changes_nothing(app: Explorer) -> None
     app.controls["unit"].value = 3
     mosaic_click(app, 13, dy=8)  # the padding row under tile 13
     assert app.controls["unit"].value == 3
+    top, left = tile_origin(13, app.session.model.n_hidden, app.session.dataset.image_shape)
+    assert np.isnan(app.board.traces("filters")[0]["z"][top + 8, left + 2])  # drawn blank
 
 
 def test_the_inspector_row_shows_the_selected_unit(app: Explorer) -> None:
@@ -70,22 +68,26 @@ def test_the_inspector_row_shows_the_selected_unit(app: Explorer) -> None:
     model = app.session.model
     for unit in (0, 11, 24):
         app.controls["unit"].value = unit
-        # Its filter, scaled by its largest weight, drawn flipped like every image.
+        # Its filter, scaled by its largest weight (row 0 of the image at the top).
         w = model.components_[unit]
-        z = np.asarray(view_traces(app.figure, "unit_filter")[0].z, dtype=float)[::-1]
-        np.testing.assert_allclose(z.ravel(), np.round(w / np.abs(w).max(), 4))
+        z = app.board.traces("unit_filter")[0]["z"]
+        assert z.shape == app.session.dataset.image_shape
+        np.testing.assert_allclose(z.ravel(), w / np.abs(w).max(), rtol=1e-6)
         # Its ρ̂ at every recorded step.
         steps, snaps = app.session.history.rho_hat_matrix()
-        line = view_traces(app.figure, "unit_history")[0]
-        np.testing.assert_array_equal(line.x, steps)
-        np.testing.assert_allclose(line.y, np.clip(snaps[:, unit], 1e-4, 1))
-        # The ring on the KL curve and on the bars sits on this unit's ρ̂.
+        line = app.board.traces("unit_history")[0]
+        np.testing.assert_array_equal(line["x"], steps)
+        np.testing.assert_allclose(line["y"], np.clip(snaps[:, unit], 1e-4, 1), rtol=1e-6)
+        # The ring on the KL curve and on the bars sits on this unit's ρ̂; the filter
+        # mosaic frames its tile.
         rho_hat = np.clip(model.rho_hat_[unit], 1e-4, 1)
-        assert view_traces(app.figure, "kl")[3].x == pytest.approx([rho_hat])
-        assert view_traces(app.figure, "activations")[2].x == (unit,)
+        assert app.board.traces("kl")[3]["x"].tolist() == pytest.approx([rho_hat], rel=1e-6)
+        assert app.board.traces("activations")[2]["x"].tolist() == [unit]
+        shape = app.session.dataset.image_shape
+        top, left = tile_origin(unit, model.n_hidden, shape)
+        assert app.board.traces("filters")[0]["ring"] == [top, left, *shape]
         # The caption names it.
-        titles = [a.text for a in app.figure.layout.annotations]
-        assert any(f"unit {unit} ·" in t for t in titles)
+        assert f"unit {unit} ·" in app.board.caption("unit_history")
 
 
 def test_top_inputs_are_the_probe_inputs_with_the_largest_activation(app: Explorer) -> None:
@@ -93,12 +95,12 @@ def test_top_inputs_are_the_probe_inputs_with_the_largest_activation(app: Explor
     probe = app.session.X[:PROBE]
     h = app.session.model.transform(probe)[:, 6]
     best = probe[np.argsort(h)[::-1][:8]]
-    z = np.asarray(view_traces(app.figure, "unit_top")[0].z, dtype=float)[::-1]
+    z = app.board.traces("unit_top")[0]["z"]
     cols = grid_shape(8)[1]
     for i, image in enumerate(best):
         top, left = (i // cols) * 9, (i % cols) * 9
-        np.testing.assert_allclose(z[top : top + 8, left : left + 8].ravel(), np.round(image, 4))
-    caption = next(a.text for a in app.figure.layout.annotations if "excite" in a.text)
+        np.testing.assert_allclose(z[top : top + 8, left : left + 8].ravel(), image, rtol=1e-6)
+    caption = app.board.caption("unit_top")
     assert f"h from {h.max():.2f} down to {np.sort(h)[-8]:.2f}" in caption
 
 
@@ -106,7 +108,7 @@ def test_unit_range_follows_the_number_of_hidden_units(app: Explorer) -> None:
     app.controls["unit"].value = 24
     app.controls["n_hidden"].value = 10
     assert app.controls["unit"].max == 9 and app.controls["unit"].value == 9
-    assert view_traces(app.figure, "activations")[2].x == (9,)
+    assert app.board.traces("activations")[2]["x"].tolist() == [9]
     with pytest.raises(Exception, match="unit=10 is not allowed"):
         app.controls["unit"].value = 10
     assert app.controls["unit"].value == 9

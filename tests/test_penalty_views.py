@@ -9,8 +9,8 @@ import pytest
 
 from explorer import Explorer
 from explorer.core import dead_units, explained_variance, kl_divergence, l0
-from explorer.figures import view_traces
 from explorer.figures.state import PROBE
+from explorer.figures.views import RHO_HAT_GRID
 
 
 @pytest.fixture
@@ -21,7 +21,9 @@ def app() -> Explorer:
 
 
 def caption(app: Explorer, view_title: str) -> str:
-    return next(a.text for a in app.figure.layout.annotations if a.text.startswith(view_title))
+    """The live caption under the view titled ``view_title...``."""
+    name = next(v["name"] for v in app.board.views if v["title"].startswith(view_title))
+    return app.board.caption(name)
 
 
 def test_penalty_switch_is_live_and_keeps_training(app: Explorer) -> None:
@@ -37,19 +39,22 @@ def test_penalty_switch_is_live_and_keeps_training(app: Explorer) -> None:
 
 
 def test_the_curve_panel_draws_the_active_penalty(app: Explorer) -> None:
-    curve = view_traces(app.figure, "kl")[0]
-    np.testing.assert_allclose(curve.y, kl_divergence(0.01, curve.x))
+    # The curve is drawn on RHO_HAT_GRID (sent as float32); its values are computed there.
+    curve = app.board.traces("kl")[0]
+    np.testing.assert_allclose(curve["x"], RHO_HAT_GRID, rtol=1e-6)
+    np.testing.assert_allclose(curve["y"], kl_divergence(0.01, RHO_HAT_GRID), rtol=1e-6)
     assert "minimum 0 at ρ̂ = ρ" in caption(app, "Sparsity penalty")
 
     app.controls["penalty"].value = "l1"
-    curve, units = view_traces(app.figure, "kl")[:2]
-    np.testing.assert_allclose(curve.y, curve.x)  # L1 costs each unit its ρ̂
-    np.testing.assert_allclose(units.y, units.x)
+    curve, units = app.board.traces("kl")[:2]
+    np.testing.assert_allclose(curve["y"], curve["x"])  # L1 costs each unit its ρ̂
+    np.testing.assert_allclose(units["y"], units["x"])
     assert "a pull to 0, ρ ignored" in caption(app, "Sparsity penalty")
 
     app.controls["penalty"].value = "topk"
-    curve = view_traces(app.figure, "kl")[0]
-    np.testing.assert_allclose(curve.y, kl_divergence(0.01, curve.x))
+    curve = app.board.traces("kl")[0]
+    np.testing.assert_allclose(curve["x"], RHO_HAT_GRID, rtol=1e-6)
+    np.testing.assert_allclose(curve["y"], kl_divergence(0.01, RHO_HAT_GRID), rtol=1e-6)
     assert "no per-unit curve" in caption(app, "Sparsity penalty")
 
 

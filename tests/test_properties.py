@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis) over the whole slider ranges, and a storm of actions
 while the play loop runs. Whatever a student sets, nothing raises past the dashboard, no
-NaN or inf reaches a figure, and a divergence is rolled back, paused and explained."""
+NaN or inf reaches a view, and a divergence is rolled back, paused and explained."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from explorer import Explorer, SparseAutoencoder  # noqa: E402
 from explorer.app.controls import BATCH_SIZES, UI_DATASETS  # noqa: E402
-from explorer.figures import snapshot, view_traces  # noqa: E402
+from explorer.figures import snapshot  # noqa: E402
 
 # Every control's full range, as the page offers it.
 SLIDERS = {
@@ -45,27 +45,43 @@ ACTIONS = st.lists(
 )
 
 
-def figure_numbers(app: Explorer) -> list[float]:
-    """Every number the figure would send to the page (None marks a gap, which is fine)."""
+def view_numbers(app: Explorer) -> list[float]:
+    """Every number the views send to the page: the traces' arrays (NaN in an image marks a
+    blank pixel between tiles, which is fine) and the numbers in their styles and layouts."""
     out: list[float] = []
-    for trace in app.figure.data:
-        for key in ("x", "y", "z"):
-            values = getattr(trace, key, None)
-            if values is None or isinstance(values, str):
-                continue
-            flat = np.asarray(values, dtype=object).ravel()
-            out.extend(float(v) for v in flat if v is not None and not isinstance(v, str))
+
+    def numbers(value: object) -> None:  # every number inside plain JSON
+        if isinstance(value, dict):
+            for v in value.values():
+                numbers(v)
+        elif isinstance(value, list):
+            for v in value:
+                numbers(v)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out.append(float(value))
+
+    for view in app.board.views:
+        for trace in app.board.traces(view["name"]):
+            for key, values in trace.items():
+                if isinstance(values, np.ndarray):
+                    flat = values.astype(float).ravel()
+                    if trace["type"] == "image" and key == "z":
+                        flat = flat[~np.isnan(flat)]
+                    out.extend(flat.tolist())
+                else:
+                    numbers(values)
+        numbers(app.board.layout(view["name"]))
     return out
 
 
 def assert_consistent(app: Explorer) -> None:
     session = app.session
     assert np.isfinite(session.model.theta_).all()
-    assert all(math.isfinite(v) for v in figure_numbers(app))
+    assert all(math.isfinite(v) for v in view_numbers(app))
     assert len(session.history) == session.n_steps
     # The bars show the session's ρ̂ (clipped to the log axis' floor).
-    bars = view_traces(app.figure, "activations")[0].y
-    np.testing.assert_allclose(bars, np.clip(snapshot(session).rho_hat, 1e-4, 1))
+    bars = app.board.traces("activations")[0]["y"]
+    np.testing.assert_allclose(bars, np.clip(snapshot(session).rho_hat, 1e-4, 1), rtol=1e-6)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

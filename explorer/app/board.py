@@ -2,7 +2,7 @@
 
 Why our own: plotly's FigureWidget replots its whole figure on every update and echoes every
 trace back to the kernel; one figure of nine views kept the page's main thread busy ~240 ms a
-frame, two frames a second (docs/architecture.md, "Drawing in the page"). Here
+frame, two frames a second (docs/drawing.md). Here
 
 - the module anywidget loads is small (``static/board.js``): it must initialise within
   anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js (4.8 MB, the copy
@@ -128,8 +128,10 @@ class Board(anywidget.AnyWidget):
     def _plotly(self, _: dict) -> None:
         self.send({"type": "sae-plotly"}, [plotly_js()])
 
-    def _drawn(self, _: dict) -> None:
-        self.on_drawn()
+    def _drawn(self, content: dict) -> None:
+        # Only the answer to the newest frame means the page is ready for another.
+        if content.get("seq") == self._encoder.seq:
+            self.on_drawn()
 
     def _click(self, content: dict) -> None:
         view = self._views.get(content.get("view", ""))

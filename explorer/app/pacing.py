@@ -1,7 +1,7 @@
 """When may the play loop send the page a new frame, and is anybody still watching?
 
-The page acknowledges every frame it draws: plotly's FigureWidget answers each update with
-its trace deltas (``_js2py_traceDeltas``). So the play loop can
+The page acknowledges every frame it draws: the board (``app.board``) answers "drawn" once
+it has drawn all a frame carried. So the play loop can
 
 - send a frame only once the page drew the previous one: frames never queue up in the
   browser, and the frame rate follows what the page can draw (the browser and the kernel
@@ -15,8 +15,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-#: Frames per second at most: the page redraws ~25 heatmap frames/s (shared/STACK-NOTES.md).
-MAX_FPS = 20
+#: Frames per second at most. The page draws a frame in ~10-30 ms (docs/drawing.md): 30 a
+#: second leaves the browser, which shares the machine with the kernel, time to breathe.
+MAX_FPS = 30
 #: Building frames may take at most 1/FRAME_SHARE of the loop's time, or training starves
 #: (measured in Voila: 7 steps/s at 20 frames/s against 23 at 5 frames/s, L-BFGS on 10,000
 #: patches).

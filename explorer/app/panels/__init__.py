@@ -1,7 +1,7 @@
 """The dashboard's feature panels, as a table: title -> builder(dashboard) -> widget.
 
 Each panel is one module; adding a panel is adding a row. A builder gets the ``Explorer`` and
-uses only its public API: ``session``, ``controls``, ``figure``, ``apply(params)``,
+uses only its public API: ``session``, ``controls``, ``board``, ``apply(params)``,
 ``refresh()``, ``show_message(text)`` and ``show_error(exc)``. Panels sit in an accordion under
 the main controls, closed at first, so the page opens as compact as before.
 """
