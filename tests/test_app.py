@@ -221,10 +221,14 @@ def test_pacer_waits_for_the_page_to_draw_before_the_next_frame() -> None:
     clock = FakeClock()
     pacer = pacing.FramePacer(clock)
     assert pacer.due()  # nothing sent yet
-    pacer.sent(cost=0.001)
+    for in_flight in range(1, pacing.MAX_IN_FLIGHT):
+        pacer.sent(cost=0.001, in_flight=in_flight)
+        clock.now += 1.5 / pacing.MAX_FPS
+        assert pacer.due()  # fewer than MAX_IN_FLIGHT frames on their way
+    pacer.sent(cost=0.001, in_flight=pacing.MAX_IN_FLIGHT)
     clock.now += 1.5 / pacing.MAX_FPS
-    assert not pacer.due()  # the rate allows it, but the page has not drawn the last one
-    pacer.acknowledged()
+    assert not pacer.due()  # the rate allows it, but the page has not drawn enough of them
+    pacer.acknowledged(in_flight=pacing.MAX_IN_FLIGHT - 1)
     assert pacer.due()
 
 
@@ -248,7 +252,7 @@ def test_pacer_caps_the_rate_and_the_kernel_time_spent_drawing() -> None:
 def test_pacer_resends_when_an_acknowledgement_never_comes() -> None:
     clock = FakeClock()
     pacer = pacing.FramePacer(clock)
-    pacer.sent(cost=0.001)
+    pacer.sent(cost=0.001, in_flight=pacing.MAX_IN_FLIGHT)
     clock.now += pacing.RESEND_SECONDS - 0.01
     assert not pacer.due()
     clock.now += 0.02
@@ -294,15 +298,33 @@ def decoded(content: dict, buffers: list, view: str, trace: int, key: str) -> np
 def test_page_acknowledgements_reach_the_pacer(app: Explorer, monkeypatch) -> None:
     clock = FakeClock()
     app._pacer = pacing.FramePacer(clock)
+    page_message(app.board, {"type": "drawn", "seq": app.board._encoder.seq})  # as built
     frames = sent_frames(monkeypatch, app.board)
     app.step(1)
     ((frame, _),) = frames  # the step's changes, in one frame
-    app._pacer.sent(cost=0.0)
+    assert app._in_flight() == 1
+    app._pacer.sent(cost=0.0, in_flight=pacing.MAX_IN_FLIGHT)
     clock.now += 1.0
     assert not app._pacer.due()  # waiting for the page
     page_message(app.board, {"type": "drawn", "seq": frame["seq"]})  # as board.js answers
     assert app._pacer.due()
-    assert not app._awaiting  # no board is waited for any more
+    assert not app._awaiting and app._in_flight() == 0  # no board is waited for any more
+
+
+def test_the_answer_to_a_frame_answers_the_earlier_ones(app: Explorer, monkeypatch) -> None:
+    """The page draws the newest state it has: its answer to frame n covers every frame
+    before n; a reloaded page (hello) owes nothing for frames sent to its predecessor."""
+    page_message(app.board, {"type": "drawn", "seq": app.board._encoder.seq})  # as built
+    frames = sent_frames(monkeypatch, app.board)
+    for _ in range(3):
+        app.step(1)
+    assert app._in_flight() == 3
+    page_message(app.board, {"type": "drawn", "seq": frames[1][0]["seq"]})
+    assert app._in_flight() == 1
+    page_message(app.board, {"type": "hello"})
+    assert app._in_flight() == 1  # the hello's own frame, which the new page will answer
+    page_message(app.board, {"type": "drawn", "seq": frames[-1][0]["seq"]})
+    assert app._in_flight() == 0
 
 
 def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:

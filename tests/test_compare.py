@@ -88,8 +88,9 @@ def test_a_page_snapping_a_run_value_to_its_slider_grid_changes_nothing() -> Non
 def test_the_pacer_hears_a_frame_drawn_once_both_runs_drew_it(ab: Comparison) -> None:
     now = [100.0]
     ab._pacer = pacing.FramePacer(lambda: now[0])
-    ab.step(1)  # a frame for each run's board
-    ab._pacer.sent(cost=0.0)
+    for _ in range(pacing.MAX_IN_FLIGHT):
+        ab.step(1)  # a frame for each run's board
+    ab._pacer.sent(cost=0.0, in_flight=ab._in_flight())
     now[0] += 1.0
     assert ab._awaiting == {"A", "B"} and not ab._pacer.due()
     for run in RUNS:

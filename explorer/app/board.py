@@ -66,6 +66,7 @@ class Board(anywidget.AnyWidget):
         self._picks = picks
         super().__init__(views=spec(self._views.values(), prefix, picks), **kwargs)
         self._encoder = FrameEncoder()
+        self._acknowledged = 0  # the newest frame the page said it drew
         self._states: dict[str, dict] = {}
         self._snap: Snapshot | None = None
         self._layout_overrides: dict[str, dict[str, Any]] = {}
@@ -121,17 +122,24 @@ class Board(anywidget.AnyWidget):
                 self.on_error(exc)
 
     def _hello(self, _: dict) -> None:
-        # A page (new, or reloaded) has nothing yet: send it everything as it is now.
+        # A page (new, or reloaded) has nothing yet: send it everything as it is now. Frames
+        # sent to a page now gone will never be answered.
         self._encoder.forget()
+        self._acknowledged = self._encoder.seq
         self._send_frame(self._states)
 
     def _plotly(self, _: dict) -> None:
         self.send({"type": "sae-plotly"}, [plotly_js()])
 
+    @property
+    def in_flight(self) -> int:
+        """Frames sent that the page has not yet said it drew (it draws the newest it has, so
+        its answer to one frame answers every earlier one too)."""
+        return self._encoder.seq - self._acknowledged
+
     def _drawn(self, content: dict) -> None:
-        # Only the answer to the newest frame means the page is ready for another.
-        if content.get("seq") == self._encoder.seq:
-            self.on_drawn()
+        self._acknowledged = max(self._acknowledged, int(content.get("seq", 0)))
+        self.on_drawn()
 
     def _click(self, content: dict) -> None:
         view = self._views.get(content.get("view", ""))

@@ -18,7 +18,7 @@ from ..training import Session
 from ..training.session import StepReport
 from .board import Board
 from .controls import build_controls, control_values, is_snap_echo, to_param
-from .explorer import default_learning_rate
+from .defaults import dashboard_params, default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 
 RUNS = ("A", "B")
@@ -70,9 +70,7 @@ class Comparison(LiveDashboard):
         own = {"A": dict(a or {}), "B": dict(DEFAULT_B if b is None else b)}
         self.sessions = {}
         for run in RUNS:
-            params = shared | own[run]
-            params.setdefault("learning_rate", default_learning_rate(
-                params.get("optimizer", "lbfgs")))  # fmt: skip
+            params = dashboard_params(shared | own[run])
             self.sessions[run] = Session(dataset, n_samples, random_state, **params)
         refuse = lambda message: self._show_error(ValueError(message))  # noqa: E731
         first = control_values(self.sessions["A"].get_params())

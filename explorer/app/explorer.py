@@ -10,7 +10,6 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import datasets
-from ..core.optimizers import OPTIMIZERS
 from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
@@ -24,13 +23,9 @@ from .controls import (
     refusal,
     to_param,
 )
+from .defaults import dashboard_params, default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
-
-
-def default_learning_rate(optimizer: str) -> float:
-    """The learning rate the dashboard starts each optimiser with."""
-    return OPTIMIZERS[optimizer].default_learning_rate
 
 
 class Explorer(LiveDashboard):
@@ -70,10 +65,7 @@ class Explorer(LiveDashboard):
         random_state: int = 0,
         **model_params: Any,
     ) -> None:
-        optimizer = model_params.get("optimizer", "lbfgs")
-        if optimizer in OPTIMIZERS:  # an unknown one is for the model to refuse, by name
-            model_params.setdefault("learning_rate", default_learning_rate(optimizer))
-        self.session = Session(dataset, n_samples, random_state, **model_params)
+        self.session = Session(dataset, n_samples, random_state, **dashboard_params(model_params))
         #: Data sets given as ``Dataset`` objects (yours, uploads), by name, so that the data set
         #: control can offer them and switch back to them.
         self._own_data: dict[str, datasets.Dataset] = {}

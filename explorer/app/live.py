@@ -20,6 +20,7 @@ import ipywidgets as widgets
 
 from ..figures import Snapshot
 from ..training.session import StepReport
+from . import blas
 from .board import Board
 from .pacing import UNWATCHED_SECONDS, FramePacer
 
@@ -89,7 +90,6 @@ class LiveDashboard(widgets.VBox):
 
     def _init_live(self) -> None:
         self._pacer = FramePacer()
-        self._awaiting: set[str] = set()  # boards sent a frame they have not drawn yet
         for run, board in self.boards.items():
             board.on_drawn = functools.partial(self._drawn, run)
             board.on_pick = self._guarded(self._pick)
@@ -113,13 +113,18 @@ class LiveDashboard(widgets.VBox):
         """Redraw every view from the sessions' current state (``frame``: only the views
         due in the play loop's ``frame``-th frame)."""
         for run, snap in self._snapshots().items():
-            if self.boards[run].show(snap, frame):
-                self._awaiting.add(run)
+            self.boards[run].show(snap, frame)
+
+    @property
+    def _awaiting(self) -> set[str]:
+        """The runs whose page has not yet drawn every frame it was sent."""
+        return {run for run, board in self.boards.items() if board.in_flight}
+
+    def _in_flight(self) -> int:
+        return max(board.in_flight for board in self.boards.values())
 
     def _drawn(self, run: str) -> None:
-        self._awaiting.discard(run)
-        if not self._awaiting:  # every board has drawn what it was sent
-            self._pacer.acknowledged()
+        self._pacer.acknowledged(self._in_flight())
 
     def _pick(self, unit: int) -> None:
         self.controls["unit"].value = unit
@@ -164,29 +169,30 @@ class LiveDashboard(widgets.VBox):
         """Train in chunks, yielding to the event loop between them so that widget messages
         (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
         when the pacer says the page is ready, always from the latest state."""
-        pacer, message, frame = self._pacer, "", 0
-        pacer.start()
-        try:
-            while self.controls["play"].value:
-                report = self._train(self.controls["speed"].value)
-                if report.diverged or pacer.unwatched():
-                    message = report.message or UNWATCHED
-                    break
-                if pacer.due():
-                    start = time.perf_counter()
-                    self.refresh(frame)
-                    self._set_status()
-                    frame += 1
-                    pacer.sent(cost=time.perf_counter() - start)
-                    if not self._awaiting:  # nothing changed: nothing for the page to draw
-                        pacer.acknowledged()
-                for _ in range(LOOP_TURNS):
-                    await asyncio.sleep(0)
-        except Exception as exc:
+        with blas.leave_a_core():  # the browser drawing the page needs a core too
+            pacer, message, frame = self._pacer, "", 0
+            pacer.start()
+            try:
+                while self.controls["play"].value:
+                    report = self._train(self.controls["speed"].value)
+                    if report.diverged or pacer.unwatched():
+                        message = report.message or UNWATCHED
+                        break
+                    # Messages first: a "drawn" that came in during the chunk lets this
+                    # iteration send the next frame, not the one after the next chunk.
+                    for _ in range(LOOP_TURNS):
+                        await asyncio.sleep(0)
+                    if pacer.due() and self.controls["play"].value:
+                        start = time.perf_counter()
+                        self.refresh(frame)
+                        self._set_status()
+                        frame += 1
+                        pacer.sent(time.perf_counter() - start, self._in_flight())
+            except Exception as exc:
+                self.controls["play"].value = False
+                self.refresh()
+                self._show_error(exc)
+                return
             self.controls["play"].value = False
             self.refresh()
-            self._show_error(exc)
-            return
-        self.controls["play"].value = False
-        self.refresh()
-        self._set_status(message)
+            self._set_status(message)

@@ -3,9 +3,9 @@
 The page acknowledges every frame it draws: the board (``app.board``) answers "drawn" once
 it has drawn all a frame carried. So the play loop can
 
-- send a frame only once the page drew the previous one: frames never queue up in the
-  browser, and the frame rate follows what the page can draw (the browser and the kernel
-  share two cores here);
+- send a frame only while fewer than ``MAX_IN_FLIGHT`` are undrawn: frames never queue up
+  in the browser, and the frame rate follows what the page can draw (the browser and the
+  kernel share two cores here);
 - notice that nobody is watching: a tab closed mid-play stops acknowledging, and a kernel
   that keeps sending is never idle, so the server's idle culling would never stop it.
 """
@@ -15,13 +15,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-#: Frames per second at most. The page draws a frame in ~10-30 ms (docs/drawing.md): 30 a
-#: second leaves the browser, which shares the machine with the kernel, time to breathe.
-MAX_FPS = 30
+#: Frames per second at most: the page's animation frames. The page's answers pace the loop
+#: below that; a lower cap costs a whole chunk of steps whenever a chunk ends just before it
+#: (measured at 30: the loop sent every second chunk, 16 frames/s at 40 steps/s).
+MAX_FPS = 60
 #: Building frames may take at most 1/FRAME_SHARE of the loop's time, or training starves
 #: (measured in Voila: 7 steps/s at 20 frames/s against 23 at 5 frames/s, L-BFGS on 10,000
 #: patches).
 FRAME_SHARE = 4
+#: Frames on their way at once. One would leave the page idle while its answer travels back
+#: and the kernel finishes its chunk of steps (measured: a round trip of 60-120 ms, ~10
+#: frames/s); with two, the next frame is on its way while the page draws. The page draws only
+#: the newest state it has, so nothing queues up.
+MAX_IN_FLIGHT = 3
 #: A frame not acknowledged this long is given up on and the next one sent anyway: a page
 #: that was reloaded never acknowledges frames sent to its predecessor.
 RESEND_SECONDS = 2.0
@@ -31,7 +37,8 @@ UNWATCHED_SECONDS = 30.0
 
 class FramePacer:
     """Decides when the play loop draws. Call ``start`` when play starts, ``sent`` after each
-    frame with what it cost, and ``acknowledged`` when the page reports a frame drawn."""
+    frame with what it cost and how many frames the page has not drawn yet, and
+    ``acknowledged`` with that number when the page reports a frame drawn."""
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
         self.clock = clock
@@ -41,23 +48,24 @@ class FramePacer:
         now = self.clock()
         self._interval = 1.0 / MAX_FPS
         self._last_sent = -float("inf")
-        self._waiting = False  # a frame is on its way to the page
+        self._in_flight = 0  # frames on their way to the page or not yet drawn there
         self._last_ack = now  # a fresh start counts as seen
 
-    def sent(self, cost: float) -> None:
+    def sent(self, cost: float, in_flight: int = 1) -> None:
         self._last_sent = self.clock()
-        self._waiting = True
+        self._in_flight = in_flight
         self._interval = max(1.0 / MAX_FPS, FRAME_SHARE * cost)
 
-    def acknowledged(self) -> None:
-        self._waiting = False
+    def acknowledged(self, in_flight: int = 0) -> None:
+        self._in_flight = in_flight
         self._last_ack = self.clock()
 
     def due(self) -> bool:
         """Is it time for a frame: the rate allows it and the page is ready for one?"""
         since = self.clock() - self._last_sent
-        return since >= self._interval and (not self._waiting or since >= RESEND_SECONDS)
+        ready = self._in_flight < MAX_IN_FLIGHT or since >= RESEND_SECONDS
+        return since >= self._interval and ready
 
     def unwatched(self) -> bool:
         """Have frames gone unacknowledged for ``UNWATCHED_SECONDS``?"""
-        return self._waiting and self.clock() - self._last_ack >= UNWATCHED_SECONDS
+        return self._in_flight > 0 and self.clock() - self._last_ack >= UNWATCHED_SECONDS

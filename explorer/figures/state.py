@@ -23,8 +23,8 @@ N_TOP = 8
 #: explained variance) are measured: enough to find a rare unit's favourite inputs, cheap
 #: enough for every frame (one 500-row forward pass; ~10 ms at 784-196).
 PROBE = 500
-#: Loss curves are thinned to at most this many points per term: the page need not redraw
-#: 100,000 points to show a curve 400 pixels wide.
+#: Loss curves (and the selected unit's ρ̂ history) are thinned to at most this many points:
+#: the page need not redraw 100,000 points to show a curve 400 pixels wide.
 MAX_LOSS_POINTS = 600
 
 
@@ -73,6 +73,8 @@ def snapshot(session: Any, unit: int = 0) -> Snapshot:
         # Before the first step there is no "last step": show the initial weights' ρ̂.
         rho_hat = model.transform(session.X).mean(axis=0)
     steps, snaps = history.rho_hat_matrix()
+    kept = thin(len(steps))
+    steps, snaps = steps[kept], snaps[kept]
     top = np.argsort(H[:, unit])[::-1][:N_TOP]
     reconstructions = model.decode(H)
     return Snapshot(

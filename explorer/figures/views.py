@@ -7,6 +7,11 @@ the page paints on a ``<canvas>`` (NaN pixels stay transparent). The same functi
 the first frame and every later one (``figures.frames`` sends only what changed), so what
 is drawn first and what is drawn live can never disagree.
 
+Plotly draws a chart's axes; the page paints its traces on a canvas over them, in every frame
+(a plotly redraw costs 10-40 ms here: docs/drawing.md). So every chart axis has a fixed
+``range`` (here or from ``layout_live``) or says ``"nice": True``: the page then picks a range
+around the data that changes only now and then (whole decades on a log axis).
+
 Traces that depend on ρ say how with ``"follow"``: the page redraws them itself when the ρ
 slider moves, with no kernel round trip (``"curve"``: y = penalty(ρ, x); ``"target"``:
 the point (ρ, penalty(ρ, ρ)); ``"level"``: y = ρ; ``"log_level"``: x = log10 ρ), using the
@@ -100,8 +105,15 @@ def _kl_layout(s: Snapshot) -> dict[str, Any]:
     # the minimum are, so a student sees them slide down, not a flat line.
     units = _units_on_curve(s)
     near = [RHO_HAT_FLOOR, min(0.999, 20 * s.rho), *units]
-    top = 1.15 * float(np.max(_curve(s)(s.rho, np.asarray(near))))
+    top = _nice_ceiling(1.15 * float(np.max(_curve(s)(s.rho, np.asarray(near)))))
     return {"yaxis": {"range": [-0.05 * top, top]}}
+
+
+def _nice_ceiling(value: float) -> float:
+    """The next of 1, 2, 5 × 10ⁿ at or above ``value``: an axis range that changes only now and
+    then as the units move, so the chart is not redrawn in every frame (docs/drawing.md)."""
+    decade = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * decade for m in (1, 2, 5, 10) if m * decade >= value * (1 - 1e-12)))
 
 
 def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -116,6 +128,10 @@ def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
         {"type": "scatter", "name": "selected unit", "mode": "markers", "x": [s.unit],
          "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0), **SELECTED},
     ]  # fmt: skip
+
+
+def _activation_layout(s: Snapshot) -> dict[str, Any]:
+    return {"xaxis": {"range": [-0.5, len(s.rho_hat) - 0.5]}}
 
 
 def _histogram_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -249,8 +265,8 @@ class View:
     #: Live layout (e.g. an axis range that follows ρ).
     layout_live: Callable[[Snapshot], dict[str, Any]] | None = None
     #: While playing, a frame carries this view every ``every``-th frame, starting at frame
-    #: ``phase``: plotly.js costs ~10 ms a chart here, so the slower charts take turns (the
-    #: way GAN Lab spaces its heavy visuals) and a frame stays within ~3 charts.
+    #: ``phase``: a plotly redraw costs 10-30 ms here, so the charts that need one take turns
+    #: (the way GAN Lab spaces its heavy visuals) and a frame holds at most one of them.
     every: int = 1
     phase: int = 0
     #: The unit a click selects, or None: ``pick(snapshot, a, b)`` with (row, col) of the
@@ -268,23 +284,23 @@ def _titled(text: str, **axis: Any) -> dict[str, Any]:
 
 VIEWS: tuple[View, ...] = (
     View("kl", "Sparsity penalty per unit", "chart", _kl_data,
-         _axes(_titled("ρ̂ (mean activation)", type="log"), _titled("penalty")),
-         _curve_caption, _kl_layout, every=2, pick=_unit_of_point(1)),
+         _axes(_titled("ρ̂ (mean activation)", type="log", range=[-4, 0]), _titled("penalty")),
+         _curve_caption, _kl_layout, pick=_unit_of_point(1)),
     View("filters", "Filters: W₁ rows, each / max|w|", "image", _filter_data,
          pick=_filter_pick),
     View("activations", "Mean activation ρ̂ per unit", "chart", _activation_data,
          _axes(_titled("hidden unit"), _titled("ρ̂", type="log", range=[-4, 0])),
-         pick=_unit_of_point(0)),
+         layout_live=_activation_layout, pick=_unit_of_point(0)),
     View("loss", "Loss terms", "chart", _loss_data,
-         _axes(_titled("step"), _titled("loss", type="log")), every=4, phase=1),
+         _axes(_titled("step", nice=True), _titled("loss", type="log", nice=True))),
     View("histogram", "Units by log10 ρ̂", "chart", _histogram_data,
-         _axes(_titled("log10 ρ̂", range=[-6, 0]), _titled("units")), _histogram_caption,
-         every=4, phase=3),
+         _axes(_titled("log10 ρ̂", range=[-6, 0]), _titled("units", nice=True)),
+         _histogram_caption),
     View("reconstructions", "Inputs (top) and reconstructions (bottom)", "image",
          _reconstruction_data),
     View("unit_history", "Selected unit: ρ̂ during training", "chart", _unit_history_data,
-         _axes(_titled("step"), _titled("ρ̂", type="log", range=[-4, 0])), _unit_caption,
-         every=4, phase=1),
+         _axes(_titled("step", nice=True), _titled("ρ̂", type="log", range=[-4, 0])),
+         _unit_caption),
     View("unit_filter", "Selected unit: its filter", "image", _unit_filter_data),
     View("unit_top", "Selected unit: inputs that excite it most", "image", _top_inputs_data,
          caption=_top_inputs_caption),

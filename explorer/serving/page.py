@@ -4,9 +4,9 @@ Used by the browser tests, ``bench/ui.py`` and ``scripts/screenshot.py``. Needs 
 (the ``test`` extra) and a Chromium: Debian's ``/usr/bin/chromium`` by default, another with
 the ``SAE_CHROMIUM`` environment variable (Playwright cannot download its own offline).
 
-What is read is what the page shows: per view panel of the board (``data-view``), plotly's
-data on a chart's graph div or the pixels of an image's canvas, and a log of every animation
-frame the board drew (its ``sae-drawn`` events: the time and the views drawn), so a test can
+What is read is what the page shows: per view panel of the board (``data-view``), the
+traces a chart drew (``_saeTraces``) or the pixels of an image's canvas, and a log of every
+animation frame the board drew (its ``sae-drawn`` events: the time and the views drawn), so a test can
 tell *when* a view changed.
 """
 
@@ -54,7 +54,7 @@ PROBE = """() => {
       return s + plot.width * 1e6;
     }
     let s = 0;
-    for (const t of plot.data || []) s = s * 1.000001 + fold(t.x, 1.1) + fold(t.y, 1.3);
+    for (const t of section._saeTraces || []) s = s * 1.000001 + fold(t.x, 1.1) + fold(t.y, 1.3);
     return s;
   };
   const views = (board = 0) => {
@@ -64,7 +64,7 @@ PROBE = """() => {
     return out;
   };
   const star = () => {
-    const d = panel('kl').querySelector('.sae-plot').data;
+    const d = panel('kl')._saeTraces;
     return d ? d[2].x[0] : null;
   };
   const sae = {panel, views, frames: [], keys: []};
@@ -170,9 +170,10 @@ class Dashboard:
         return self.page.evaluate("(board) => window.__sae.views(board)", board)
 
     def traces(self, view: str, board: int = 0) -> list[dict[str, Any]]:
-        """The data (name, x, y) of a chart view's traces as shown now."""
+        """The data (name, x, y) of a chart view's traces as drawn now (plotly's and the
+        overlay's: ``_saeTraces`` on the view's panel)."""
         return self.page.evaluate(
-            """([view, board]) => window.__sae.panel(view, board).querySelector('.sae-plot').data
+            """([view, board]) => window.__sae.panel(view, board)._saeTraces
                  .map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}))""",
             [view, board],
         )

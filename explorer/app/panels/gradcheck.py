@@ -9,7 +9,6 @@ parameters, where the full check would take hours).
 
 from __future__ import annotations
 
-import contextlib
 import html
 import time
 from dataclasses import dataclass
@@ -19,11 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ...core import float64_copy, gradient_errors, topk_margin
-
-try:  # not a dependency of ours; where it is installed (it comes with scikit-learn), use it
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - depends on the environment
-    threadpool_limits = None
+from ..blas import one_thread
 
 #: Training inputs the objective is evaluated on (a seeded random draw).
 N_SAMPLES = 20
@@ -117,21 +112,9 @@ def _plan(X: np.ndarray, model: Any) -> tuple[np.ndarray, dict[str, float], str]
     return np.sort(order[widest]), steps, note
 
 
-def _one_blas_thread() -> contextlib.AbstractContextManager:
-    """BLAS on one thread for the duration of the check, where threadpoolctl is installed.
-
-    The check's matrix products are small (20 rows). A 2-thread OpenBLAS whose cores are busy
-    with other kernels waits on its own threads at every product: measured at 784-196 on this
-    2-core machine under load, a click took 80 s with 2 threads and 0.9 s with one.
-    """
-    if threadpool_limits is None:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 def check_session(session: Any) -> Report:
     """Gradient check of ``session``'s current objective, on a float64 copy of its model."""
-    with _one_blas_thread():
+    with one_thread():  # 20-row products: threads would only wait on each other
         return _check(session)
 
 

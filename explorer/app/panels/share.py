@@ -13,15 +13,14 @@ from typing import Any
 import ipywidgets as widgets
 
 from ...core import SparseAutoencoder
-from ...core.optimizers import OPTIMIZERS
+from ..defaults import dashboard_params
 from ..live import LINK, warning_html
 from ..settings import apply, current, from_json, to_json, to_query
 
 #: The settings of a freshly opened dashboard (``Explorer()``).
-FRESH = SparseAutoencoder().get_params() | {
+FRESH = SparseAutoencoder().get_params() | dashboard_params({
     "dataset": "natural-patches", "n_samples": None, "random_state": 0, "lock": [], "hide": [],
-    "learning_rate": OPTIMIZERS["lbfgs"].default_learning_rate,
-}  # fmt: skip
+})  # fmt: skip
 
 INTRO = (
     "Copy the settings to restore them later, or share the link: it opens the dashboard with "

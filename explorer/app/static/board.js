@@ -26,8 +26,8 @@ const FOLLOW = {
   log_level: (t, rho) => ({ x: Array.from(t.x, () => Math.log10(rho)) }),
 };
 
-// Drawing more charts than this many milliseconds' worth in one animation frame would drop
-// frames: the rest wait for the next one (plotly.js costs ~10 ms a chart here).
+// Redrawing more charts' axes than this many milliseconds' worth in one animation frame would
+// drop frames: the rest wait for the next one (a plotly redraw costs 10-40 ms here).
 const FRAME_BUDGET_MS = 24;
 const DASHES = { solid: "", dot: "2,3", dash: "6,3", dashdot: "6,3,2,3" };
 
@@ -99,6 +99,36 @@ function swatch(style, ink) {
   return svg(`<circle cx="13" cy="7" r="4" fill="${color}" stroke="${ink}" stroke-width="1"/>`);
 }
 
+// A plotly hovertemplate filled in for one point of an overlay trace ("%{x:.3g}" and the like;
+// "<extra>…</extra>" becomes a trailing hint).
+function hoverText(t, i) {
+  const value = { x: t.x[i], y: t.y[i], pointNumber: i };
+  return (t.hovertemplate ?? t.name ?? "")
+    .replace(/%\{(\w+)(?::\.(\d)g)?\}/g, (_, key, digits) =>
+      digits ? Number(value[key]).toPrecision(Number(digits)).replace(/\.?0+(e|$)/, "$1")
+             : String(value[key]))
+    .replace(/<extra>(.*?)<\/extra>/, (_, hint) => (hint ? ` · ${hint}` : ""));
+}
+
+// An axis range around `values` that changes only now and then as they move, so the axes are
+// not redrawn in every frame: whole decades on a log axis (in log10 units, as plotly wants),
+// else from 0 (or a nice negative) up to the next of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ.
+const NICE = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
+function niceCeiling(v) {
+  const decade = 10 ** Math.floor(Math.log10(v));
+  return NICE.map((m) => m * decade).find((m) => m >= v * (1 - 1e-12));
+}
+export function niceRange(values, log) {
+  const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
+  if (!finite.length) return null;
+  const lo = Math.min(...finite), hi = Math.max(...finite);
+  if (log) {
+    const a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
+    return [a, b > a ? b : a + 1];
+  }
+  return [lo < 0 ? -niceCeiling(-lo) : 0, hi > 0 ? niceCeiling(hi) : 1];
+}
+
 // ---------------------------------------------------------------------------- one board
 class BoardView {
   constructor(model, el) {
@@ -147,7 +177,13 @@ class BoardView {
     plot.className = "sae-plot";
     const legend = document.createElement("ul");
     legend.className = "sae-legend";
-    section.append(heading, caption, plot, legend);
+    // A chart's box holds its plotly graph and the canvas of its overlay traces.
+    const box = spec.kind === "image" ? plot : document.createElement("div");
+    if (box !== plot) {
+      box.className = "sae-plotbox";
+      box.append(plot);
+    }
+    section.append(heading, caption, box, legend);
     this.el.append(section);
     const panel = { spec, section, caption, plot, legend, traces: [], layout: {}, legendKey: "" };
     if (spec.kind === "image") this.listenToCanvas(panel);
@@ -187,7 +223,10 @@ class BoardView {
   }
 
   markAll() {
-    for (const name of this.panels.keys()) this.dirty.add(name);
+    for (const [name, panel] of this.panels) {
+      panel.layoutKey = null; // redraw the axes too (new size, new theme, plotly.js arrived)
+      this.dirty.add(name);
+    }
     this.schedule();
   }
 
@@ -202,9 +241,8 @@ class BoardView {
     for (const [name, panel] of this.panels) {
       if (!this.dirty.has(name) || panel.traces.length === 0) continue;
       if (panel.spec.kind === "chart") {
-        if (!this.Plotly) continue; // drawn once plotly.js has arrived
-        if (performance.now() - start > FRAME_BUDGET_MS) continue;
-        this.drawChart(panel);
+        // Drawn once plotly.js has arrived, and later when the frame's budget allows.
+        if (!this.Plotly || !this.drawChart(panel, start)) continue;
       } else {
         this.drawImage(panel);
       }
@@ -213,6 +251,8 @@ class BoardView {
       this.dirty.delete(name);
       drawn.push(name);
     }
+    // Left for the next animation frame: charts whose axes did not fit in this one's budget
+    // (charts waiting for plotly.js are drawn when it arrives).
     const waiting = [...this.dirty].some((n) => this.Plotly || this.panels.get(n).spec.kind === "image");
     // For tests and benchmarks: what was drawn, and whether the newest frame is now complete.
     this.el.dataset.idle = String(!waiting);
@@ -228,7 +268,12 @@ class BoardView {
   }
 
   // ------------------------------------------------------------------ charts
-  plotlyTrace(trace) {
+  // Plotly draws a chart's axes, ticks and grid, only when they change (a plotly redraw costs
+  // 10-40 ms here); the traces are painted on a canvas over the plot area, on plotly's axes,
+  // in about a millisecond, in every frame (docs/drawing.md).
+
+  // A trace as drawn: its style in the theme's ink, its arrays, and what follows ρ.
+  drawnTrace(trace) {
     const { follow, curve, ...style } = trace.style;
     const out = inked(style, this.theme.ink);
     for (const [key, value] of Object.entries(trace.arrays)) out[key] = value.data;
@@ -236,35 +281,146 @@ class BoardView {
     return out;
   }
 
-  drawChart(panel) {
+  chartLayout(panel, traces) {
     const { ink, muted, grid, font } = this.theme;
-    const axis = (settings) => ({
-      gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
-      exponentformat: "power", // 10⁻⁴, not plotly's SI "100µ"
-      // Log axes: a label per decade (plotly's "2" and "5" between decades are 9 px).
-      ...(settings?.type === "log" ? { dtick: 1 } : {}),
-      ...settings, title: { font: { size: 12 }, standoff: 6, ...settings?.title },
-    });
-    const layout = {
+    const axis = (settings = {}, key) => {
+      const { nice, ...rest } = settings;
+      const range = nice ? niceRange(traces.flatMap((t) => Array.from(t[key])), rest.type === "log") : null;
+      return {
+        gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
+        exponentformat: "power", // 10⁻⁴, not plotly's SI "100µ"
+        // Log axes: a label per decade (plotly's "2" and "5" between decades are 9 px).
+        ...(rest.type === "log" ? { dtick: 1 } : {}),
+        ...rest,
+        ...(range ? { range, autorange: false } : {}),
+        title: { font: { size: 12 }, standoff: 6, ...rest.title },
+      };
+    };
+    return {
       margin: { l: 52, r: 10, t: 6, b: 40 },
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       font: { family: font, size: 12, color: ink },
-      showlegend: false, bargap: 0.1, hovermode: "closest", uirevision: "keep",
-      xaxis: axis(panel.layout.xaxis), yaxis: axis(panel.layout.yaxis),
+      showlegend: false, hovermode: false, dragmode: false,
+      xaxis: axis(panel.layout.xaxis, "x"), yaxis: axis(panel.layout.yaxis, "y"),
     };
-    const div = panel.plot;
-    const first = !div.classList.contains("js-plotly-plot");
-    this.Plotly.react(div, panel.traces.map((t) => this.plotlyTrace(t)), layout, {
-      displayModeBar: false, responsive: false, doubleClick: "reset",
-    });
-    if (first && panel.spec.clickable)
-      div.on("plotly_click", (e) => {
-        const p = e.points[0];
-        this.model.send({ type: "click", view: panel.spec.name, a: p.curveNumber, b: p.pointNumber });
-      });
-    if (!first && (div._saeWidth !== div.clientWidth)) this.Plotly.Plots.resize(div);
-    div._saeWidth = div.clientWidth;
+  }
+
+  // Returns false when the axes had to be redrawn but the frame's budget is spent.
+  drawChart(panel, start) {
+    const traces = panel.traces.map((t) => this.drawnTrace(t));
+    const layout = this.chartLayout(panel, traces);
+    const key = JSON.stringify([layout, panel.plot.clientWidth]);
+    if (key !== panel.layoutKey) {
+      if (performance.now() - start > FRAME_BUDGET_MS) return false;
+      this.Plotly.react(panel.plot, [], layout, { displayModeBar: false, staticPlot: true });
+      panel.layoutKey = key;
+    }
+    panel.section._saeTraces = traces; // what the view shows, for tests and benchmarks
+    this.paintTraces(panel, traces);
     this.drawLegend(panel);
+    return true;
+  }
+
+  paintTraces(panel, traces) {
+    const full = panel.plot._fullLayout;
+    const xa = full.xaxis, ya = full.yaxis;
+    const canvas = (panel.overlay ??= this.buildOverlay(panel));
+    const dpr = window.devicePixelRatio || 1;
+    Object.assign(canvas.style, { left: `${xa._offset}px`, top: `${ya._offset}px`,
+                                  width: `${xa._length}px`, height: `${ya._length}px` });
+    canvas.width = Math.round(xa._length * dpr);
+    canvas.height = Math.round(ya._length * dpr);
+    const ctx = canvas.getContext("2d");
+    ctx.scale(dpr, dpr);
+    const px = (x) => xa.c2p(x), py = (y) => ya.c2p(y);
+    const bottom = ya.type === "log" ? ya._length : Math.min(ya._length, py(0));
+    panel.points = [];
+    traces.forEach((t, index) => {
+      const color = t.marker?.color ?? t.line?.color ?? this.theme.ink;
+      const xs = Array.from(t.x, px), ys = Array.from(t.y, py);
+      if (t.type === "bar") {
+        const step = t.x.length > 1 ? Math.abs(t.x[1] - t.x[0]) : 1;
+        const w = Math.abs(px(t.x[0] + step) - px(t.x[0])) * 0.9;
+        ctx.fillStyle = color;
+        xs.forEach((x, i) => Number.isFinite(ys[i]) && ctx.fillRect(x - w / 2, ys[i], w, bottom - ys[i]));
+      }
+      if ((t.mode ?? "").includes("lines")) {
+        ctx.save();
+        ctx.strokeStyle = t.line?.color ?? color;
+        ctx.lineWidth = t.line?.width ?? 2;
+        ctx.setLineDash((DASHES[t.line?.dash ?? "solid"] ?? "").split(",").filter(Boolean).map(Number));
+        ctx.beginPath();
+        let drawing = false;
+        xs.forEach((x, i) => {
+          const ok = Number.isFinite(x) && Number.isFinite(ys[i]);
+          if (ok) drawing ? ctx.lineTo(x, ys[i]) : ctx.moveTo(x, ys[i]);
+          drawing = ok;
+        });
+        ctx.stroke();
+        ctx.restore();
+      }
+      if ((t.mode ?? "").includes("markers")) {
+        const marker = { ...t.marker, color: t.marker?.color ?? color };
+        xs.forEach((x, i) => Number.isFinite(x) && Number.isFinite(ys[i]) && this.paintMarker(ctx, marker, x, ys[i]));
+      }
+      if (t.hoverinfo !== "skip")
+        xs.forEach((x, i) => panel.points.push({ x, y: ys[i], trace: index, point: i, t }));
+    });
+  }
+
+  paintMarker(ctx, marker, x, y) {
+    const r = (marker.size ?? 6) / 2;
+    ctx.beginPath();
+    if (marker.symbol === "star") {
+      for (let k = 0; k < 10; k++) {
+        const a = -Math.PI / 2 + (k * Math.PI) / 5, rk = k % 2 ? r * 0.45 : r;
+        ctx.lineTo(x + rk * Math.cos(a), y + rk * Math.sin(a));
+      }
+      ctx.closePath();
+    } else {
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+    }
+    if ((marker.symbol ?? "circle").endsWith("-open")) {
+      ctx.strokeStyle = marker.color;
+      ctx.lineWidth = marker.line?.width ?? 2;
+      ctx.stroke();
+      return;
+    }
+    ctx.fillStyle = marker.color;
+    ctx.fill();
+    if (marker.line?.width) {
+      ctx.strokeStyle = this.theme.ink;
+      ctx.lineWidth = marker.line.width;
+      ctx.stroke();
+    }
+  }
+
+  buildOverlay(panel) {
+    const canvas = document.createElement("canvas");
+    canvas.className = "sae-overlay";
+    panel.plot.parentElement.append(canvas);
+    const nearest = (e) => {
+      const box = canvas.getBoundingClientRect();
+      const x = e.clientX - box.left, y = e.clientY - box.top;
+      let best = null, distance = 12; // px: what counts as "on" a point
+      for (const p of panel.points ?? []) {
+        // A bar is hit anywhere over its column, a point within a few pixels.
+        const d = p.t.type === "bar" ? Math.abs(p.x - x) * 3 : Math.hypot(p.x - x, p.y - y);
+        if (d < distance) [best, distance] = [p, d];
+      }
+      return best;
+    };
+    canvas.addEventListener("mousemove", (e) => {
+      const p = nearest(e);
+      canvas.title = p ? hoverText(p.t, p.point) : "";
+      canvas.style.cursor = p && panel.spec.clickable ? "pointer" : "default";
+    });
+    if (panel.spec.clickable)
+      canvas.addEventListener("click", (e) => {
+        const p = nearest(e);
+        if (p) this.model.send({ type: "click", view: panel.spec.name, a: p.trace, b: p.point });
+      });
+    return canvas;
   }
 
   drawLegend(panel) {
