@@ -6,8 +6,8 @@ the ``SAE_CHROMIUM`` environment variable (Playwright cannot download its own of
 
 What is read is what the page shows: per view panel of the board (``data-view``), the
 traces a chart drew (``_saeTraces``) or the pixels of an image's canvas, and a log of every
-animation frame the board drew (its ``sae-drawn`` events: the time and the views drawn), so a test can
-tell *when* a view changed.
+animation frame the board drew (its ``sae-drawn`` events: the time and the views drawn), so a
+test can tell *when* a view changed.
 """
 
 from __future__ import annotations
