@@ -161,7 +161,13 @@ class Comparison(LiveDashboard):
     def _train(self, n: int) -> StepReport:
         reports = {run: s.step(n) for run, s in self.sessions.items()}
         failed = [f"Run {run}: {r.message}" for run, r in reports.items() if r.diverged]
-        return StepReport(min(r.steps for r in reports.values()), bool(failed), " ".join(failed))
+        steps = min(r.steps for r in reports.values())
+        if failed:
+            return StepReport(steps, True, " ".join(failed))
+        if all(r.converged for r in reports.values()):  # one converged run waits for the other
+            return StepReport(steps, converged=True, message="Both runs have converged: "
+                              "change a setting to go on, or Reset.")  # fmt: skip
+        return StepReport(steps)
 
     def step(self, n: int = 1) -> None:
         """Run ``n`` steps of both runs now and refresh every view (for scripts and tests)."""

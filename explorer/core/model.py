@@ -337,6 +337,12 @@ class SparseAutoencoder:
         idx = self._rng.choice(X.shape[0], size=self.batch_size, replace=False)
         return X[np.sort(idx)]
 
+    @property
+    def converged_(self) -> bool:
+        """True when the last L-BFGS step found no decrease of the objective (a step changes
+        nothing until a hyper-parameter or the data change)."""
+        return bool(getattr(self._opt, "converged", False))
+
     def fit(self, X: Any, max_iter: int = 400) -> SparseAutoencoder:
         """Initialise afresh and take ``max_iter`` steps (full batch or mini-batches).
 
@@ -349,7 +355,7 @@ class SparseAutoencoder:
         X = self._check_X(X)
         for _ in range(max_iter):
             self._step(self.next_batch(X))
-            if getattr(self._opt, "converged", False):
+            if self.converged_:
                 break
         return self
 

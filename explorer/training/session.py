@@ -38,6 +38,9 @@ class StepReport:
     steps: int
     diverged: bool = False
     message: str = ""
+    #: L-BFGS found no step that lowers the objective: training can go on only once a
+    #: setting changes.
+    converged: bool = False
 
 
 class Session:
@@ -160,6 +163,11 @@ class Session:
                 message = self._roll_back(self._start, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
             self._good, self._start = self._start, self._good
+            if model.converged_:
+                self.message = ""
+                return StepReport(model.n_steps_ - first, converged=True, message=(
+                    f"L-BFGS converged at step {model.n_steps_}: no step along its direction "
+                    "lowers the loss any more. Change a setting to go on, or Reset."))  # fmt: skip
         self.message = ""
         return StepReport(n)
 
