@@ -86,6 +86,9 @@ def measure_play(dash: Dashboard, seconds: float, choices: dict, per_frame: int)
     for label, option in choices.items():
         dash.choose(label, option)
     dash.type_into_slider("steps / frame", per_frame)
+    # From step 0, so that every configuration is measured training (not converged).
+    dash.button("Reset").click()
+    dash.page.get_by_text("Reset to step 0.").wait_for()
     dash.play()
     dash.wait_for_step_above(0)
     step0, frames0 = dash.step_count(), len(dash.frames())

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
+import threadpoolctl
 
 from explorer import Explorer
-from explorer.app import pacing
+from explorer.app import Comparison, blas, pacing
+from explorer.app.defaults import DASHBOARD_DTYPE, dashboard_params
+from explorer.core.optimizers import LBFGS, Adam
 from explorer.core.penalties import kl_divergence
 
 
@@ -347,6 +351,77 @@ def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
         np.clip(app.session.model.rho_hat_, 1e-4, 1),
         rtol=1e-6,
     )
+
+
+def test_play_pauses_itself_at_convergence_and_says_so(monkeypatch) -> None:
+    """A converged L-BFGS changes nothing any more: play stops and the status line says why."""
+    monkeypatch.setattr(pacing, "UNWATCHED_SECONDS", 20.0)  # a loop that missed it stops too
+    app = Explorer(dataset="bars", n_samples=300, random_state=0)
+    app.controls["speed"].value = 100
+
+    async def scenario() -> None:
+        app.controls["play"].value = True
+        await asyncio.sleep(0)
+        await app._task
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    assert app.controls["play"].value is False
+    assert app.controls["play"].description == "Play"
+    assert app.session.model.converged_
+    status = html.unescape(app.status.value)
+    assert f"L-BFGS converged at step {app.session.n_steps}:" in status  # stopped right there
+    assert "converged" in status and "⚠" not in status and app.session.message == ""
+    np.testing.assert_allclose(  # the views show the final state
+        app.board.traces("activations")[0]["y"],
+        np.clip(app.session.model.rho_hat_, 1e-4, 1),
+        rtol=1e-6,
+    )
+
+
+# ---------------------------------------------------------------------------- defaults, BLAS
+def test_dashboards_train_in_float32_with_the_optimizers_learning_rate() -> None:
+    assert DASHBOARD_DTYPE == "float32"
+    lbfgs, adam = LBFGS.default_learning_rate, Adam.default_learning_rate
+    assert dashboard_params({}) == {"learning_rate": lbfgs, "dtype": "float32"}
+    expected = {"optimizer": "adam", "learning_rate": adam, "dtype": "float32"}
+    assert dashboard_params({"optimizer": "adam"}) == expected
+    given = {"optimizer": "adam", "learning_rate": 0.5, "dtype": "float64"}
+    assert dashboard_params(given) == given  # what the caller says is kept
+    unknown = {"optimizer": "newton", "dtype": "float32"}  # for the model to refuse by name
+    assert dashboard_params({"optimizer": "newton"}) == unknown
+    app = Explorer(n_samples=300)
+    assert app.session.model.dtype == "float32"
+    assert app.session.model.theta_.dtype == np.float32
+    assert Explorer(n_samples=300, dtype="float64").session.model.dtype == "float64"
+    ab = Comparison(n_samples=300)
+    assert {run: s.model.dtype for run, s in ab.sessions.items()} == dict.fromkeys("AB", "float32")
+
+
+def _share_query(app: Explorer) -> str:
+    panel = app.panels["Share and instructor mode"]
+    link = next(w for w in panel.children if "Link:" in getattr(w, "value", ""))
+    return html.unescape(re.search(r"href='\?([^']*)'", link.value).group(1))
+
+
+def test_the_share_link_of_a_fresh_dashboard_leaves_the_dtype_out() -> None:
+    assert "dtype" not in _share_query(Explorer(n_samples=300))
+    assert "dtype=float64" in _share_query(Explorer(n_samples=300, dtype="float64"))
+
+
+def _blas_threads() -> list[int]:
+    return [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+
+
+def test_blas_leaves_a_core_to_the_browser() -> None:
+    cores = len(os.sched_getaffinity(0))
+    before = _blas_threads()
+    assert before, "no BLAS thread pool found"
+    with blas.leave_a_core():
+        assert _blas_threads() == [max(1, cores - 1)] * len(before)
+    assert _blas_threads() == before
+    with blas.one_thread():
+        assert _blas_threads() == [1] * len(before)
+    assert _blas_threads() == before
 
 
 # ---------------------------------------------------------------------------- bad values

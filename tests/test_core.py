@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -22,6 +24,7 @@ from explorer.core import (
     PENALTIES,
     SATURATED,
     SparseAutoencoder,
+    activations,
     check_coordinates,
     check_gradient,
     dead_units,
@@ -37,6 +40,7 @@ from explorer.core import (
     topk_margin,
 )
 from explorer.core.gradcheck import numerical_gradient
+from explorer.core.optimizers import LBFGS
 
 N_FEATURES, N_HIDDEN, N_SAMPLES = 8, 5, 20
 RHO = 0.1
@@ -847,6 +851,143 @@ def test_float32_model(bars):
     assert all(g.dtype == np.float32 for g in model.loss_and_grad(bars)[1].values())
     assert model.loss_curve_[-1] < model.loss_curve_[0]
     assert np.isfinite(model.loss_curve_).all()
+
+
+# --------------------------------------------------------------------------- sigmoid
+def test_sigmoid_matches_an_independent_reference_to_rounding():
+    z = np.linspace(-30.0, 30.0, 20001)
+    expected = np.array([1.0 / (1.0 + math.exp(-v)) for v in z])
+    np.testing.assert_allclose(activations.sigmoid(z), expected, rtol=1e-15, atol=0)
+    positive = z[z >= 0]  # where 0.5·(1 + tanh(z/2)) suffers no cancellation
+    np.testing.assert_allclose(
+        activations.sigmoid(positive), 0.5 * (1.0 + np.tanh(positive / 2)), rtol=1e-15, atol=0
+    )
+
+
+def test_sigmoid_saturates_exactly_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the overflow of exp(1000) must not be reported
+        y = activations.sigmoid(np.array([-1000.0, 1000.0]))
+        y32 = activations.sigmoid(np.array([-1000.0, 1000.0], dtype=np.float32))
+    assert y.tolist() == [0.0, 1.0]
+    assert y32.tolist() == [0.0, 1.0]
+
+
+def test_sigmoid_keeps_relative_precision_for_very_negative_z():
+    (y,) = activations.sigmoid(np.array([-50.0]))
+    assert y > 0.0
+    assert y == pytest.approx(1.0 / (1.0 + math.exp(50.0)), rel=1e-12)
+    assert y == pytest.approx(1.9287498479639178e-22, rel=1e-12)
+
+
+def test_sigmoid_writes_into_out():
+    z = np.linspace(-5.0, 5.0, 11)
+    z_before = z.copy()
+    out = np.full_like(z, np.nan)
+    assert activations.sigmoid(z, out=out) is out
+    np.testing.assert_allclose(out, [1.0 / (1.0 + math.exp(-v)) for v in z], rtol=1e-15)
+    np.testing.assert_array_equal(z, z_before)  # the input is left alone
+    same = z.copy()
+    assert activations.sigmoid(same, out=same) is same  # in place over the input itself
+    np.testing.assert_array_equal(same, out)
+
+
+def test_sigmoid_keeps_float32():
+    z = np.linspace(-30.0, 30.0, 1001, dtype=np.float32)
+    y = activations.sigmoid(z)
+    assert y.dtype == np.float32
+    expected = [1.0 / (1.0 + math.exp(-float(v))) for v in z]
+    np.testing.assert_allclose(y, expected, rtol=4 * np.finfo(np.float32).eps, atol=0)
+    out = np.empty_like(z)
+    assert activations.sigmoid(z, out=out) is out and out.dtype == np.float32
+    np.testing.assert_array_equal(out, y)
+
+
+# --------------------------------------------------------------------------- L-BFGS stopping
+class Quadratic:
+    """f(θ) = 1 + ½ Σ aᵢ(θᵢ − cᵢ)² in float32, counting its evaluations (info is f)."""
+
+    def __init__(self, n: int = 20, seed: int = 0) -> None:
+        rng = np.random.default_rng(seed)
+        self.a = rng.uniform(1.0, 10.0, n).astype(np.float32)
+        self.c = rng.uniform(-1.0, 1.0, n).astype(np.float32)
+        self.calls = 0
+
+    def value(self, theta: np.ndarray) -> float:
+        r = theta - self.c
+        return float(np.float32(1.0) + np.float32(0.5) * np.sum(self.a * r * r, dtype=np.float32))
+
+    def __call__(self, theta: np.ndarray):
+        self.calls += 1
+        f = self.value(theta)
+        return f, (self.a * (theta - self.c)).astype(np.float32), f
+
+
+def converged_lbfgs(max_steps: int = 100):
+    """An L-BFGS run on ``Quadratic`` until it says it has converged, with its record."""
+    fun, opt = Quadratic(), LBFGS(20, np.dtype(np.float32))
+    theta = np.zeros(20, dtype=np.float32)
+    steps = []  # (f before, f after, evaluations, moved)
+    for _ in range(max_steps):
+        before, calls = theta.copy(), fun.calls
+        f = opt.step(fun, theta, 1.0, key="q")
+        moved = not np.array_equal(theta, before)
+        steps.append((f, fun.value(theta), fun.calls - calls, moved))
+        if opt.converged:
+            break
+    return fun, opt, theta, steps
+
+
+def test_lbfgs_stops_once_a_decrease_is_within_a_few_roundings():
+    fun, opt, theta, steps = converged_lbfgs()
+    assert opt.converged, f"not converged after {len(steps)} steps"
+    assert len(steps) <= 50
+    eps = float(np.finfo(np.float32).eps)
+    f, f_new, evaluations, moved = steps[-1]
+    # The converging step was an accepted one, whose decrease was all rounding: not a
+    # line search that spent its backtracks finding no decrease at all.
+    assert moved and evaluations < opt.max_backtracks
+    assert 0 <= f - f_new <= LBFGS.RESOLUTION * eps * abs(f)
+    for f, f_new, _, moved in steps[:-1]:  # and no earlier step stopped it
+        assert moved and f - f_new > LBFGS.RESOLUTION * eps * abs(f)
+    assert fun.value(theta) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_converged_lbfgs_evaluates_nothing_until_the_key_changes():
+    fun, opt, theta, _ = converged_lbfgs()
+    assert opt.converged
+    before, calls = theta.copy(), fun.calls
+    for _ in range(3):
+        info = opt.step(fun, theta, 1.0, key="q")
+        assert info == pytest.approx(fun.value(theta))  # the current point's info
+    assert fun.calls == calls
+    np.testing.assert_array_equal(theta, before)
+    assert opt.converged
+    opt.step(fun, theta, 1.0, key="other")  # a changed objective is looked at afresh
+    assert fun.calls > calls
+
+
+def test_converged_mirrors_the_optimizer(bars):
+    X32 = bars.astype(np.float32)
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, dtype="float32", random_state=0)
+    model.initialize(X32.shape[1])
+    assert model.converged_ is False  # initialised, no step yet
+    model.fit(X32, max_iter=5)
+    assert model.converged_ is False and model._opt.converged is False
+    model.fit(X32, max_iter=5000)
+    assert model.n_steps_ < 5000  # fit stopped there
+    assert model.converged_ is True and model._opt.converged is True
+    model._opt.converged = False
+    assert model.converged_ is False
+    model.set_params(optimizer="adam")  # a fresh optimiser state
+    assert model.converged_ is False
+    adam = SparseAutoencoder(n_hidden=8, rho=0.1, optimizer="adam", random_state=0)
+    adam.fit(bars, max_iter=30)
+    assert adam.n_steps_ == 30 and adam.converged_ is False
+
+
+def test_an_unfitted_model_has_not_converged():
+    assert SparseAutoencoder().converged_ is False
 
 
 # --------------------------------------------------------------------------- bad input

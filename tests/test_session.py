@@ -14,6 +14,7 @@ import pytest
 from explorer.core import kl_divergence
 from explorer.training import Session
 from explorer.training.presets import preset
+from explorer.training.session import StepReport
 
 SMALL = {"dataset": "bars", "n_samples": 100, "n_hidden": 8, "rho": 0.1}
 
@@ -273,6 +274,42 @@ def test_divergence_is_rolled_back(learning_rate):
     assert not report.diverged and report.message == "" and session.message == ""
     assert session.n_steps == steps + 10
     assert session.history.array("total")[-1] < session.history.array("total")[steps]
+
+
+# --------------------------------------------------------------------------- convergence
+def test_lbfgs_convergence_is_reported_and_is_no_guard_failure():
+    session = small_session(n_samples=300, dtype="float32")
+    for _ in range(3000):
+        report = session.step(1)
+        if report.converged:
+            break
+        assert report == StepReport(1)  # nothing to say until then
+    else:
+        pytest.fail(f"no convergence in {session.n_steps} steps")
+    assert not report.diverged and report.steps == 1
+    assert report.message.startswith(f"L-BFGS converged at step {session.n_steps}:")
+    assert "Change a setting to go on, or Reset." in report.message
+    assert session.message == ""  # convergence is not a failure of the guard
+    assert len(session.history) == session.n_steps
+
+
+def test_step_n_stops_at_convergence_until_a_setting_changes():
+    session = small_session(n_samples=300, dtype="float32")
+    report = session.step(5000)
+    assert report.converged and not report.diverged
+    assert 0 < report.steps == session.n_steps < 5000
+    assert f"converged at step {session.n_steps}:" in report.message and session.message == ""
+    weights, calls = session.model.theta_.copy(), []
+    objective = session.model._objective
+    session.model._objective = lambda theta, X: (calls.append(1), objective(theta, X))[1]
+    report = session.step(10)
+    assert report.converged and not report.diverged and session.message == ""
+    assert calls == []  # nothing left to evaluate
+    np.testing.assert_array_equal(session.model.theta_, weights)
+    session.set_params(rho=0.05)  # a new objective: training goes on
+    report = session.step(10)
+    assert report == StepReport(10)
+    assert calls and not np.array_equal(session.model.theta_, weights)
 
 
 # --------------------------------------------------------------------------- save / load

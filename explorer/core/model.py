@@ -120,6 +120,7 @@ class SparseAutoencoder:
         self.dtype = dtype
         self._validate()
         self.theta_: np.ndarray | None = None
+        self._opt = None  # the optimiser, made at the first step
 
     # ------------------------------------------------------------------ parameters
     def get_params(self) -> dict[str, Any]:

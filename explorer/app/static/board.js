@@ -142,7 +142,7 @@ class BoardView {
     el.classList.add("sae-board");
     el.style.setProperty("--sae-max-columns", model.get("max_columns"));
     for (const spec of model.get("views")) this.panels.set(spec.name, this.buildPanel(spec));
-    this.theme = readTheme(el);
+    this.theme = null; // read at the first draw: a page not yet attached has no theme variables
 
     this.onMessage = (msg, buffers) => msg.type === "sae-frame" && this.merge(msg, buffers);
     this.onRho = () => this.followRho();
@@ -152,7 +152,7 @@ class BoardView {
     this.resizer.observe(el);
     // JupyterLab switches themes by changing attributes of <body>: redraw in the new colours.
     this.themer = new MutationObserver(() => {
-      this.theme = readTheme(el);
+      this.theme = null;
       this.markAll();
     });
     this.themer.observe(document.body, { attributes: true });
@@ -236,6 +236,7 @@ class BoardView {
 
   draw() {
     this.raf = 0;
+    this.theme ??= readTheme(this.el);
     const start = performance.now();
     const drawn = [];
     for (const [name, panel] of this.panels) {
