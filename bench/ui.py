@@ -5,7 +5,8 @@ server this script starts (``python -m explorer serve`` on a free loopback port)
 
 Prints three tables:
 
-- loads: per fresh page (and kernel), seconds from navigation to every view drawn, bytes
+- loads: per fresh page (and kernel), seconds from navigation to the first view drawn (the
+  images, which need no plotly.js) and to every view drawn, bytes
   received over the websocket, the new kernel's resident memory after the load, and
   whether every view was live (changed after Play);
 - slider: ρ key-stepped ``--moves`` times, paused and while playing; latency from the key
@@ -51,8 +52,10 @@ def measure_loads(browser, url: str, loads: int) -> list[dict]:
             live = False
         dash.pause()
         new = [mb for pid, mb in voila_kernels_mb().items() if pid not in known]
+        first = dash.page.evaluate(
+            "() => performance.getEntriesByName('sae-first-draw')[0]?.startTime ?? NaN") / 1000
         rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live,
-                     "kernel_mb": max(new, default=float("nan"))})  # fmt: skip
+                     "kernel_mb": max(new, default=float("nan")), "first": first})  # fmt: skip
         dash.close()
     return rows
 
@@ -61,17 +64,18 @@ def measure_slider(dash: Dashboard, moves: int) -> list[float]:
     """Latency (ms) of each ρ key step: key press -> first frame drawing the new minimum."""
     dash.slider_handle(RHO).focus()
     latencies = []
+    count = "() => window.__sae.frames.length"
     for i in range(moves):
-        star = dash.frames()[-1]["star"] if dash.frames() else None
-        frames, keys = len(dash.frames()), len(dash.key_times())
+        frames, keys = dash.page.evaluate(count), len(dash.key_times())
+        star = dash.page.evaluate("(n) => window.__sae.frames[n - 1]?.star ?? null", frames)
         dash.page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         dash.page.wait_for_function(
             "([star, n]) => window.__sae.frames.slice(n).some(f => f.star !== star)",
             arg=[star, frames],
         )
         pressed = dash.key_times()[keys]
-        drawn = next(f["t"] for f in dash.frames()[frames:] if f["star"] != star)
-        latencies.append(drawn - pressed)
+        new = dash.page.evaluate("(n) => window.__sae.frames.slice(n)", frames)
+        latencies.append(next(f["t"] for f in new if f["star"] != star) - pressed)
     return latencies
 
 
@@ -82,13 +86,16 @@ PLAY_CONFIGS = (
 )
 
 
+def reset(dash: Dashboard) -> None:
+    dash.button("Reset").click()
+    dash.page.get_by_text("Reset to step 0.").wait_for()
+
+
 def measure_play(dash: Dashboard, seconds: float, choices: dict, per_frame: int) -> dict:
     for label, option in choices.items():
         dash.choose(label, option)
     dash.type_into_slider("steps / frame", per_frame)
-    # From step 0, so that every configuration is measured training (not converged).
-    dash.button("Reset").click()
-    dash.page.get_by_text("Reset to step 0.").wait_for()
+    reset(dash)  # from step 0: every configuration is measured training, not converged
     dash.play()
     dash.wait_for_step_above(0)
     step0, frames0 = dash.step_count(), len(dash.frames())
@@ -129,16 +136,19 @@ def main() -> int:
         loads = measure_loads(browser, url, args.loads)
         dash = Dashboard.open(browser, url)
         paused = measure_slider(dash, args.moves)
+        reset(dash)  # training from step 0 while ρ moves (a converged L-BFGS pauses itself)
         dash.play()
         playing = measure_slider(dash, args.moves)
+        if dash.button("Pause").count() == 0:
+            raise SystemExit(f"play stopped by itself while ρ moved: {dash.status()}")
         dash.pause()
         plays = [(name, measure_play(dash, args.play_seconds, choices, per_frame))
                  for name, choices, per_frame in PLAY_CONFIGS]  # fmt: skip
     print("loads (fresh page and kernel each)")
-    print(f"{'load':>5}{'every view drawn (s)':>22}{'websocket (MB)':>16}{'kernel (MB)':>13}"
-          f"{'all views live':>16}")  # fmt: skip
+    print(f"{'load':>5}{'first view drawn (s)':>22}{'every view drawn (s)':>22}"
+          f"{'websocket (MB)':>16}{'kernel (MB)':>13}{'all views live':>16}")  # fmt: skip
     for i, row in enumerate(loads, 1):
-        print(f"{i:>5}{row['seconds']:>22.2f}{row['bytes'] / 1e6:>16.2f}"
+        print(f"{i:>5}{row['first']:>22.2f}{row['seconds']:>22.2f}{row['bytes'] / 1e6:>16.2f}"
               f"{row['kernel_mb']:>13.0f}{row['live']!s:>16}")  # fmt: skip
     seconds = [r["seconds"] for r in loads]
     print(f"live in {sum(r['live'] for r in loads)}/{len(loads)} loads; drawn in median "

@@ -288,7 +288,7 @@ def test_lbfgs_convergence_is_reported_and_is_no_guard_failure():
         pytest.fail(f"no convergence in {session.n_steps} steps")
     assert not report.diverged and report.steps == 1
     assert report.message.startswith(f"L-BFGS converged at step {session.n_steps}:")
-    assert "Change a setting to go on, or Reset." in report.message
+    assert "Change a setting and press Play to go on, or Reset." in report.message
     assert session.message == ""  # convergence is not a failure of the guard
     assert len(session.history) == session.n_steps
 

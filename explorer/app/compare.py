@@ -165,8 +165,8 @@ class Comparison(LiveDashboard):
         if failed:
             return StepReport(steps, True, " ".join(failed))
         if all(r.converged for r in reports.values()):  # one converged run waits for the other
-            return StepReport(steps, converged=True, message="Both runs have converged: "
-                              "change a setting to go on, or Reset.")  # fmt: skip
+            return StepReport(steps, converged=True, message="Both runs have converged: change "
+                              "a setting and press Play to go on, or Reset.")  # fmt: skip
         return StepReport(steps)
 
     def step(self, n: int = 1) -> None:

@@ -38,6 +38,10 @@ WARNING = "color:#D55E00"  # Okabe–Ito vermillion: legible on white and on Jup
 #: could draw 20). An idle turn costs microseconds.
 LOOP_TURNS = 10
 
+#: The status line (step, steps/s, loss) changes at most this often while playing: 20 times a
+#: second is unreadable, and each change re-lays out the page around it.
+STATUS_SECONDS = 0.25
+
 UNWATCHED = (
     f"Paused: no page has drawn the dashboard for {UNWATCHED_SECONDS:.0f} s (closed tab?). "
     "Press Play to go on."
@@ -170,7 +174,7 @@ class LiveDashboard(widgets.VBox):
         (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
         when the pacer says the page is ready, always from the latest state."""
         with blas.leave_a_core():  # the browser drawing the page needs a core too
-            pacer, message, frame = self._pacer, "", 0
+            pacer, message, frame, status_shown = self._pacer, "", 0, -float("inf")
             pacer.start()
             try:
                 while self.controls["play"].value:
@@ -185,7 +189,9 @@ class LiveDashboard(widgets.VBox):
                     if pacer.due() and self.controls["play"].value:
                         start = time.perf_counter()
                         self.refresh(frame)
-                        self._set_status()
+                        if start - status_shown >= STATUS_SECONDS:
+                            self._set_status()
+                            status_shown = start
                         frame += 1
                         pacer.sent(time.perf_counter() - start, self._in_flight())
             except Exception as exc:

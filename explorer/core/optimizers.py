@@ -93,8 +93,10 @@ class LBFGS:
     """
 
     default_learning_rate = 1.0
-    #: Roundings of the objective below which a decrease counts as none (see ``step``).
+    #: Roundings of the objective a step below which decreases count as none, over a window
+    #: of PATIENCE steps (see ``step``).
     RESOLUTION = 8
+    PATIENCE = 5
 
     def __init__(
         self,
@@ -108,6 +110,7 @@ class LBFGS:
         self.pairs: deque[tuple[np.ndarray, np.ndarray, float]] = deque(maxlen=memory)
         self._cache: tuple[Any, float, np.ndarray, Any] | None = None
         self.converged = False
+        self._recent: deque[float] = deque(maxlen=self.PATIENCE + 1)  # f after recent steps
 
     def _direction(self, g: np.ndarray) -> np.ndarray:
         if not self.pairs:
@@ -128,6 +131,8 @@ class LBFGS:
         return q
 
     def step(self, fun: Objective, theta: np.ndarray, learning_rate: float, key: Any = None):
+        if self._cache is None or key is None or self._cache[0] != key:
+            self._recent.clear()  # a new objective: its progress is measured afresh
         if self._cache is not None and key is not None and self._cache[0] == key:
             if self.converged:
                 # The last search found no decrease and nothing has changed since: another
@@ -166,11 +171,15 @@ class LBFGS:
             self.pairs.append((s, y, 1.0 / sy))
         theta[...] = trial
         self._cache = (key, f_new, g_new, info_new)
-        # A decrease within a few roundings of f is all the precision can tell: from here the
-        # line search mostly measures rounding (in float32 from ~600 steps on natural patches,
-        # where steps then took 40 evaluations each), so stop as if no decrease were found.
-        resolution = self.RESOLUTION * float(np.finfo(theta.dtype).eps) * abs(f)
-        self.converged = f - f_new <= resolution
+        # A decrease over the last PATIENCE steps within a few roundings of f a step is all the
+        # precision can tell: from there the line search mostly measures rounding (in float32
+        # from ~600 steps on natural patches, where steps then took 40 evaluations each), so
+        # stop as if no decrease were found. One small step alone may follow a small change
+        # of ρ or β; a window smooths the rounding noise of single decreases.
+        self._recent.append(f_new)
+        resolution = self.RESOLUTION * float(np.finfo(theta.dtype).eps) * abs(f_new)
+        full = len(self._recent) == self._recent.maxlen
+        self.converged = full and self._recent[0] - f_new <= self.PATIENCE * resolution
         return info
 
 

@@ -167,7 +167,8 @@ class Session:
                 self.message = ""
                 return StepReport(model.n_steps_ - first, converged=True, message=(
                     f"L-BFGS converged at step {model.n_steps_}: no step along its direction "
-                    "lowers the loss any more. Change a setting to go on, or Reset."))  # fmt: skip
+                    "lowers the loss any more. Change a setting and press Play to go on, "
+                    "or Reset."))  # fmt: skip
         self.message = ""
         return StepReport(n)
 

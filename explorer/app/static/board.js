@@ -38,6 +38,7 @@ function loadPlotly(model) {
     window.__saePlotly = new Promise((resolve, reject) => {
       const onMessage = (msg, buffers) => {
         if (msg.type !== "sae-plotly") return;
+        performance.mark("sae-plotly-arrived");
         model.off("msg:custom", onMessage);
         // plotly.min.js is UMD: hide any CommonJS `module` of the host page so that it
         // defines window.Plotly.
@@ -47,6 +48,7 @@ function loadPlotly(model) {
         const script = document.createElement("script");
         script.src = URL.createObjectURL(code);
         script.onload = () => {
+          performance.mark("sae-plotly-ready");
           URL.revokeObjectURL(script.src);
           resolve(window.Plotly);
         };
@@ -55,6 +57,7 @@ function loadPlotly(model) {
       };
       model.on("msg:custom", onMessage);
       model.send({ type: "plotly" });
+      performance.mark("sae-plotly-asked");
     });
   }
   return window.__saePlotly;
@@ -127,6 +130,16 @@ export function niceRange(values, log) {
     return [a, b > a ? b : a + 1];
   }
   return [lo < 0 ? -niceCeiling(-lo) : 0, hi > 0 ? niceCeiling(hi) : 1];
+}
+
+// The axis range kept from the last frame while the new one fits inside it and spans at least
+// 40 % of it: data wobbling across a step of the nice scale does not redraw the axes.
+function steadyRange(panel, key, range) {
+  const kept = (panel.ranges ??= {})[key];
+  const inside = kept && range && range[0] >= kept[0] && range[1] <= kept[1];
+  if (inside && range[1] - range[0] >= 0.4 * (kept[1] - kept[0])) return kept;
+  panel.ranges[key] = range;
+  return range;
 }
 
 // ---------------------------------------------------------------------------- one board
@@ -257,6 +270,8 @@ class BoardView {
     const waiting = [...this.dirty].some((n) => this.Plotly || this.panels.get(n).spec.kind === "image");
     // For tests and benchmarks: what was drawn, and whether the newest frame is now complete.
     this.el.dataset.idle = String(!waiting);
+    if (drawn.length && !performance.getEntriesByName("sae-first-draw").length)
+      performance.mark("sae-first-draw");
     if (drawn.length) {
       const detail = { views: drawn, t: performance.now(), seq: this.pendingAck, complete: !waiting };
       this.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail }));
@@ -286,7 +301,9 @@ class BoardView {
     const { ink, muted, grid, font } = this.theme;
     const axis = (settings = {}, key) => {
       const { nice, ...rest } = settings;
-      const range = nice ? niceRange(traces.flatMap((t) => Array.from(t[key])), rest.type === "log") : null;
+      const values = nice ? traces.flatMap((t) => Array.from(t[key])) : [];
+      const log = rest.type === "log";
+      const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log)) : null;
       return {
         gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
         exponentformat: "power", // 10⁻⁴, not plotly's SI "100µ"
@@ -514,6 +531,7 @@ class BoardView {
 }
 
 function render({ model, el }) {
+  performance.mark("sae-render"); // for benchmarks: when the page first ran this module
   const board = new BoardView(model, el);
   return () => board.destroy();
 }
