@@ -52,8 +52,12 @@ def measure_loads(browser, url: str, loads: int) -> list[dict]:
             live = False
         dash.pause()
         new = [mb for pid, mb in voila_kernels_mb().items() if pid not in known]
-        first = dash.page.evaluate(
-            "() => performance.getEntriesByName('sae-first-draw')[0]?.startTime ?? NaN") / 1000
+        first = (
+            dash.page.evaluate(
+                "() => performance.getEntriesByName('sae-first-draw')[0]?.startTime ?? NaN"
+            )
+            / 1000
+        )
         rows.append({"seconds": dash.load_seconds, "bytes": dash.websocket_bytes, "live": live,
                      "kernel_mb": max(new, default=float("nan")), "first": first})  # fmt: skip
         dash.close()

@@ -943,7 +943,7 @@ def test_lbfgs_stops_once_a_decrease_is_within_a_few_roundings():
     assert opt.converged, f"not converged after {len(steps)} steps"
     assert len(steps) <= 50
     eps = float(np.finfo(np.float32).eps)
-    f, f_new, evaluations, moved = steps[-1]
+    _, f_new, evaluations, _ = steps[-1]
     # The converging step was an accepted one (maybe a move below float32's resolution),
     # after PATIENCE steps whose decrease was all rounding: not a line search that spent its
     # backtracks finding no decrease at all.
