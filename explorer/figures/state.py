@@ -72,9 +72,8 @@ def snapshot(session: Any, unit: int = 0) -> Snapshot:
     if session.n_steps == 0:
         # Before the first step there is no "last step": show the initial weights' ρ̂.
         rho_hat = model.transform(session.X).mean(axis=0)
-    steps, snaps = history.rho_hat_matrix()
-    kept = thin(len(steps))
-    steps, snaps = steps[kept], snaps[kept]
+    # Only the points drawn are gathered (a frame's cost must not grow with the run).
+    kept = thin(len(history.snapshot_steps))
     top = np.argsort(H[:, unit])[::-1][:N_TOP]
     reconstructions = model.decode(H)
     return Snapshot(
@@ -86,10 +85,10 @@ def snapshot(session: Any, unit: int = 0) -> Snapshot:
         inputs=np.asarray(probe[shown], dtype=np.float64),
         reconstructions=np.asarray(reconstructions[shown], dtype=np.float64),
         loss_steps=idx,
-        loss_terms={t: history.array(t)[idx] for t in TERMS},
+        loss_terms={t: np.array([history.terms[t][i] for i in idx], dtype=float) for t in TERMS},
         unit=unit,
-        unit_steps=steps,
-        unit_rho_hat=snaps[:, unit] if snaps.size else np.zeros(0),
+        unit_steps=np.array([history.snapshot_steps[i] for i in kept], dtype=np.int64),
+        unit_rho_hat=np.array([history.snapshots[i][unit] for i in kept], dtype=float),
         top_inputs=np.asarray(probe[top], dtype=np.float64),
         top_activations=np.asarray(H[top, unit], dtype=np.float64),
         l0=metrics.l0(H),
