@@ -93,10 +93,11 @@ def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
     assert set(dash.views()) == set(ALL_VIEWS)
     for view in ("kl", "activations", "histogram"):
         assert all(len(t["x"]) > 0 for t in dash.traces(view)), view
-    # Charts are plotly graphs, one per view; images are canvases.
     charts = [v.name for v in VIEWS if v.kind == "chart"]
-    assert dash.page.locator(".sae-board .js-plotly-plot").count() == len(charts)
-    assert dash.page.locator(".sae-board canvas").count() == len(VIEWS) - len(charts)
+    # Charts are plotly axes with their traces on a canvas over them; images are canvases.
+    assert dash.page.locator(".sae-board .sae-chart .js-plotly-plot").count() == len(charts)
+    assert dash.page.locator(".sae-board .sae-chart canvas.sae-overlay").count() == len(charts)
+    assert dash.page.locator(".sae-board .sae-image canvas").count() == len(VIEWS) - len(charts)
     # plotly.js arrived once, as one script made from the kernel's message.
     scripts = "() => document.querySelectorAll('script[src^=\"blob:\"]').length"
     assert dash.page.evaluate(scripts) == 1

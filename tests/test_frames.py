@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from explorer.figures import VIEWS, FrameEncoder, Snapshot, snapshot, view_state
-from explorer.figures.frames import due
 from explorer.training import Session
 
 
@@ -98,11 +97,3 @@ def test_the_buffers_decode_to_the_state_arrays(snap: Snapshot) -> None:
     np.testing.assert_allclose(bars, np.clip(snap.rho_hat, 1e-4, 1), rtol=1e-6)
     filters = states["filters"]["traces"][0]["arrays"]["z"]
     assert np.isnan(filters).any() and not np.isnan(filters).all()
-
-
-def test_every_view_is_due_at_least_every_fourth_frame() -> None:
-    for view in VIEWS:
-        for start in range(12):
-            assert any(due(view, frame) for frame in range(start, start + 4)), view.name
-    every_frame = {view.name for view in VIEWS if all(due(view, f) for f in range(24))}
-    assert {"filters", "activations"} <= every_frame

@@ -29,7 +29,6 @@ import plotly
 import traitlets
 
 from ..figures import FrameEncoder, Snapshot, View, spec, view_state
-from ..figures.frames import due
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -76,16 +75,12 @@ class Board(anywidget.AnyWidget):
         self.on_msg(self._on_page_message)
 
     # ------------------------------------------------------------------ drawing
-    def show(self, snap: Snapshot, frame: int | None = None) -> bool:
-        """Draw ``snap``: every view, or (``frame`` given, while playing) only the views due
-        in that frame (``View.every``). True if the page was sent anything."""
+    def show(self, snap: Snapshot) -> bool:
+        """Draw ``snap``; True if the page was sent anything (only what changed goes)."""
         self._snap = snap
-        names = [n for n, v in self._views.items() if frame is None or due(v, frame)]
-        for name in names:
-            self._states[name] = view_state(
-                self._views[name], snap, self._layout_overrides.get(name)
-            )
-        return self._send_frame({name: self._states[name] for name in names})
+        for name, view in self._views.items():
+            self._states[name] = view_state(view, snap, self._layout_overrides.get(name))
+        return self._send_frame(self._states)
 
     def relayout(self, name: str, layout: dict[str, Any]) -> None:
         """Override part of view ``name``'s layout (e.g. a log axis) from now on."""

@@ -113,11 +113,10 @@ class LiveDashboard(widgets.VBox):
         raise NotImplementedError
 
     # ------------------------------------------------------------------ drawing
-    def refresh(self, frame: int | None = None) -> None:
-        """Redraw every view from the sessions' current state (``frame``: only the views
-        due in the play loop's ``frame``-th frame)."""
+    def refresh(self) -> None:
+        """Redraw every view from the sessions' current state."""
         for run, snap in self._snapshots().items():
-            self.boards[run].show(snap, frame)
+            self.boards[run].show(snap)
 
     @property
     def _awaiting(self) -> set[str]:
@@ -174,7 +173,7 @@ class LiveDashboard(widgets.VBox):
         (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
         when the pacer says the page is ready, always from the latest state."""
         with blas.leave_a_core():  # the browser drawing the page needs a core too
-            pacer, message, frame, status_shown = self._pacer, "", 0, -float("inf")
+            pacer, message, status_shown = self._pacer, "", -float("inf")
             pacer.start()
             try:
                 while self.controls["play"].value:
@@ -188,11 +187,10 @@ class LiveDashboard(widgets.VBox):
                         await asyncio.sleep(0)
                     if pacer.due() and self.controls["play"].value:
                         start = time.perf_counter()
-                        self.refresh(frame)
+                        self.refresh()
                         if start - status_shown >= STATUS_SECONDS:
                             self._set_status()
                             status_shown = start
-                        frame += 1
                         pacer.sent(time.perf_counter() - start, self._in_flight())
             except Exception as exc:
                 self.controls["play"].value = False

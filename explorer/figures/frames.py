@@ -123,8 +123,3 @@ def spec(views: Iterable[View], prefix: str = "", picks: bool = True) -> list[di
          "clickable": picks and v.pick is not None}
         for v in views
     ]  # fmt: skip
-
-
-def due(view: View, frame: int) -> bool:
-    """Does the play loop's ``frame``-th frame carry ``view`` (see ``View.every``)?"""
-    return (frame - view.phase) % view.every == 0

@@ -264,11 +264,6 @@ class View:
     caption: Callable[[Snapshot], str] | None = None
     #: Live layout (e.g. an axis range that follows ρ).
     layout_live: Callable[[Snapshot], dict[str, Any]] | None = None
-    #: While playing, a frame carries this view every ``every``-th frame, starting at frame
-    #: ``phase``: a plotly redraw costs 10-30 ms here, so the charts that need one take turns
-    #: (the way GAN Lab spaces its heavy visuals) and a frame holds at most one of them.
-    every: int = 1
-    phase: int = 0
     #: The unit a click selects, or None: ``pick(snapshot, a, b)`` with (row, col) of the
     #: pixel for an image, (trace, point) for a chart.
     pick: Callable[[Snapshot, int, int], int | None] | None = None
