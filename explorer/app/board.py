@@ -11,7 +11,8 @@ frame, two frames a second (docs/drawing.md). Here
 - frames are binary float32 arrays carrying only what changed (``figures.frames``); the page
   keeps the newest, draws it on the next animation frame and answers ``drawn``, which paces
   the play loop (``pacing.FramePacer``);
-- images go on ``<canvas>``; charts are Plotly graphs, one per view;
+- images go on ``<canvas>``; a chart is a Plotly graph drawing its axes (when they change)
+  with its traces painted on a canvas over them (in every frame);
 - the ρ-dependent traces (the penalty curve, its minimum, the target lines) follow the page's
   ``rho`` trait, which the dashboards link to their ρ slider in the page (``jslink``): the
   curve moves with the slider with no kernel round trip.
