@@ -25,7 +25,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "dashboard.png"))
     parser.add_argument("--query", default="", help="URL query, e.g. '?mode=compare'")
     parser.add_argument("--panel", default="", help="title of a panel to open first")
-    parser.add_argument("--height", type=int, default=1720, help="viewport height (px)")
+    parser.add_argument("--height", type=int, default=2000, help="viewport height (px)")
     args = parser.parse_args()
     with voila_server() as url, chromium() as browser:
         dash = Dashboard.open(browser, url + args.query)
@@ -35,7 +35,7 @@ def main() -> int:
         dash.wait_for_step_above(args.steps - 1, timeout=600)
         dash.pause()
         # Voila's page scrolls inside its own container, so a "full page" picture stops at the
-        # viewport: make the viewport tall enough for the legend under the plots.
+        # viewport: make the viewport tall enough for the last row of views.
         dash.page.set_viewport_size({"width": 1500, "height": args.height})
         dash.page.wait_for_timeout(1000)  # let the last frame settle before the picture
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
