@@ -331,10 +331,8 @@ def test_the_answer_to_a_frame_answers_the_earlier_ones(app: Explorer, monkeypat
     assert app._in_flight() == 0
 
 
-def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
-    """A closed tab must not train forever: nothing acknowledges frames, play stops."""
-    monkeypatch.setattr(pacing, "UNWATCHED_SECONDS", 0.3)
-    app = Explorer(dataset="bars", n_samples=200, random_state=0, optimizer="adam")
+def play_until_it_stops(app: Explorer) -> None:
+    """Press Play and run the kernel's event loop until the play loop ends by itself."""
 
     async def scenario() -> None:
         app.controls["play"].value = True
@@ -342,6 +340,14 @@ def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
         await app._task
 
     asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+
+
+def test_play_pauses_itself_when_no_page_draws(monkeypatch) -> None:
+    """A closed tab must not train forever: nothing acknowledges frames, play stops."""
+    monkeypatch.setattr(pacing, "UNWATCHED_SECONDS", 0.3)
+    app = Explorer(dataset="bars", n_samples=200, random_state=0, optimizer="adam")
+
+    play_until_it_stops(app)
     assert app.controls["play"].value is False
     assert app.controls["play"].description == "Play"
     assert "no page has drawn the dashboard" in app.status.value
@@ -359,12 +365,7 @@ def test_play_pauses_itself_at_convergence_and_says_so(monkeypatch) -> None:
     app = Explorer(dataset="bars", n_samples=300, random_state=0)
     app.controls["speed"].value = 100
 
-    async def scenario() -> None:
-        app.controls["play"].value = True
-        await asyncio.sleep(0)
-        await app._task
-
-    asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    play_until_it_stops(app)
     assert app.controls["play"].value is False
     assert app.controls["play"].description == "Play"
     assert app.session.model.converged_

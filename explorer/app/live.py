@@ -1,10 +1,10 @@
 """What every dashboard that trains live shares: guarded callbacks and the paced play loop.
 
-A subclass has ``controls`` with "play" (a ToggleButton), "speed" (steps per frame) and
-"unit", a ``status`` HTML widget and ``boards`` (run -> ``Board``, its live views), calls
-``_init_live()`` once they exist, and implements ``_snapshots() -> {run: Snapshot}``,
-``_train(n) -> StepReport``, ``_set_status(message)`` and ``_where()`` (one sentence on the
-state kept when something fails).
+A subclass has ``controls`` with "play" (a ToggleButton), "speed" (steps per frame) and,
+where its boards pick units, "unit"; a ``status`` HTML widget and ``boards`` (run ->
+``Board``, its live views); it calls ``_init_live()`` once they exist, and implements
+``_snapshots() -> {run: Snapshot}``, ``_train(n) -> StepReport``, ``_set_status(message)``
+and ``_where()`` (one sentence on the state kept when something fails).
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def sidebar_layout(controls: widgets.Widget, views: list[widgets.Widget]) -> wid
 
 
 class LiveDashboard(widgets.VBox):
-    """Base of the dashboards: subclasses build controls, figure and status, then call
+    """Base of the dashboards: subclasses build controls, boards and status, then call
     ``super().__init__(children=...)``."""
 
     _task: asyncio.Task | None = None
@@ -94,8 +94,8 @@ class LiveDashboard(widgets.VBox):
 
     def _init_live(self) -> None:
         self._pacer = FramePacer()
-        for run, board in self.boards.items():
-            board.on_drawn = functools.partial(self._drawn, run)
+        for board in self.boards.values():
+            board.on_drawn = self._drawn
             board.on_pick = self._guarded(self._pick)
             board.on_error = self._show_error
 
@@ -126,7 +126,7 @@ class LiveDashboard(widgets.VBox):
     def _in_flight(self) -> int:
         return max(board.in_flight for board in self.boards.values())
 
-    def _drawn(self, run: str) -> None:
+    def _drawn(self) -> None:
         self._pacer.acknowledged(self._in_flight())
 
     def _pick(self, unit: int) -> None:
