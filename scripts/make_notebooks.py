@@ -54,8 +54,7 @@ TUTORIAL = [
         "autoencoder also asks every hidden unit to be active only rarely."
     ),
     new_code_cell(
-        "import numpy as np\n"
-        "import plotly.graph_objects as go\n\n"
+        "import numpy as np\n\n"
         "from explorer import SparseAutoencoder, check_gradient, kl_divergence, "
         "kl_divergence_grad\n"
         "from explorer.datasets import load\n\n"
@@ -82,24 +81,21 @@ TUTORIAL = [
     ),
     new_code_cell(
         "import ipywidgets as widgets\n\n"
-        "grid = np.linspace(0.001, 0.999, 999)\n"
-        "fig = go.FigureWidget(go.Figure(\n"
-        '    [go.Scatter(x=grid, y=kl_divergence(0.1, grid), name="KL(ρ‖ρ̂)"),\n'
-        '     go.Scatter(x=[0.1], y=[0.0], mode="markers", name="minimum",\n'
-        '                marker={"symbol": "star", "size": 14})],\n'
-        '    layout={"xaxis_title": "ρ̂", "yaxis_title": "KL", "yaxis_range": [-0.1, 3],\n'
-        '            "height": 350}))\n'
-        "rho_slider = widgets.FloatSlider(value=0.1, min=0.01, max=0.9, step=0.01, "
-        'description="ρ")\n\n'
-        "def redraw(change):\n"
-        "    with fig.batch_update():\n"
-        "        fig.data[0].y = kl_divergence(change.new, grid)\n"
-        "        fig.data[1].x = [change.new]\n\n"
-        'rho_slider.observe(redraw, names="value")\n'
-        "widgets.VBox([rho_slider, fig])"
+        "from explorer.app.board import Board\n"
+        "from explorer.figures import VIEWS, snapshot\n"
+        "from explorer.training import Session\n\n"
+        "# The dashboard's curve panel alone, for an untrained network (its units sit near "
+        "ρ̂ ≈ 0.5).\n"
+        'curve = Board([v for v in VIEWS if v.name == "kl"], rho=0.1, max_columns=1)\n'
+        'curve.show(snapshot(Session("natural-patches", 2000, 0, rho=0.1)))\n'
+        "rho_slider = widgets.FloatLogSlider(value=0.1, base=10, min=-3, max=-0.3, step=0.01, "
+        'description="ρ")\n'
+        "# The page redraws the curve for the slider's ρ itself, with no round trip to Python.\n"
+        'widgets.jslink((rho_slider, "value"), (curve, "rho"))\n'
+        "widgets.VBox([rho_slider, curve])"
     ),
     new_code_cell(
-        "rho = 0.1\n"
+        "rho, grid = 0.1, np.linspace(0.001, 0.999, 999)\n"
         'print("argmin of KL on the grid:", grid[np.argmin(kl_divergence(rho, grid))])\n'
         'print("KL at ρ̂ = ρ:", kl_divergence(rho, rho))'
     ),

@@ -97,3 +97,17 @@ def test_the_buffers_decode_to_the_state_arrays(snap: Snapshot) -> None:
     np.testing.assert_allclose(bars, np.clip(snap.rho_hat, 1e-4, 1), rtol=1e-6)
     filters = states["filters"]["traces"][0]["arrays"]["z"]
     assert np.isnan(filters).any() and not np.isnan(filters).all()
+
+
+def test_only_a_frame_carrying_every_view_whole_says_full(snap: Snapshot) -> None:
+    """The page starts from a full frame only: a diff sent before it asked for everything
+    builds on a state it never had."""
+    encoder = FrameEncoder()
+    first, _ = encoder.encode(states_of(snap))
+    assert first["full"] and all(part.get("reset") for part in first["views"].values())
+    moved = dataclasses.replace(snap, rho_hat=snap.rho_hat * 0.5)
+    diff, _ = encoder.encode(states_of(moved))
+    assert not diff["full"]
+    encoder.forget()
+    again, _ = encoder.encode(states_of(moved))
+    assert again["full"] and set(again["views"]) == {v.name for v in VIEWS}

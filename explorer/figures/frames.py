@@ -1,7 +1,9 @@
 """Frames for the page: what each view draws, as JSON plus binary float32 buffers, carrying
 only what changed since the last frame the page was sent.
 
-A frame is ``{"seq": n, "views": {name: part}}`` with, per view that changed, a ``part`` of
+A frame is ``{"seq": n, "full": bool, "views": {name: part}}`` (``full``: it carries every
+view whole, the first frame and the one after ``forget``) with, per view that changed, a
+``part`` of
 
 - ``"caption"``: the live text under the view's title,
 - ``"layout"``: the view's Plotly layout (its static axes merged with the live ones),
@@ -75,6 +77,7 @@ class FrameEncoder:
         from ``view_state``), or None when nothing changed."""
         buffers: list[bytes] = []
         parts: dict[str, dict] = {}
+        full = not self._sent  # a frame the page can start from, whatever it had
         for name, state in states.items():
             part = self._diff(self._sent.get(name), state, buffers)
             if part:
@@ -83,7 +86,7 @@ class FrameEncoder:
         if not parts:
             return None
         self.seq += 1
-        return {"seq": self.seq, "views": parts}, buffers
+        return {"seq": self.seq, "full": full, "views": parts}, buffers
 
     @staticmethod
     def _diff(old: dict | None, new: dict, buffers: list[bytes]) -> dict[str, Any]:

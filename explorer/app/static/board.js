@@ -205,6 +205,10 @@ class BoardView {
 
   // ------------------------------------------------------------------ frames
   merge(msg, buffers) {
+    // Frames sent before this view asked for everything ("hello") build on a state it never
+    // had (e.g. a cell that steps the dashboard right after displaying it): wait for the whole.
+    if (!this.synced && !msg.full) return;
+    this.synced = true;
     const array = (ref) => {
       const view = buffers[ref.buffer];
       // Copied: a DataView's offset into the message need not be float-aligned.
