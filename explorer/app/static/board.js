@@ -10,7 +10,7 @@
 // tested against them to 1e-6). ρ̂ is kept inside [eps, 1 − eps] as core.penalties._guard does.
 const EPS = 2.220446049250313e-16;
 const clip = (r) => Math.min(Math.max(r, EPS), 1 - EPS);
-export const CURVES = {
+const CURVES = {
   kl: (rho, r) => {
     const q = clip(r);
     return rho * Math.log(rho / q) + (1 - rho) * Math.log((1 - rho) / (1 - q));
@@ -121,7 +121,7 @@ function niceCeiling(v) {
   const decade = 10 ** Math.floor(Math.log10(v));
   return NICE.map((m) => m * decade).find((m) => m >= v * (1 - 1e-12));
 }
-export function niceRange(values, log) {
+function niceRange(values, log) {
   const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
   if (!finite.length) return null;
   const lo = Math.min(...finite), hi = Math.max(...finite);
