@@ -132,6 +132,14 @@ function niceRange(values, log) {
   return [lo < 0 ? -niceCeiling(-lo) : 0, hi > 0 ? niceCeiling(hi) : 1];
 }
 
+// Setting a canvas's size reallocates and clears it even when the size is the same: only do
+// it when the size changes (the callers clear or repaint all of it anyway).
+function sizeCanvas(canvas, width, height) {
+  const [w, h] = [Math.round(width), Math.round(height)];
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+}
+
 // The axis range kept from the last frame while the new one fits inside it and spans at least
 // 40 % of it: data wobbling across a step of the nice scale does not redraw the axes.
 function steadyRange(panel, key, range) {
@@ -350,10 +358,10 @@ class BoardView {
     const dpr = window.devicePixelRatio || 1;
     Object.assign(canvas.style, { left: `${xa._offset}px`, top: `${ya._offset}px`,
                                   width: `${xa._length}px`, height: `${ya._length}px` });
-    canvas.width = Math.round(xa._length * dpr);
-    canvas.height = Math.round(ya._length * dpr);
+    sizeCanvas(canvas, xa._length * dpr, ya._length * dpr);
     const ctx = canvas.getContext("2d");
-    ctx.scale(dpr, dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, xa._length, ya._length);
     const px = (x) => xa.c2p(x), py = (y) => ya.c2p(y);
     const bottom = ya.type === "log" ? ya._length : Math.min(ya._length, py(0));
     panel.points = [];
@@ -472,8 +480,7 @@ class BoardView {
       pixels.data.set([g, g, g, 255], 4 * i);
     }
     const source = (panel.source ??= document.createElement("canvas"));
-    source.width = w;
-    source.height = h;
+    sizeCanvas(source, w, h);
     source.getContext("2d").putImageData(pixels, 0, 0);
 
     // Whole screen pixels per data pixel when it fits (crisp), else a smooth downscale.
@@ -485,10 +492,10 @@ class BoardView {
     const dpr = window.devicePixelRatio || 1;
     canvas.style.width = `${w * scale}px`;
     canvas.style.height = `${h * scale}px`;
-    canvas.width = Math.round(w * scale * dpr);
-    canvas.height = Math.round(h * scale * dpr);
+    sizeCanvas(canvas, w * scale * dpr, h * scale * dpr);
     const ctx = canvas.getContext("2d");
     ctx.imageSmoothingEnabled = scale < 1;
+    ctx.clearRect(0, 0, canvas.width, canvas.height); // the gaps between tiles stay transparent
     ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
     if (style.ring) {
       const [top, left, rh, rw] = style.ring;
