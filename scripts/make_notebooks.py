@@ -86,13 +86,12 @@ TUTORIAL = [
         "from explorer.training import Session\n\n"
         "# The dashboard's curve panel alone, for an untrained network (its units sit near "
         "ρ̂ ≈ 0.5).\n"
-        'curve = Board([v for v in VIEWS if v.name == "kl"], rho=0.1, max_columns=1)\n'
-        'curve.show(snapshot(Session("natural-patches", 2000, 0, rho=0.1)))\n'
         "rho_slider = widgets.FloatLogSlider(\n"
         '    value=0.1, base=10, min=-3, max=-0.3, step=0.01, description="ρ"\n'
         ")\n"
         "# The page redraws the curve for the slider's ρ itself, with no round trip to Python.\n"
-        'widgets.jslink((rho_slider, "value"), (curve, "rho"))\n'
+        'curve = Board([v for v in VIEWS if v.name == "kl"], max_columns=1).follow(rho_slider)\n'
+        'curve.show(snapshot(Session("natural-patches", 2000, 0, rho=0.1)))\n'
         "widgets.VBox([rho_slider, curve])"
     ),
     new_code_cell(

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
+import ipywidgets as widgets
 import plotly
 import traitlets
 
@@ -52,8 +53,7 @@ class Board(anywidget.AnyWidget):
     _css = STATIC / "board.css"
     #: The views' names, titles and kinds, in reading order (``figures.frames.spec``).
     views = traitlets.List().tag(sync=True)
-    #: The ρ the page draws the ρ-dependent traces for. The dashboards link it to their ρ
-    #: slider in the page (``jslink``), which keeps it equal to the slider from then on.
+    #: The ρ the page draws the ρ-dependent traces for (``follow`` links it to a slider).
     rho = traitlets.Float(0.01).tag(sync=True)
     #: Most columns the panels flow into (fewer on a narrow page).
     max_columns = traitlets.Int(3).tag(sync=True)
@@ -74,6 +74,13 @@ class Board(anywidget.AnyWidget):
         self.on_pick: Callable[[int], None] = lambda unit: None
         self.on_error: Callable[[BaseException], None] = lambda exc: None
         self.on_msg(self._on_page_message)
+
+    def follow(self, slider: Any) -> Board:
+        """Draw the ρ-dependent traces for ``slider``'s ρ, linked in the page itself: the curve
+        moves with the slider with no kernel round trip. Returns the board."""
+        self.rho = slider.value
+        widgets.jslink((slider, "value"), (self, "rho"))
+        return self
 
     # ------------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> bool:

@@ -80,16 +80,10 @@ class Comparison(LiveDashboard):
             for run, s in self.sessions.items()
         }
         paired = tuple(v for v in VIEWS if v.name in PAIRED)
-        self.boards = {}
-        for run, session in self.sessions.items():
-            board = Board(
-                paired,
-                prefix=f"{run}: ",
-                picks=False,  # no unit inspector here
-                rho=session.model.rho,
-            )
-            widgets.jslink((self.run_controls[run]["rho"], "value"), (board, "rho"))
-            self.boards[run] = board
+        self.boards = {  # no unit inspector here: clicks pick nothing
+            run: Board(paired, prefix=f"{run}: ", picks=False).follow(self.run_controls[run]["rho"])
+            for run in RUNS
+        }
         self.status = widgets.HTML()
         self._init_live()
         super().__init__(children=self._layout())

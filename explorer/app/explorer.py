@@ -78,10 +78,8 @@ class Explorer(LiveDashboard):
         if isinstance(dataset, datasets.Dataset):
             self._offer(dataset)
         self.controls["dataset"].value = self.session.dataset.name
-        self.board = Board(VIEWS, rho=self.session.model.rho)
+        self.board = Board(VIEWS).follow(self.controls["rho"])
         self.boards = {"": self.board}
-        # The curve follows the ρ slider in the page itself, with no kernel round trip.
-        widgets.jslink((self.controls["rho"], "value"), (self.board, "rho"))
         self._sync_unit_range()
         self.status = widgets.HTML()
         self._init_live()

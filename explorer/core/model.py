@@ -340,8 +340,9 @@ class SparseAutoencoder:
 
     @property
     def converged_(self) -> bool:
-        """True when the last L-BFGS step found no decrease of the objective (a step changes
-        nothing until a hyper-parameter or the data change)."""
+        """True when L-BFGS can lower the objective no further: its last search found no
+        decrease, or the last few steps gained only rounding (a step changes nothing until a
+        hyper-parameter or the data change)."""
         return bool(getattr(self._opt, "converged", False))
 
     def fit(self, X: Any, max_iter: int = 400) -> SparseAutoencoder:

@@ -131,8 +131,6 @@ class LBFGS:
         return q
 
     def step(self, fun: Objective, theta: np.ndarray, learning_rate: float, key: Any = None):
-        if self._cache is None or key is None or self._cache[0] != key:
-            self._recent.clear()  # a new objective: its progress is measured afresh
         if self._cache is not None and key is not None and self._cache[0] == key:
             if self.converged:
                 # The last search found no decrease and nothing has changed since: another
@@ -140,6 +138,7 @@ class LBFGS:
                 return self._cache[3]
             _, f, g, info = self._cache
         else:
+            self._recent.clear()  # a new objective: its progress is measured afresh
             f, g, info = fun(theta)
         d = self._direction(g)
         gtd = float(g @ d)
