@@ -80,7 +80,7 @@ def train(args: argparse.Namespace) -> int:
         report = session.step(min(chunk, steps - done))
         done = session.n_steps
         _progress(done, steps, session.model.last_terms_, start)
-        if report.diverged:
+        if report.diverged or report.stuck:
             sys.stderr.write(f"\n{report.message}\n")
             break
     seconds = time.perf_counter() - start

@@ -72,12 +72,13 @@ def test_every_row_builds_a_session(name):
 
 def test_preset_params_leave_nothing_of_earlier_settings():
     session = Session("bars", 300, loss="cross_entropy", penalty="l1", batch_size=None,
-                      optimizer="adam", momentum=0.5)  # fmt: skip
+                      optimizer="adam", momentum=0.5, dtype="float32")  # fmt: skip
     session.set_params(**preset_params("ufldl-patches"))
     params = session.get_params()
     defaults = SparseAutoencoder().get_params()
-    for key in ("loss", "decoder", "penalty", "momentum", "batch_size", "dtype"):
+    for key in ("loss", "decoder", "penalty", "momentum", "batch_size"):
         assert params[key] == defaults[key], key
+    assert params["dtype"] == "float32"  # the caller's (a dashboard trains in float32)
     assert params["dataset"] == "natural-patches" and params["optimizer"] == "lbfgs"
     assert "steps" not in preset_params("ufldl-patches")
     with pytest.raises(ValueError, match="preset='nope' is not known"):
@@ -109,18 +110,26 @@ def test_too_few_hidden_units_reconstruct_poorly(trained):
     assert few > 1.1 * classic, (few, classic)
 
 
-def test_too_high_a_learning_rate_trips_the_divergence_guard():
+def test_too_high_a_learning_rate_trips_the_divergence_guard_and_its_advice_works():
     session = _session("lr-too-high")
     report = session.step(20)
     assert report.diverged
     assert report.message == session.message
     assert report.message.startswith("Training diverged at step 3: the loss exploded")
-    assert "Lower the learning rate (now 10)" in report.message
-    assert session.n_steps == 1  # rolled back and paused, not at step 20
-    # The notice's advice: the first step switched every unit off; with a lower rate and a
-    # reset the units come back to ρ (measured: mean |log ρ̂ − log ρ| 0.08 at step 120).
-    assert session.model.rho_hat_.max() < 1e-6
+    # The first giant step switched every unit off (ρ̂ ≈ 2e-16 at step 1), which no setting
+    # undoes: the guard goes back to the seed's weights, says so, and shows their loss.
+    assert "At step 1 every unit was already dead or saturated" in report.message
+    assert session.n_steps == 0 and len(session.history) == 0
+    np.testing.assert_array_equal(session.model.theta_, _session("lr-too-high").model.theta_)
+    fresh = _session("lr-too-high")
+    fresh.step(1)
+    first_loss = fresh.history.terms["total"][0]  # the loss at the seed's weights
+    assert session.model.last_terms_["total"] == pytest.approx(first_loss, rel=1e-9)
+    assert f"where the loss is {first_loss:.4g}" in report.message
+    assert "Lower the learning rate (now 10;" in report.message
+    # The advice, followed exactly (a lower rate, Play; no Reset), trains: the units come
+    # back to ρ (measured: mean |log ρ̂ − log ρ| 0.08 at step 120).
     session.set_params(learning_rate=0.05)
-    session.reset()
-    assert not session.step(120).diverged
+    report = session.step(120)
+    assert not report.stopped and session.message == ""
     assert _log_distance(session) < 0.3

@@ -14,7 +14,7 @@ import pytest
 from explorer.core import kl_divergence
 from explorer.training import Session
 from explorer.training.presets import preset
-from explorer.training.session import StepReport
+from explorer.training.session import STUCK_STEPS, StepReport
 
 SMALL = {"dataset": "bars", "n_samples": 100, "n_hidden": 8, "rho": 0.1}
 
@@ -267,6 +267,10 @@ def test_divergence_is_rolled_back(learning_rate):
     assert np.isfinite(session.history.array("total")).all()
     # The weights are exactly those of an earlier step of the same run.
     np.testing.assert_array_equal(model.theta_, weights_after(model.n_steps_, **params))
+    # The loss shown is the loss of the weights kept, not the one that exploded.
+    kept, _ = model.loss_and_grad(session.X)
+    assert model.last_terms_ == kept
+    assert f"where the loss is {kept['total']:.4g}" in report.message
     # Lowering the learning rate lets training continue from there.
     assert session.set_params(learning_rate=0.5) is False
     steps = session.n_steps
@@ -274,6 +278,47 @@ def test_divergence_is_rolled_back(learning_rate):
     assert not report.diverged and report.message == "" and session.message == ""
     assert session.n_steps == steps + 10
     assert session.history.array("total")[-1] < session.history.array("total")[steps]
+
+
+# --------------------------------------------------------------------------- stuck runs
+def switched_off(bias: float, **params) -> Session:
+    """A session whose units all start far below 0.5: every pre-activation ≈ ``bias``."""
+    session = small_session(**params)
+    session.model.params_["W1"][...] *= 0.01
+    session.model.params_["b1"][...] = bias
+    return session
+
+
+def test_a_run_whose_units_are_all_dead_and_still_is_stopped_and_explained():
+    # Pre-activations ≈ −1000: h = 0 to float64 precision, so no gradient reaches the units.
+    session = switched_off(-1000.0, optimizer="adam", learning_rate=0.01)
+    report = session.step(200)
+    assert report.stuck and report.stopped and not report.diverged
+    # Detected once no ρ̂ has moved for STUCK_STEPS steps, not later.
+    assert session.n_steps == STUCK_STEPS + 1 and report.steps == STUCK_STEPS + 1
+    k = session.model.n_hidden
+    assert report.message.startswith(f"Stuck at step {session.n_steps}: all {k} units are dead")
+    assert "Press Reset" in report.message and session.message == report.message
+    assert session.step(1).stuck  # still stuck: Play again stops again, saying so again
+    session.reset()  # fresh weights: alive
+    assert not session.step(STUCK_STEPS + 5).stopped and session.message == ""
+
+
+@pytest.mark.parametrize("bias", [-10.0, -40.0])
+def test_dead_units_that_are_coming_back_are_not_called_stuck(bias):
+    # ρ̂ ≈ 4.5e-5 and 4e-18 (dead), but the KL penalty pulls each pre-activation up by ≈ β·ρ
+    # whatever ρ̂ is: under Adam the logit moves ≈ 0.4 a step.
+    session = switched_off(bias, optimizer="adam", learning_rate=0.01)
+    assert session.model.transform(session.X).mean(axis=0).max() < 1e-4
+    report = session.step(3 * STUCK_STEPS)
+    assert not report.stopped and session.n_steps == 3 * STUCK_STEPS
+
+
+def test_lbfgs_converged_on_dead_units_says_stuck_not_change_a_setting():
+    session = switched_off(-1000.0)
+    report = session.step(200)
+    assert report.stuck and session.n_steps < STUCK_STEPS
+    assert "L-BFGS has converged there" in report.message and "Press Reset" in report.message
 
 
 # --------------------------------------------------------------------------- convergence

@@ -286,6 +286,25 @@ def test_presets_panel_applies_each_preset_and_shows_its_notice(no_mnist):
     assert dash.session.model.learning_rate == 1.0  # L-BFGS's own, not lr-too-high's 10
 
 
+def test_a_preset_always_starts_from_the_seeds_fresh_weights(no_mnist):
+    # ufldl-patches, no-sparsity and rho-too-high differ only in live settings (β, ρ): a click
+    # used to change them and train on from the step reached.
+    dash = Explorer(n_samples=300, random_state=3)
+    buttons = _buttons(dash.panels["Presets and failure gallery"])
+    buttons["ufldl-patches"].click()
+    fresh = dash.session.model.theta_.copy()
+    assert dash.session.model.dtype == "float32"  # still the dashboard's dtype
+    for name in ("no-sparsity", "rho-too-high", "ufldl-patches", "no-sparsity"):
+        dash.step(4)
+        buttons[name].click()
+        session = dash.session
+        assert session.n_steps == 0 and len(session.history) == 0, name
+        assert session.model.loss_curve_ == [] and session.model.last_terms_ == {}, name
+        np.testing.assert_array_equal(session.model.theta_, fresh)
+        assert f"Preset {name} loaded, training restarted from step 0" in dash.status.value
+        assert "step 0 ·" in dash.status.value
+
+
 def test_the_mnist_preset_runs_where_the_files_are(no_mnist):
     # A stand-in IDX file of MNIST's shape: 10,000 images of 28×28 (the preset's n_samples).
     images = (np.arange(10000 * 784) % 251).astype(np.uint8)

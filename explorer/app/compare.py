@@ -158,7 +158,10 @@ class Comparison(LiveDashboard):
         steps = min(r.steps for r in reports.values())
         if failed:
             return StepReport(steps, True, " ".join(failed))
-        if all(r.converged for r in reports.values()):  # one converged run waits for the other
+        if all(r.converged or r.stuck for r in reports.values()):  # one waits for the other
+            if any(r.stuck for r in reports.values()):
+                said = " ".join(f"Run {run}: {r.message}" for run, r in reports.items())
+                return StepReport(steps, stuck=True, message=said)
             return StepReport(steps, converged=True, message="Both runs have converged: change "
                               "a setting and press Play to go on, or Reset.")  # fmt: skip
         return StepReport(steps)

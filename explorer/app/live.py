@@ -178,7 +178,7 @@ class LiveDashboard(widgets.VBox):
             try:
                 while self.controls["play"].value:
                     report = self._train(self.controls["speed"].value)
-                    if report.diverged or report.converged or pacer.unwatched():
+                    if report.stopped or pacer.unwatched():
                         message = report.message or UNWATCHED
                         break
                     # Messages first: a "drawn" that came in during the chunk lets this

@@ -69,8 +69,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "unbounded, so the loss can explode).",
         "notice": "Press Play: by step 3 the loss has exploded, and the divergence guard rolls "
         "training back, pauses and says why in the status line; that message is the point. "
-        "The first giant step already switched every unit off (ρ̂ ≈ 0), which rolling back "
-        "cannot undo: lower the learning rate (say 0.05) and press Reset.",
+        "The first giant step already switched every unit off (ρ̂ ≈ 0), so the guard goes "
+        "back to the seed's weights: lower the learning rate (say 0.05) and press Play.",
     },
     "too-few-hidden": _PATCHES
     | {
@@ -94,11 +94,11 @@ def preset_params(name: str) -> dict[str, Any]:
     """Preset ``name``'s session keywords over the model's defaults, without ``steps``.
 
     Applied to a running session this leaves nothing of earlier settings behind (a loss or
-    decoder chosen before would otherwise carry over). The learning rate and the seed are
-    left out unless the preset sets them: the dashboard picks each optimiser's own rate, and
-    the seed stays the user's.
+    decoder chosen before would otherwise carry over). The learning rate, the seed and the
+    dtype are left out unless the preset sets them: the dashboard picks each optimiser's own
+    rate, the seed stays the user's, and the dashboards train in float32.
     """
     defaults = SparseAutoencoder().get_params()
-    for key in ("learning_rate", "random_state"):
+    for key in ("learning_rate", "random_state", "dtype"):
         del defaults[key]
     return defaults | {k: v for k, v in preset(name).items() if k != "steps"}

@@ -14,6 +14,8 @@ import numpy as np
 
 from .. import datasets
 from ..core import SparseAutoencoder
+from ..core.metrics import DEAD, SATURATED
+from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
 from .checkpoint import load_session, save_session
 from .history import History
@@ -25,6 +27,17 @@ RESET_PARAMS = ("dataset", "n_samples", "n_hidden", "dtype", "random_state", "lo
 
 #: A loss this many times the first step's loss counts as a divergence even while finite.
 EXPLODE_FACTOR = 1e3
+
+#: A run is stuck when every unit is dead or saturated (``core.metrics``) and, at the pace
+#: its units' logit(ρ̂) = log(ρ̂ / (1 − ρ̂)) moved over the last STUCK_STEPS steps, none would
+#: be back between the two within STUCK_HORIZON steps. The pace is measured, not assumed:
+#: a sigmoid far from 0.5 passes little gradient, but the KL penalty's pull on a dead unit's
+#: pre-activation is ≈ β·ρ whatever ρ̂ is, so under Adam a float64 unit at z = −40 comes back
+#: in ≈ 80 steps, while after the lr-too-high preset's first step (ρ̂ = 0 to float32
+#: precision) nothing moves at all.
+STUCK_STEPS = 50
+STUCK_HORIZON = 10_000
+_LIVE = (np.log(DEAD / (1 - DEAD)), np.log(SATURATED / (1 - SATURATED)))  # the band, in logit
 
 
 @dataclass
@@ -41,6 +54,18 @@ class StepReport:
     #: L-BFGS found no step that lowers the objective: training can go on only once a
     #: setting changes.
     converged: bool = False
+    #: Every unit is dead or saturated and none moves (``STUCK_STEPS``): only Reset helps.
+    stuck: bool = False
+
+    @property
+    def stopped(self) -> bool:
+        """Should a loop that trains on stop here (and say ``message``)?"""
+        return self.diverged or self.converged or self.stuck
+
+
+def _all_off(rho_hat: np.ndarray) -> bool:
+    """Is every unit dead or saturated (``core.metrics``)?"""
+    return bool(np.all((rho_hat < DEAD) | (rho_hat > SATURATED)))
 
 
 class Session:
@@ -99,9 +124,11 @@ class Session:
         self.model.initialize(self.dataset.X.shape[1])
         self._X = self.model._check_X(self.dataset.X)
         self.history.clear()
+        self._initial = self.model.theta_.copy()
         self._good = self.model.theta_.copy()
         self._start = self.model.theta_.copy()
         self._first_loss: float | None = None
+        self._frozen: tuple[int, np.ndarray] | None = None  # (step, logit ρ̂) while stuck
         self.message = ""
 
     def get_params(self) -> dict[str, Any]:
@@ -163,6 +190,9 @@ class Session:
                 message = self._roll_back(self._start, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
             self._good, self._start = self._start, self._good
+            if stuck := self._stuck(model.rho_hat_, model.converged_):
+                self.message = stuck
+                return StepReport(model.n_steps_ - first, stuck=True, message=stuck)
             if model.converged_:
                 self.message = ""
                 return StepReport(model.n_steps_ - first, converged=True, message=(
@@ -184,21 +214,84 @@ class Session:
             )
         return ""
 
+    def _stuck(self, rho_hat: np.ndarray, converged: bool) -> str:
+        """Why the run is stuck (see ``STUCK_STEPS``; at once if L-BFGS has converged there),
+        or "" while some unit is live or on its way back."""
+        rho_hat = np.clip(np.asarray(rho_hat, dtype=np.float64), 1e-300, 1 - 1e-16)
+        if not _all_off(rho_hat):
+            self._frozen = None
+            return ""
+        logit, step = np.log(rho_hat) - np.log1p(-rho_hat), self.model.n_steps_
+        if self._frozen is None:
+            self._frozen = (step, logit)
+        then, before = self._frozen
+        if not converged:
+            if step - then < STUCK_STEPS:
+                return ""
+            # Steps each unit needs to reach the live band at the pace measured since then.
+            toward = np.where(logit < _LIVE[0], logit - before, before - logit) / (step - then)
+            distance = np.where(logit < _LIVE[0], _LIVE[0] - logit, logit - _LIVE[1])
+            with np.errstate(divide="ignore"):
+                needs = np.where(toward > 0, distance / toward, np.inf)
+            if needs.min() <= STUCK_HORIZON:
+                self._frozen = (step, logit)  # on their way back: measure the next window
+                return ""
+        k, dead = rho_hat.size, int(np.count_nonzero(rho_hat < DEAD))
+        which = {k: "dead (ρ̂ < 1e-4)", 0: "saturated (ρ̂ > 0.9)"}.get(
+            dead, f"dead (ρ̂ < 1e-4) or saturated (ρ̂ > 0.9), {dead} of them dead"
+        )
+        still = (
+            "L-BFGS has converged there"
+            if converged
+            else f"at the pace of the last {STUCK_STEPS} steps none would be back within "
+            f"{STUCK_HORIZON:,} steps"
+        )
+        return (
+            f"Stuck at step {step}: all {k} units are {which}, and {still}: a sigmoid this "
+            "far from 0.5 passes almost no gradient. Press Reset for fresh weights (the "
+            "settings stay; if one big step switched the units off, lower the learning rate "
+            "first)."
+        )
+
     def _roll_back(self, theta: np.ndarray, step: int, problem: str) -> str:
+        """Go back to ``theta`` at ``step``, or to step 0 if every unit there is already dead
+        or saturated (lowering a setting could not revive them); say so and what to change."""
         model = self.model
         step = max(step, 0)
         failed_at = model.n_steps_
+        stuck = _all_off(self._restore(theta, step))
+        if stuck and step > 0:
+            self._restore(self._initial, 0)
+        rate = model.effective_learning_rate
+        default = OPTIMIZERS[model.optimizer].default_learning_rate
+        where = (
+            f"At step {step} every unit was already dead or saturated, which no setting can "
+            "undo, so training went back to step 0 (the seed's fresh weights)"
+            if stuck and step > 0
+            else f"Rolled back to step {model.n_steps_}"
+        )
+        self.message = (
+            f"Training diverged at step {failed_at}: {problem}. {where}, where the loss is "
+            f"{model.last_terms_['total']:.4g}, and paused. Lower the learning rate (now "
+            f"{rate:.3g}; the optimiser's default is {default:g}) or β (now "
+            f"{model.beta:.3g}), then go on."
+        )
+        return self.message
+
+    def _restore(self, theta: np.ndarray, step: int) -> np.ndarray:
+        """Put the weights ``theta`` back as step ``step``; return their ρ̂ (on all of X), and
+        make the loss shown the loss there, not the one that exploded."""
+        model = self.model
         model.theta_[...] = theta
         model.n_steps_ = step
         del model.loss_curve_[step:]
         model._opt = None  # its momentum / curvature memory has seen the bad step
         self.history.truncate(step)
-        self.message = (
-            f"Training diverged at step {failed_at}: {problem}. Rolled back to step {step} "
-            f"and paused. Lower the learning rate (now {model.effective_learning_rate:.3g}) "
-            f"or β (now {model.beta:.3g}), then continue."
-        )
-        return self.message
+        self._good[...] = self._start[...] = theta
+        self._frozen = None
+        model.last_terms_, _ = model.loss_and_grad(self._X)
+        model.rho_hat_ = model.transform(self._X).mean(axis=0)
+        return model.rho_hat_
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: Any) -> None:

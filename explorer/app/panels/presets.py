@@ -1,7 +1,8 @@
 """Presets panel: one button per named configuration, the classics and a gallery of failures.
 
-A click applies the preset (training restarts from step 0) and says what to watch for when it
-runs. The MNIST preset needs the MNIST files on this machine; without them its button is
+A click applies the preset and restarts training from step 0 with the seed's fresh weights
+(also when it differs from the settings in use only in live ones), and says what to watch for
+when it runs. The MNIST preset needs the MNIST files on this machine; without them its button is
 disabled and its tooltip says where to put them (nothing is ever downloaded from here).
 """
 
@@ -44,7 +45,8 @@ def presets_panel(dash: Any) -> widgets.Widget:
 
     def choose(name: str) -> None:
         try:
-            apply(dash, preset_params(name))
+            if not apply(dash, preset_params(name)):
+                dash.reset()  # it changed only live settings: still start from the seed's weights
         except Exception as exc:  # shown in the page; the session stays as it was
             notice.value = warning_html(exc)
             dash.show_error(exc)
