@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from explorer import Explorer
 from explorer.app.board import STATIC
+from explorer.app.live import WARNING
 from explorer.figures.views import COLORS, INK
 
 OKABE_ITO = set(COLORS.values())
@@ -72,10 +73,43 @@ def test_status_text_follows_the_jupyterlab_theme() -> None:
     app = Explorer(n_samples=300)
     app.controls["n_hidden"].value = 5  # a message under the status line
     app.show_error(ValueError("x=1 is not allowed"))
-    for html in (app.status.value,):
-        # Grey text is drawn with JupyterLab's variables, so it flips in the dark theme.
-        for color in re.findall(r"color:\s*([^;'\"]+)", html):
-            assert color.startswith("var(--jp-") or color.strip() == COLORS["vermillion"], color
+    colors = [c.strip() for c in re.findall(r"color:\s*([^;'\"]+)", app.status.value)]
+    assert WARNING.removeprefix("color:") in colors  # the error is shown as a warning
+    for color in colors:
+        # Grey text is drawn with JupyterLab's variables, warnings with ours (board.css): both
+        # change with the theme.
+        assert color.startswith(("var(--jp-", "var(--sae-warning,")), color
+
+
+def luminance(hex_color: str) -> float:
+    channels = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (#rrggbb)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+#: JupyterLab Dark's --jp-layout-color0 and --jp-layout-color1 (its page and panels).
+DARK_BACKGROUNDS = ("#111111", "#212121")
+
+
+def test_warning_text_reaches_4_5_to_1_in_both_themes() -> None:
+    css = (STATIC / "board.css").read_text()
+    light = re.search(r":root\s*\{[^}]*--sae-warning:\s*(#[0-9a-fA-F]{6})", css).group(1)
+    dark = re.search(
+        r'data-jp-theme-light="false"\]\s*\{[^}]*--sae-warning:\s*(#[0-9a-fA-F]{6})', css
+    ).group(1)
+    # Where the sheet has not loaded, the light value stands in.
+    assert WARNING == f"color:var(--sae-warning, {light})"
+    assert contrast(light, "#ffffff") >= 4.5, light
+    for background in DARK_BACKGROUNDS:
+        assert contrast(dark, background) >= 4.5, (dark, background)
+    # What it replaced did not: Okabe–Ito vermillion on white.
+    assert contrast(COLORS["vermillion"], "#ffffff") < 4.5
 
 
 def test_every_control_can_be_reached_with_the_keyboard() -> None:

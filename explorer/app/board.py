@@ -34,6 +34,9 @@ from ..figures import FrameEncoder, Snapshot, View, spec, view_state
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+#: The class of the dashboards' boxes whose controls ``static/board.css`` (loaded with the
+#: board) draws focus rings in.
+DASHBOARD_CLASS = "sae-dashboard"
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from .controls import (
 from .defaults import dashboard_params, default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
+from .sections import sections, stack
 
 
 class Explorer(LiveDashboard):
@@ -102,11 +103,11 @@ class Explorer(LiveDashboard):
             column("Model and data (⟲ restarts)", [c["dataset"], c["n_hidden"], c["loss"],
                                                    c["optimizer"], c["seed"]]),
         ])  # fmt: skip
-        panels = widgets.Accordion(
-            children=[build(self) for _, build in PANELS], titles=[title for title, _ in PANELS]
-        )
-        self.panels = dict(zip((title for title, _ in PANELS), panels.children, strict=True))
-        return [sidebar_layout(controls, [self.status, self.board]), panels]
+        # The feature panels, each under a header button (keyboard-operable, unlike an
+        # Accordion's headers), closed at first.
+        self.panels = {title: build(self) for title, build in PANELS}
+        self.sections = sections(self.panels.items())
+        return [sidebar_layout(controls, [self.status, self.board]), stack(self.sections.values())]
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:

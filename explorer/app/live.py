@@ -21,7 +21,7 @@ import ipywidgets as widgets
 from ..figures import Snapshot
 from ..training.session import StepReport
 from . import blas
-from .board import Board
+from .board import DASHBOARD_CLASS, Board
 from .pacing import UNWATCHED_SECONDS, FramePacer
 
 #: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
@@ -29,7 +29,11 @@ from .pacing import UNWATCHED_SECONDS, FramePacer
 MUTED = "color:var(--jp-ui-font-color2, #555)"
 #: Links look like links in Voila's page too (its CSS draws them as plain text).
 LINK = "color:var(--jp-content-link-color, #0072B2);text-decoration:underline"
-WARNING = "color:#D55E00"  # Okabe–Ito vermillion: legible on white and on JupyterLab's dark grey
+#: Warning text: 4.5:1 or more on white and on JupyterLab's dark background. No one colour is
+#: (a vermillion dark enough for white is too dark for the dark theme): static/board.css sets
+#: the variable per theme; the fallback is its light-theme value.
+WARNING_LIGHT = "#b84a00"
+WARNING = f"color:var(--sae-warning, {WARNING_LIGHT})"
 
 #: Event-loop turns the play loop gives between training chunks. A widget message (the page's
 #: "drawn", a slider move) takes several turns from its socket to its handler in ipykernel 7
@@ -78,10 +82,12 @@ def sidebar_layout(controls: widgets.Widget, views: list[widgets.Widget]) -> wid
     nearly all the spare width; wrapped onto lines of their own, each takes the whole width."""
     controls.layout.flex = "1 1 350px"
     main = widgets.VBox(views, layout=widgets.Layout(flex="1000 1 560px", min_width="0"))
-    return widgets.HBox(
+    box = widgets.HBox(
         [controls, main],
         layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"),
     )
+    box.add_class(DASHBOARD_CLASS)
+    return box
 
 
 class LiveDashboard(widgets.VBox):

@@ -10,13 +10,15 @@ is drawn first and what is drawn live can never disagree.
 Plotly draws a chart's axes; the page paints its traces on a canvas over them, in every frame
 (a plotly redraw costs 10-40 ms here: docs/drawing.md). So every chart axis has a fixed
 ``range`` (here or from ``layout_live``) or says ``"nice": True``: the page then picks a range
-around the data that changes only now and then (whole decades on a log axis).
+around the data that changes only now and then (whole decades on a log axis), or the
+axis' ``range`` while there is no data yet.
 
 Traces that depend on ρ say how with ``"follow"``: the page redraws them itself when the ρ
-slider moves, with no kernel round trip (``"curve"``: y = penalty(ρ, x); ``"target"``:
-the point (ρ, penalty(ρ, ρ)); ``"level"``: y = ρ; ``"log_level"``: x = log10 ρ), using the
-penalty curve named by ``"curve"`` (the page's copies of ``core.penalties``' curves, tested
-against them).
+slider moves, with no kernel round trip (``"curve"``: y = penalty(ρ, x), or of the trace's
+``rho_hat`` array where it has one, its points' true ρ̂ when drawn at a ρ̂ axis' edge;
+``"target"``: the point (ρ, penalty(ρ, ρ)); ``"level"``: y = ρ; ``"log_level"``: x = log10 ρ),
+using the penalty curve named by ``"curve"`` (the page's copies of ``core.penalties``'
+curves, tested against them).
 """
 
 from __future__ import annotations
@@ -35,7 +37,15 @@ from .state import Snapshot
 
 #: ρ̂ axis of the KL curve: log-spaced, since ρ is small and the minimum sits near 0.
 RHO_HAT_GRID = np.logspace(-4, np.log10(0.9999), 400)
-RHO_HAT_FLOOR = 1e-4  # dead units are drawn here on log axes (log 0 is off the chart)
+#: The low end of every ρ̂ axis (log: ρ̂ = 0 has no place on it). A unit below it (dead, or
+#: nearly) is *off the axis*: it is drawn at the axis' edge with a marker of its own, pointing
+#: off the axis, and said so in the legend; the KL curve draws it at its true penalty.
+RHO_HAT_FLOOR = 1e-4
+#: The legend entry of the units off a ρ̂ axis (shown only while there are some).
+OFF_AXIS = "ρ̂ < 10⁻⁴: off the axis"
+#: The loss and unit-history views before the first step: steps 0 to this, and what to do.
+EMPTY_STEPS = 10
+NO_STEPS = "no steps yet: press Play or Step"
 HIST_EDGES = np.linspace(-6.0, 0.0, 31)
 
 COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision deficiency
@@ -57,9 +67,19 @@ SELECTED = {"marker": {"symbol": "circle-open", "size": 18, "color": INK,
 PAGE_CURVES = {name: (name if p.curve else "kl") for name, p in PENALTIES.items()}
 
 
-def _units_on_curve(s: Snapshot) -> np.ndarray:
-    # Kept off ρ̂ = 0 (log axis) and ρ̂ = 1 (where KL is infinite) so every unit can be drawn.
-    return np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0 - 1e-6)
+def _off_axis(rho_hat: np.ndarray) -> np.ndarray:
+    """Which ρ̂ lie below the ρ̂ axes' low end (NaN-free: ρ̂ is a mean of sigmoids)."""
+    return np.asarray(rho_hat) < RHO_HAT_FLOOR
+
+
+def _where(mask: np.ndarray, values: Any) -> np.ndarray:
+    """``values`` where ``mask``, NaN elsewhere (the page draws nothing at a NaN)."""
+    return np.where(mask, values, np.nan)
+
+
+def _off_axis_name(rho_hat: np.ndarray) -> str:
+    # No legend entry for what is not there.
+    return OFF_AXIS if _off_axis(rho_hat).any() else ""
 
 
 def _curve(s: Snapshot) -> Callable[[float, Any], np.ndarray]:
@@ -80,14 +100,19 @@ def _curve_caption(s: Snapshot) -> str:
 
 
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
-    units, curve, page_curve = _units_on_curve(s), _curve(s), PAGE_CURVES[s.penalty]
+    curve, page_curve = _curve(s), PAGE_CURVES[s.penalty]
     follow = {"follow": "curve", "curve": page_curve}
+    off = _off_axis(s.rho_hat)
+    # Every unit is drawn at its penalty; one off the axis at the axis' left edge. The page
+    # redraws both for a new ρ from their true ρ̂ ("rho_hat", where given, else x).
+    units = _where(~off, s.rho_hat)
+    selected = s.rho_hat[s.unit : s.unit + 1]
     return [
         {"type": "scatter", "name": "penalty per unit", "mode": "lines", "x": RHO_HAT_GRID,
          "y": curve(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]},
          "hoverinfo": "skip", **follow},
         {"type": "scatter", "name": "hidden units", "mode": "markers", "x": units,
-         "y": curve(s.rho, units), "hovertemplate":
+         "y": _where(~off, curve(s.rho, s.rho_hat)), "hovertemplate":
          "unit %{pointNumber}: ρ̂ = %{x:.3g}<extra>click to inspect</extra>",
          "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}, **follow},
         {"type": "scatter", "name": "target ρ̂ = ρ", "mode": "markers", "x": [s.rho],
@@ -95,17 +120,25 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
          "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]},
          "follow": "target", "curve": page_curve},
         {"type": "scatter", "name": "selected unit", "mode": "markers",
-         "x": units[s.unit : s.unit + 1], "y": curve(s.rho, units[s.unit : s.unit + 1]),
-         **SELECTED, **follow},
+         "x": np.clip(selected, RHO_HAT_FLOOR, 1.0), "y": curve(s.rho, selected),
+         "rho_hat": selected, **SELECTED, **follow},
+        {"type": "scatter", "name": _off_axis_name(s.rho_hat) and f"{OFF_AXIS}, at its penalty",
+         "mode": "markers", "x": _where(off, RHO_HAT_FLOOR),
+         "y": _where(off, curve(s.rho, s.rho_hat)), "rho_hat": _where(off, s.rho_hat),
+         "hovertemplate": "unit %{pointNumber}: ρ̂ = %{rho_hat:.3g}, off the axis; penalty "
+         "%{y:.3g}<extra>click to inspect</extra>",
+         "marker": {"symbol": "triangle-left", "color": COLORS["orange"], "size": 11,
+                    "line": {"width": 1}}, **follow},
     ]  # fmt: skip
 
 
 def _kl_layout(s: Snapshot) -> dict[str, Any]:
-    # The curve shoots to ~log(1/(1 − ρ̂)) near ρ̂ = 1; scale the axis to where the units and
-    # the minimum are, so a student sees them slide down, not a flat line.
-    units = _units_on_curve(s)
-    near = [RHO_HAT_FLOOR, min(0.999, 20 * s.rho), *units]
-    top = _nice_ceiling(1.15 * float(np.max(_curve(s)(s.rho, np.asarray(near)))))
+    # The curve shoots to ~log(1/(1 − ρ̂)) near ρ̂ = 1; scale the axis to where the units (at
+    # their true penalties, off the axis too) and the minimum are, so a student sees them
+    # slide down, not a flat line.
+    curve = _curve(s)
+    near = curve(s.rho, np.array([RHO_HAT_FLOOR, min(0.999, 20 * s.rho), *s.rho_hat]))
+    top = _nice_ceiling(1.15 * float(np.max(near)))
     return {"yaxis": {"range": [-0.05 * top, top]}}
 
 
@@ -117,16 +150,22 @@ def _nice_ceiling(value: float) -> float:
 
 
 def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
-    k = len(s.rho_hat)
+    k, off = len(s.rho_hat), _off_axis(s.rho_hat)
     return [
+        # A bar off the axis has no height; the marker below shows it, the hover its ρ̂.
         {"type": "bar", "name": "ρ̂ per unit", "x": np.arange(k),
-         "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0), "marker": {"color": COLORS["sky"]},
-         "hovertemplate": "unit %{x}: ρ̂ = %{y:.3g}<extra>click to inspect</extra>"},
+         "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0), "rho_hat": s.rho_hat,
+         "marker": {"color": COLORS["sky"]},
+         "hovertemplate": "unit %{x}: ρ̂ = %{rho_hat:.3g}<extra>click to inspect</extra>"},
         {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [-0.5, k - 0.5],
          "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
          "hoverinfo": "skip", "follow": "level"},
         {"type": "scatter", "name": "selected unit", "mode": "markers", "x": [s.unit],
          "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0), **SELECTED},
+        {"type": "scatter", "name": _off_axis_name(s.rho_hat), "mode": "markers",
+         "x": _where(off, np.arange(k)), "y": _where(off, RHO_HAT_FLOOR), "hoverinfo": "skip",
+         "marker": {"symbol": "triangle-down", "color": COLORS["sky"], "size": 11,
+                    "line": {"width": 1}}},
     ]  # fmt: skip
 
 
@@ -204,23 +243,40 @@ def _loss_data(s: Snapshot) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _steps_layout(steps: np.ndarray) -> dict[str, Any]:
+    """Before the first step a step axis has no data to fit: steps 0 to EMPTY_STEPS (the page
+    picks a nice range around the data once there is some)."""
+    return {} if len(steps) else {"xaxis": {"range": [0, EMPTY_STEPS]}}
+
+
+def _loss_caption(s: Snapshot) -> str:
+    return "" if len(s.loss_steps) else NO_STEPS
+
+
 def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
-    steps = s.unit_steps if len(s.unit_steps) else np.zeros(1)
+    steps = s.unit_steps if len(s.unit_steps) else np.array([0, EMPTY_STEPS])
+    off = _off_axis(s.unit_rho_hat)
     return [
         {"type": "scatter", "name": "ρ̂ of the selected unit", "mode": "lines+markers",
          "x": s.unit_steps, "y": np.clip(s.unit_rho_hat, RHO_HAT_FLOOR, 1.0),
-         "marker": {"size": 4}, "line": {"color": INK},
-         "hovertemplate": "step %{x}: ρ̂ = %{y:.3g}<extra></extra>"},
+         "rho_hat": s.unit_rho_hat, "marker": {"size": 4}, "line": {"color": INK},
+         "hovertemplate": "step %{x}: ρ̂ = %{rho_hat:.3g}<extra></extra>"},
         {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [steps[0], steps[-1]],
          "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
          "hoverinfo": "skip", "follow": "level"},
+        {"type": "scatter", "name": _off_axis_name(s.unit_rho_hat), "mode": "markers",
+         "x": _where(off, s.unit_steps), "y": _where(off, RHO_HAT_FLOOR), "hoverinfo": "skip",
+         "marker": {"symbol": "triangle-down", "color": INK, "size": 9}},
     ]  # fmt: skip
 
 
 def _unit_caption(s: Snapshot) -> str:
     rho_hat = float(s.rho_hat[s.unit])
     cost = float(_curve(s)(s.rho, np.array([rho_hat]))[0])
-    return f"unit {s.unit} · ρ̂ = {rho_hat:.3g} · its penalty {cost:.3g} · click a filter or bar"
+    where = " (off the axes)" if rho_hat < RHO_HAT_FLOOR else ""
+    text = f"unit {s.unit} · ρ̂ = {rho_hat:.3g}{where} · its penalty {cost:.3g}"
+    text += " · click a filter or bar"
+    return text if len(s.unit_steps) else f"{text}\n{NO_STEPS}"
 
 
 def _unit_filter_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -241,11 +297,11 @@ def _top_inputs_caption(s: Snapshot) -> str:
     return f"h from {a.max():.2f} down to {a.min():.2f}" if len(a) else ""
 
 
-def _unit_of_point(trace: int) -> Callable[[Snapshot, int, int], int | None]:
-    """A chart's click handler: a click on point p of trace ``trace`` picks unit p."""
+def _unit_of_point(*traces: int) -> Callable[[Snapshot, int, int], int | None]:
+    """A chart's click handler: a click on point p of one of ``traces`` picks unit p."""
 
     def pick(s: Snapshot, clicked_trace: int, point: int) -> int | None:
-        return point if clicked_trace == trace and 0 <= point < len(s.rho_hat) else None
+        return point if clicked_trace in traces and 0 <= point < len(s.rho_hat) else None
 
     return pick
 
@@ -280,14 +336,15 @@ def _titled(text: str, **axis: Any) -> dict[str, Any]:
 VIEWS: tuple[View, ...] = (
     View("kl", "Sparsity penalty per unit", "chart", _kl_data,
          _axes(_titled("ρ̂ (mean activation)", type="log", range=[-4, 0]), _titled("penalty")),
-         _curve_caption, _kl_layout, pick=_unit_of_point(1)),
+         _curve_caption, _kl_layout, pick=_unit_of_point(1, 4)),
     View("filters", "Filters: W₁ rows, each / max|w|", "image", _filter_data,
          pick=_filter_pick),
     View("activations", "Mean activation ρ̂ per unit", "chart", _activation_data,
          _axes(_titled("hidden unit"), _titled("ρ̂", type="log", range=[-4, 0])),
          layout_live=_activation_layout, pick=_unit_of_point(0)),
     View("loss", "Loss terms", "chart", _loss_data,
-         _axes(_titled("step", nice=True), _titled("loss", type="log", nice=True))),
+         _axes(_titled("step", nice=True), _titled("loss", type="log", nice=True)),
+         _loss_caption, lambda s: _steps_layout(s.loss_steps)),
     View("histogram", "Units by log10 ρ̂", "chart", _histogram_data,
          _axes(_titled("log10 ρ̂", range=[-6, 0]), _titled("units", nice=True)),
          _histogram_caption),
@@ -295,7 +352,7 @@ VIEWS: tuple[View, ...] = (
          _reconstruction_data),
     View("unit_history", "Selected unit: ρ̂ during training", "chart", _unit_history_data,
          _axes(_titled("step", nice=True), _titled("ρ̂", type="log", range=[-4, 0])),
-         _unit_caption),
+         _unit_caption, lambda s: _steps_layout(s.unit_steps)),
     View("unit_filter", "Selected unit: its filter", "image", _unit_filter_data),
     View("unit_top", "Selected unit: inputs that excite it most", "image", _top_inputs_data,
          caption=_top_inputs_caption),

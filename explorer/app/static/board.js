@@ -18,9 +18,11 @@ const CURVES = {
   l1: (rho, r) => r,
 };
 
-// How a trace that says "follow" depends on ρ (figures/views.py documents the roles).
+// How a trace that says "follow" depends on ρ (figures/views.py documents the roles). A trace
+// with a rho_hat array drew its points elsewhere than at their ρ̂ (at a log axis' edge): its
+// penalty is that of the true ρ̂.
 const FOLLOW = {
-  curve: (t, rho, f) => ({ y: Float64Array.from(t.x, (x) => f(rho, x)) }),
+  curve: (t, rho, f) => ({ y: Float64Array.from(t.rho_hat ?? t.x, (x) => f(rho, x)) }),
   target: (t, rho, f) => ({ x: [rho], y: [f(rho, rho)] }),
   level: (t, rho) => ({ y: Array.from(t.y, () => rho) }),
   log_level: (t, rho) => ({ x: Array.from(t.x, () => Math.log10(rho)) }),
@@ -30,6 +32,18 @@ const FOLLOW = {
 // drop frames: the rest wait for the next one (a plotly redraw costs 10-40 ms here).
 const FRAME_BUDGET_MS = 24;
 const DASHES = { solid: "", dot: "2,3", dash: "6,3", dashdot: "6,3,2,3" };
+// Triangle markers, by the direction their tip points (canvas angles: y grows downwards).
+const TRIANGLES = { "triangle-up": -Math.PI / 2, "triangle-down": Math.PI / 2,
+                    "triangle-left": Math.PI, "triangle-right": 0 };
+// The overlay canvas reaches this many pixels past the plot area on every side, so that a
+// marker at the area's edge (a unit off a ρ̂ axis) is drawn whole; lines and bars stay inside.
+const PAD = 8;
+
+function trianglePoints(symbol, x, y, r) {
+  const tip = TRIANGLES[symbol];
+  return [0, 1, 2].map((k) => [x + r * Math.cos(tip + (2 * Math.PI * k) / 3),
+                               y + r * Math.sin(tip + (2 * Math.PI * k) / 3)]);
+}
 
 // ---------------------------------------------------------------------------- plotly.js
 function loadPlotly(model) {
@@ -95,6 +109,10 @@ function swatch(style, ink) {
                  stroke-dasharray="${dash}"/>${dot}`);
   }
   const symbol = style.marker?.symbol ?? "circle";
+  if (symbol in TRIANGLES) {
+    const points = trianglePoints(symbol, 13, 7, 6).map((p) => p.join(",")).join(" ");
+    return svg(`<polygon fill="${color}" stroke="${ink}" stroke-width="1" points="${points}"/>`);
+  }
   if (symbol === "star")
     return svg(`<polygon fill="${color}" points="13,1 14.8,5.2 19.5,5.5 15.9,8.5 17,13 13,10.6 9,13 10.1,8.5 6.5,5.5 11.2,5.2"/>`);
   if (symbol.endsWith("-open"))
@@ -105,7 +123,7 @@ function swatch(style, ink) {
 // A plotly hovertemplate filled in for one point of an overlay trace ("%{x:.3g}" and the like;
 // "<extra>…</extra>" becomes a trailing hint).
 function hoverText(t, i) {
-  const value = { x: t.x[i], y: t.y[i], pointNumber: i };
+  const value = { x: t.x[i], y: t.y[i], pointNumber: i, rho_hat: t.rho_hat?.[i] };
   return (t.hovertemplate ?? t.name ?? "")
     .replace(/%\{(\w+)(?::\.(\d)g)?\}/g, (_, key, digits) =>
       digits ? Number(value[key]).toPrecision(Number(digits)).replace(/\.?0+(e|$)/, "$1")
@@ -232,7 +250,8 @@ class BoardView {
       (part.traces ?? []).forEach((entry, i) => {
         const trace = (panel.traces[i] ??= { style: {}, arrays: {} });
         if (entry.style) trace.style = entry.style;
-        for (const key of ["x", "y", "z"]) if (entry[key]) trace.arrays[key] = array(entry[key]);
+        for (const key of ["x", "y", "z", "rho_hat"])
+          if (entry[key]) trace.arrays[key] = array(entry[key]);
       });
       this.dirty.add(name);
     }
@@ -315,7 +334,9 @@ class BoardView {
       const { nice, ...rest } = settings;
       const values = nice ? traces.flatMap((t) => Array.from(t[key])) : [];
       const log = rest.type === "log";
-      const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log)) : null;
+      // With no data yet (before the first step), the axis' own range, else a plain one.
+      const empty = rest.range ?? (log ? [-1, 1] : [0, 1]);
+      const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log) ?? empty) : null;
       return {
         gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
         exponentformat: "power", // 10⁻⁴, not plotly's SI "100µ"
@@ -356,23 +377,28 @@ class BoardView {
     const xa = full.xaxis, ya = full.yaxis;
     const canvas = (panel.overlay ??= this.buildOverlay(panel));
     const dpr = window.devicePixelRatio || 1;
-    Object.assign(canvas.style, { left: `${xa._offset}px`, top: `${ya._offset}px`,
-                                  width: `${xa._length}px`, height: `${ya._length}px` });
-    sizeCanvas(canvas, xa._length * dpr, ya._length * dpr);
+    const [w, h] = [xa._length, ya._length];
+    Object.assign(canvas.style, { left: `${xa._offset - PAD}px`, top: `${ya._offset - PAD}px`,
+                                  width: `${w + 2 * PAD}px`, height: `${h + 2 * PAD}px` });
+    sizeCanvas(canvas, (w + 2 * PAD) * dpr, (h + 2 * PAD) * dpr);
     const ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, xa._length, ya._length);
+    ctx.setTransform(dpr, 0, 0, dpr, PAD * dpr, PAD * dpr); // (0, 0): the plot area's corner
+    ctx.clearRect(-PAD, -PAD, w + 2 * PAD, h + 2 * PAD);
     const px = (x) => xa.c2p(x), py = (y) => ya.c2p(y);
-    const bottom = ya.type === "log" ? ya._length : Math.min(ya._length, py(0));
+    const bottom = ya.type === "log" ? h : Math.min(h, py(0));
     panel.points = [];
     traces.forEach((t, index) => {
       const color = t.marker?.color ?? t.line?.color ?? this.theme.ink;
       const xs = Array.from(t.x, px), ys = Array.from(t.y, py);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(0, 0, w, h);
+      ctx.clip(); // lines and bars inside the plot area, markers (below) whole
       if (t.type === "bar") {
         const step = t.x.length > 1 ? Math.abs(t.x[1] - t.x[0]) : 1;
-        const w = Math.abs(px(t.x[0] + step) - px(t.x[0])) * 0.9;
+        const width = Math.abs(px(t.x[0] + step) - px(t.x[0])) * 0.9;
         ctx.fillStyle = color;
-        xs.forEach((x, i) => Number.isFinite(ys[i]) && ctx.fillRect(x - w / 2, ys[i], w, bottom - ys[i]));
+        xs.forEach((x, i) => Number.isFinite(ys[i]) && ctx.fillRect(x - width / 2, ys[i], width, bottom - ys[i]));
       }
       if ((t.mode ?? "").includes("lines")) {
         ctx.save();
@@ -389,19 +415,24 @@ class BoardView {
         ctx.stroke();
         ctx.restore();
       }
+      ctx.restore();
       if ((t.mode ?? "").includes("markers")) {
         const marker = { ...t.marker, color: t.marker?.color ?? color };
         xs.forEach((x, i) => Number.isFinite(x) && Number.isFinite(ys[i]) && this.paintMarker(ctx, marker, x, ys[i]));
       }
       if (t.hoverinfo !== "skip")
-        xs.forEach((x, i) => panel.points.push({ x, y: ys[i], trace: index, point: i, t }));
+        xs.forEach((x, i) => Number.isFinite(x) && Number.isFinite(ys[i])
+                             && panel.points.push({ x, y: ys[i], trace: index, point: i, t }));
     });
   }
 
   paintMarker(ctx, marker, x, y) {
     const r = (marker.size ?? 6) / 2;
     ctx.beginPath();
-    if (marker.symbol === "star") {
+    if (marker.symbol in TRIANGLES) {
+      for (const [px, py] of trianglePoints(marker.symbol, x, y, r)) ctx.lineTo(px, py);
+      ctx.closePath();
+    } else if (marker.symbol === "star") {
       for (let k = 0; k < 10; k++) {
         const a = -Math.PI / 2 + (k * Math.PI) / 5, rk = k % 2 ? r * 0.45 : r;
         ctx.lineTo(x + rk * Math.cos(a), y + rk * Math.sin(a));
@@ -431,7 +462,7 @@ class BoardView {
     panel.plot.parentElement.append(canvas);
     const nearest = (e) => {
       const box = canvas.getBoundingClientRect();
-      const x = e.clientX - box.left, y = e.clientY - box.top;
+      const x = e.clientX - box.left - PAD, y = e.clientY - box.top - PAD;
       let best = null, distance = 12; // px: what counts as "on" a point
       for (const p of panel.points ?? []) {
         // A bar is hit anywhere over its column, a point within a few pixels.
