@@ -10,6 +10,7 @@ the setting, the value and what is allowed.
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import weakref
@@ -112,7 +113,11 @@ RUNS = ("a", "b")
 #: What a control's range check says, in the settings' terms where the control's differ.
 RANGE_NOTES = {"batch_size": " (0 is the full batch: null in JSON, 'full' in a link)"}
 
-LOCK_MARK = " 🔒"
+#: Ends a locked control's label: Font Awesome's lock, which ipywidgets ships with the page
+#: (the emoji 🔒 was an empty box wherever no emoji font is installed), named for screen
+#: readers. A control whose label is plain text (no ``description_allow_html``) gets the words.
+LOCK_MARK = ' <i class="fa fa-lock" aria-label="locked" title="locked"></i>'
+LOCK_TEXT = " (locked)"
 LOCK_HINT = "Locked by the instructor"
 
 
@@ -341,8 +346,15 @@ class _Lock:
     def __init__(self, control: widgets.Widget) -> None:
         self.control = control
         self.description, self.tooltip = control.description, control.tooltip
+        #: Whether the label showed HTML (None: it can only show text).
+        self.allow_html = getattr(control, "description_allow_html", None)
         control.disabled = True
-        control.description = self.description + LOCK_MARK
+        if self.allow_html is None:
+            control.description = self.description + LOCK_TEXT
+        else:
+            shown = self.description if self.allow_html else html.escape(self.description)
+            control.description_allow_html = True
+            control.description = shown + LOCK_MARK
         control.tooltip = LOCK_HINT
         control.observe(self._keep, names="disabled")
 
@@ -354,6 +366,8 @@ class _Lock:
         self.control.unobserve(self._keep, names="disabled")
         self.control.disabled = False
         self.control.description, self.control.tooltip = self.description, self.tooltip
+        if self.allow_html is not None:
+            self.control.description_allow_html = self.allow_html
 
 
 def instruct(dash: Any, lock: list[str] | None = None, hide: list[str] | None = None) -> None:
