@@ -10,6 +10,7 @@ import ipywidgets as widgets
 from explorer import Explorer
 from explorer.app.board import STATIC
 from explorer.app.live import WARNING
+from explorer.app.numberbox import NumberBox
 from explorer.figures.views import COLORS, INK
 
 OKABE_ITO = set(COLORS.values())
@@ -116,7 +117,7 @@ def test_every_control_can_be_reached_with_the_keyboard() -> None:
     app = Explorer(n_samples=300)
     focusable = (widgets.Button, widgets.ToggleButton, widgets.Checkbox, widgets.Dropdown,
                  widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider,
-                 widgets.BoundedIntText)  # fmt: skip
+                 NumberBox)  # fmt: skip
     for name, control in app.controls.items():
         assert isinstance(control, focusable), name
         assert control.description, f"{name} has no label for a screen reader"

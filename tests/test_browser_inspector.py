@@ -24,7 +24,7 @@ def wait_for_unit(dash: Dashboard, unit: int) -> None:
     dash.page.wait_for_function(
         """(unit) => window.__sae.panel('unit_history').querySelector('.sae-caption')
                        .textContent.includes(`unit ${unit} ·`)
-                     && [...document.querySelectorAll('.widget-text input')]
+                     && [...document.querySelectorAll('.sae-numberbox input')]
                           .some(i => i.value === String(unit))""",
         arg=unit,
         timeout=30_000,

@@ -15,6 +15,7 @@ import ipywidgets as widgets
 from traitlets import TraitError, validate
 
 from ..datasets import NAMES
+from . import numberbox
 
 STYLE = {"description_width": "120px"}
 WIDE = widgets.Layout(width="330px")
@@ -68,7 +69,7 @@ def refusal(control: widgets.Widget, value: Any) -> str | None:
         return None if value in values else f"one of {values}"
     if isinstance(control, widgets.FloatLogSlider):
         return _in_range(value, control.base**control.min, control.base**control.max)
-    integer = isinstance(control, (widgets.IntSlider, widgets.BoundedIntText))
+    integer = isinstance(control, (widgets.IntSlider, numberbox.NumberBox))
     return _in_range(value, control.min, control.max, integer)
 
 
@@ -97,9 +98,9 @@ def _strict(cls: type) -> type:
     return Strict
 
 
-FloatLogSlider, FloatSlider, IntSlider, Dropdown, BoundedIntText = (
+FloatLogSlider, FloatSlider, IntSlider, Dropdown, NumberBox = (
     _strict(c) for c in (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider,
-                         widgets.Dropdown, widgets.BoundedIntText)
+                         widgets.Dropdown, numberbox.NumberBox)
 )  # fmt: skip
 
 
@@ -160,8 +161,14 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         "reset",
     ),
     "seed": (
-        lambda v: BoundedIntText(
-            value=v, min=0, max=2**31 - 1, description="seed ⟲", style=STYLE, layout=WIDE
+        lambda v: NumberBox(
+            value=v,
+            min=0,
+            max=2**31 - 1,
+            label="seed",
+            marks=" ⟲",
+            tooltip="Seeds the data sample, the weights and the mini-batches",
+            layout=WIDE,
         ),
         "reset",
     ),
@@ -172,13 +179,12 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         "view",
     ),
     "unit": (
-        lambda v: BoundedIntText(
+        lambda v: NumberBox(
             value=v,
             min=0,
             max=v,
-            description="inspect unit",
+            label="inspect unit",
             tooltip="The hidden unit the inspector row shows (or click a filter or bar)",
-            style=STYLE,
             layout=WIDE,
         ),
         "view",

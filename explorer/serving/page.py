@@ -273,6 +273,20 @@ class Dashboard:
         self.page.keyboard.type(str(value))
         self.page.keyboard.press("Enter")
 
+    def type_into_box(self, label: str, text: str) -> None:
+        """Type ``text`` into the number box labelled ``label`` (seed, inspect unit) and press
+        Enter, as a student does."""
+        box = self.page.locator(".sae-numberbox", has_text=label).locator("input")
+        box.click()
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+        self.page.keyboard.press("Enter")
+
+    def box(self, label: str) -> tuple[str, str]:
+        """(what the number box labelled ``label`` shows, the refusal under it, if any)."""
+        box = self.page.locator(".sae-numberbox", has_text=label)
+        return box.locator("input").input_value(), box.locator(".sae-refused").inner_text()
+
     def slider_handle(self, label: str) -> Any:
         """The keyboard-focusable handle of the slider whose label is ``label``."""
         return self.page.locator(".widget-slider", has_text=label).locator(".noUi-handle")

@@ -1,0 +1,62 @@
+"""The number boxes in a real browser: what a student types arrives as typed, and a refusal is
+shown under the box while it goes back to the value in use (ipywidgets' IntText dropped "."
+and "e" while typing, so "3.7" became 37 and "1e30" 130)."""
+
+# The browser, server and page fixtures are test_browser's (imported below; tests take them
+# as arguments of the same names).
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
+
+from test_browser import browser, dash, server  # noqa: F401
+
+from explorer.serving.page import Dashboard
+
+
+def wait_for_box(dash: Dashboard, label: str, shown: str, refused: str) -> None:
+    """Until the box labelled ``label`` shows ``shown`` and its refusal contains ``refused``
+    ("" for none)."""
+    dash.page.wait_for_function(
+        """([label, shown, refused]) => [...document.querySelectorAll('.sae-numberbox')]
+             .some(b => b.querySelector('label').textContent.startsWith(label)
+                   && b.querySelector('input').value === shown
+                   && (refused ? b.querySelector('.sae-refused').textContent.includes(refused)
+                               : b.querySelector('.sae-refused').textContent === ''))""",
+        arg=[label, shown, refused],
+        timeout=30_000,
+    )
+
+
+@pytest.mark.parametrize("text", ["3.7", "1e30", "-5", "abc"])
+def test_a_typed_seed_is_refused_in_the_page_and_kept(dash, text):
+    dash.type_into_box("seed", text)
+    wait_for_box(dash, "seed", "0", "is not a whole number" if text != "-5" else "outside")
+    shown, why = dash.box("seed")
+    assert shown == "0" and text in why  # what the student typed, quoted back
+    assert why.endswith("It stays 0.") and "from 0 to 2147483647" in why
+    body = dash.page.inner_text("body")
+    assert why in body.replace(why, "", 1)  # the status line says it too
+    assert "Nothing was lost: training is at step 0" in body and dash.errors == []
+
+
+def test_a_typed_seed_and_unit_are_taken_exactly(dash):
+    dash.type_into_box("seed", "1e30")
+    wait_for_box(dash, "seed", "0", "not a whole number")
+    dash.type_into_box("seed", "37")
+    wait_for_box(dash, "seed", "37", "")  # taken: the refusal is gone
+    dash.page.get_by_text("Changing seed restarted training from step 0.").wait_for()
+    dash.type_into_box("inspect unit", "99")
+    wait_for_box(dash, "inspect unit", "0", "99 is outside the range")
+    assert "from 0 to 24" in dash.box("inspect unit")[1]
+    dash.type_into_box("inspect unit", "12")
+    wait_for_box(dash, "inspect unit", "12", "")
+    dash.page.wait_for_function(
+        """() => window.__sae.panel('unit_history').querySelector('.sae-caption')
+                   .textContent.includes('unit 12 ·')""",
+        timeout=30_000,
+    )
+    assert dash.errors == []
