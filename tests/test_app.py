@@ -522,3 +522,11 @@ def test_a_page_connecting_after_changes_gets_the_views_as_they_are_now(
     loss_steps = decoded(content, buffers, "loss", 0, "x")
     assert loss_steps.tolist() == [0, 1, 2]  # the loss history so far
     assert "unit 0 · ρ̂ = " in views["unit_history"]["caption"]
+
+
+def test_status_names_a_restarting_control_as_the_page_labels_it() -> None:
+    app = Explorer(dataset="bars", n_samples=200, random_state=0)
+    app.controls["n_hidden"].value = 7
+    assert "Changing hidden units restarted training from step 0." in app.status.value
+    app.controls["optimizer"].value = "adam"
+    assert "Changing optimiser restarted training from step 0." in app.status.value

@@ -233,6 +233,39 @@ def test_from_query_shows_a_bad_query_and_keeps_the_defaults(dash):
     _assert_same(before, _state(dash))
 
 
+LINK_MESSAGES = [
+    # A link's setting is named as the link wrote it (seed, not random_state), and a run's
+    # own setting as that run's; a comparison that cannot open says the page is the other one.
+    ("seed=-5", ["seed='-5' in the link is not allowed: seed must be an integer in [0, "]),
+    ("n_hidden=0", ["n_hidden='0' in the link is not allowed", "[1, 200]"]),
+    ("mode=compare&b.beta=99", ["b.beta='99' in the link is not allowed: run B's beta must be",
+                                "[0, 10]", "could not open, so this is the single-run"]),
+    ("a.rho=x", ["a.rho='x' in the link is not allowed: run A's rho must be a finite number",
+                 "single-run dashboard"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query, phrases", LINK_MESSAGES)
+def test_a_bad_link_is_refused_in_the_words_it_was_written_in(dash, query, phrases):
+    before = _state(dash)
+    assert from_query(dash, query) is dash
+    said = html.unescape(dash.status.value)
+    for phrase in phrases:
+        assert phrase in said, (phrase, said)
+    assert "random_state" not in said
+    _assert_same(before, _state(dash))
+
+
+def test_a_link_to_mnist_without_its_files_says_what_the_server_needs(dash, no_mnist):
+    from_query(dash, "dataset=mnist")
+    said = html.unescape(dash.status.value)
+    assert "the MNIST files are not on this server" in said and str(no_mnist) in said
+    assert mnist.FILE_NAMES[1] in said and "the data set stays bars" in said
+    for advice in ("path=", "load_mnist", "download=True"):  # Python arguments: not the page's
+        assert advice not in said
+    assert dash.session.dataset.name == "bars"
+
+
 def test_from_query_reads_the_request_outside_voila(dash, monkeypatch):
     # Outside a preheated Voila kernel wait_for_request returns at once; the query is read
     # from the environment, as Voila sets it.
@@ -318,6 +351,33 @@ def test_the_mnist_preset_runs_where_the_files_are(no_mnist):
     assert params["dataset"] == "mnist" and params["n_hidden"] == 196
     assert dash.session.X.shape == (10000, 784) and dash.controls["dataset"].value == "mnist"
     assert "pen strokes" in dash.status.value
+
+
+def test_the_share_panel_shares_what_the_controls_show(dash):
+    panel = dash.panels["Share and instructor mode"]
+    (text,) = _find(panel, widgets.Textarea)
+    link = next(w for w in _find(panel, widgets.HTML) if "Link" in w.value)
+    dash.controls["rho"].value = 10 ** (-1.9)  # the slider's grid: 0.012589254117941675
+    dash.controls["learning_rate"].value = 10 ** (-0.37)  # 0.42657951880159256
+    _buttons(panel)["Show current settings"].click()
+    assert dash.controls["rho"].readout_format == ".3g"
+    assert "rho=0.0126&" in link.value and "0.012589" not in link.value
+    assert S.from_json(text.value)["rho"] == 0.0126
+    assert S.from_json(text.value)["learning_rate"] == 0.427
+
+
+def test_after_an_upload_the_share_panel_shares_everything_else(dash):
+    panel = dash.panels["Share and instructor mode"]
+    (text,) = _find(panel, widgets.Textarea)
+    link = next(w for w in _find(panel, widgets.HTML) if "Link" in w.value)
+    rng = np.random.default_rng(0)
+    dash.use_dataset(datasets.Dataset("your-images", rng.uniform(size=(50, 64)), (8, 8), "x"))
+    dash.controls["beta"].value = 2.5
+    _buttons(panel)["Show current settings"].click()
+    settings = S.from_json(text.value)
+    assert settings["beta"] == 2.5 and "dataset" not in settings and "n_samples" not in settings
+    assert "⚠" not in link.value and "beta=2.5" in link.value and "dataset" not in link.value
+    assert "&#x27;your-images&#x27; exists only in this page" in link.value
 
 
 def test_share_panel_shows_links_and_restores(dash):

@@ -17,7 +17,7 @@ from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
 from .board import Board
-from .controls import build_controls, control_values, is_snap_echo, to_param
+from .controls import build_controls, control_values, is_snap_echo, label, to_param
 from .defaults import dashboard_params, default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 
@@ -131,7 +131,11 @@ class Comparison(LiveDashboard):
         finally:
             self._sync_controls()
         self.refresh()
-        note = f"Changing {name} restarted run {' and '.join(restarted)}." if restarted else ""
+        note = (
+            f"Changing {label(self.controls[name])} restarted run {' and '.join(restarted)}."
+            if restarted
+            else ""
+        )
         self._set_status(note)
 
     def _sync_controls(self) -> None:

@@ -22,6 +22,8 @@ WIDE = widgets.Layout(width="330px")
 BATCH_SIZES = (("full batch", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256),
                ("512", 512), ("1024", 1024))  # fmt: skip
 PENALTY_LABELS = (("KL divergence", "kl"), ("L1", "l1"), ("TopK", "topk"))
+#: Ends the label of a control whose change restarts training.
+RESTARTS = " ⟲"
 #: Data sets offered in the UI: MNIST needs files the user supplies, so it is a library option.
 UI_DATASETS = tuple(n for n in NAMES if n != "mnist")
 
@@ -166,7 +168,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
             min=0,
             max=2**31 - 1,
             label="seed",
-            marks=" ⟲",
+            marks=RESTARTS,
             tooltip="Seeds the data sample, the weights and the mini-batches",
             layout=WIDE,
         ),
@@ -256,6 +258,8 @@ def build_controls(
     names = tuple(CONTROLS) if names is None else names
     controls = {name: CONTROLS[name][0](initial.get(name)) for name in names}
     for name, control in controls.items():
+        if not hasattr(control, "plain_label"):  # a NumberBox has its own
+            control.plain_label = control.description.removesuffix(RESTARTS)
         if hasattr(control, "on_refusal"):
             control.name = name
             if on_refusal is not None:
@@ -265,3 +269,17 @@ def build_controls(
 
 def kind(name: str) -> str:
     return CONTROLS[name][1]
+
+
+def label(control: widgets.Widget) -> str:
+    """What the page calls ``control``, without marks (⟲, a lock): the name messages use."""
+    return control.plain_label
+
+
+def shown(control: widgets.Widget, value: Any) -> Any:
+    """``value`` as ``control`` shows it (a slider's readout: ρ = 0.012589254117941675 reads
+    0.0126), which is what a link or a settings file should carry."""
+    fmt = getattr(control, "readout_format", None)
+    if fmt is None or not isinstance(value, float):
+        return value
+    return float(format(value, fmt))

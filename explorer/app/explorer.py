@@ -20,6 +20,7 @@ from .controls import (
     control_values,
     is_snap_echo,
     kind,
+    label,
     refusal,
     to_param,
 )
@@ -178,7 +179,7 @@ class Explorer(LiveDashboard):
         self._sync_enabled()
         self._sync_unit_range()
         self.refresh()
-        what = changed or ", ".join(params)
+        what = label(self.controls[changed]) if changed in self.controls else ", ".join(params)
         self._set_status(f"Changing {what} restarted training from step 0." if was_reset else "")
         return was_reset
 

@@ -57,7 +57,7 @@ class NumberBox(anywidget.AnyWidget):
     def __init__(self, label: str = "", marks: str = "", **kwargs: Any) -> None:
         super().__init__(description=label + marks, **kwargs)
         #: What messages call the box: its label as the page shows it, without marks (⟲).
-        self.label = label
+        self.plain_label = label
         self.on_msg(self._on_page_message)
 
     @validate("value")
@@ -72,7 +72,7 @@ class NumberBox(anywidget.AnyWidget):
             self.value = number
             self.send({"type": "taken", "value": self.value})
             return True
-        message = f"{self.label}: {number}. It stays {self.value}."
+        message = f"{self.plain_label}: {number}. It stays {self.value}."
         self.on_refusal(message)
         self.send({"type": "refused", "message": message, "value": self.value})
         return False

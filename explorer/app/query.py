@@ -10,9 +10,13 @@ and there is no query.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from .settings import PARAMS, apply, instruct, parse_query
+
+#: A query asking for the A/B page: mode=compare, or a run's own setting (a.rho=…).
+COMPARE = re.compile(r"(^|[?&])(mode=compare|[ab]\.)")
 
 
 def request_query() -> str:
@@ -32,7 +36,7 @@ def from_query(dash: Any, query: str | None = None) -> Any:
     the error is shown in ``dash``'s status line and the defaults stay.
     """
     try:
-        settings = parse_query(request_query() if query is None else query)
+        settings = parse_query(request_query() if query is None else query, dash.controls)
         if settings.get("mode") != "compare":
             apply(dash, settings)
             return dash
@@ -44,5 +48,8 @@ def from_query(dash: Any, query: str | None = None) -> Any:
             instruct(comparison, settings.get("lock"), settings.get("hide"))
         return comparison
     except Exception as exc:  # the page must open whatever the address holds
+        if COMPARE.search(query if query is not None else request_query()):
+            exc = ValueError(f"{exc} The comparison this link asks for could not open, so this "
+                             "is the single-run dashboard, on its defaults.")  # fmt: skip
         dash.show_error(exc)
         return dash

@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl, quote
 import ipywidgets as widgets
 
 from .. import datasets
-from .controls import CONVERSIONS, control_values, refusal
+from ..datasets import mnist
+from .controls import CONVERSIONS, control_values, refusal, shown
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,31 @@ def current(dash: Any) -> dict[str, Any]:
     ValueError
         If it trains on a data set that cannot be shared (an upload).
     """
+    return _settings(dash, PARAMS)
+
+
+def shareable(dash: Any) -> tuple[dict[str, Any], str]:
+    """The settings of ``dash`` as its controls show them (ρ 0.0126, not 0.012589254117941675:
+    what the person sharing sees is what the link gives), and a note on what could not go in.
+
+    A data set only this page has (an upload) cannot go in a link or a file: it is left out,
+    and the note says so, rather than refusing to share the rest.
+    """
+    keys, note, name = PARAMS, "", dash.session.dataset.name
+    if name not in datasets.NAMES:
+        keys = tuple(k for k in PARAMS if k not in ("dataset", "n_samples"))
+        note = (f"Your data set {name!r} exists only in this page, so it is not in the settings "
+                "or the link: they open on the data set the page starts with.")  # fmt: skip
+    settings = _settings(dash, keys)
+    for key, value in settings.items():
+        if key in dash.controls:
+            settings[key] = shown(dash.controls[key], value)
+    return settings, note
+
+
+def _settings(dash: Any, keys: tuple[str, ...]) -> dict[str, Any]:
     params = dash.session.get_params()
-    settings = {key: params[key] for key in PARAMS}
+    settings = {key: params[key] for key in keys}
     state = _instructors.get(dash)
     settings["lock"] = list(state.locks) if state else []
     settings["hide"] = list(state.hidden) if state else []
@@ -215,17 +239,19 @@ def to_query(settings: dict[str, Any]) -> str:
     )
 
 
-def parse_query(query: str) -> dict[str, Any]:
+def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -> dict[str, Any]:
     """Typed settings from a URL query such as ``rho=0.05&beta=3&lock=rho,beta&hide=seed``.
 
     ``mode=single|compare`` picks the page; in compare mode ``a.rho=0.01&b.rho=0.1`` set each
     run's own values, returned as ``{"mode": "compare", "a": {...}, "b": {...}}`` beside the
-    shared ones. A leading ``?`` is ignored.
+    shared ones. A leading ``?`` is ignored. Given a dashboard's ``controls``, a value outside
+    what its control can show is refused here, named as the link wrote it (``seed``, ``b.beta``).
 
     Raises
     ------
     ValueError
-        Naming the parameter and its value: unknown, given twice, or not of its kind.
+        Naming the parameter as written and its value: unknown, given twice, not of its kind,
+        or out of its control's range.
     """
     out: dict[str, Any] = {}
     runs: dict[str, dict[str, Any]] = {run: {} for run in RUNS}
@@ -250,14 +276,17 @@ def parse_query(query: str) -> dict[str, Any]:
         target = runs[run] if run else out
         if name in target:
             raise ValueError(f"{param}={text!r}: {param} is given twice in the link.")
+        refused = f"{param}={text!r} in the link is not allowed: " + (
+            f"run {run.upper()}'s {key}" if run else key
+        )
         try:
             target[name] = SETTINGS[name].parse(text)
         except ValueError:
-            raise ValueError(
-                f"{param}={text!r} in the link is not allowed: {key} must be "
-                f"{SETTINGS[name].allowed}."
-            ) from None
+            raise ValueError(f"{refused} must be {SETTINGS[name].allowed}.") from None
         check({name: target[name]})  # e.g. a data set name that cannot be loaded here
+        allowed = _range_refusal(controls or {}, name, target[name])
+        if allowed:
+            raise ValueError(f"{refused} must be {allowed}.")
     if any(runs.values()) and out.get("mode", "compare") != "compare":
         raise ValueError(f"a.…/b.… settings {runs} need mode=compare, not mode={out['mode']!r}.")
     if any(runs.values()) or out.get("mode") == "compare":
@@ -302,17 +331,23 @@ def _check_names(dash: Any, settings: dict[str, Any]) -> None:
             )
 
 
+def _range_refusal(controls: dict[str, widgets.Widget], key: str, value: Any) -> str | None:
+    """What the control of setting ``key`` can show, if it cannot show ``value`` (else None)."""
+    for name, in_control in control_values({key: value}).items():
+        if name == "dataset" or name not in controls:
+            continue  # data sets are checked by kind and loaded by name
+        allowed = refusal(controls[name], in_control)
+        if allowed:
+            return allowed + RANGE_NOTES.get(key, "")
+    return None
+
+
 def _check_ranges(dash: Any, params: dict[str, Any]) -> None:
     """Refuse what a control could not show: the page would be out of step with training."""
-    for name, value in control_values(params).items():
-        if name == "dataset" or name not in dash.controls:
-            continue  # data sets are checked by kind and loaded by name
-        allowed = refusal(dash.controls[name], value)
+    for key, value in params.items():
+        allowed = _range_refusal(dash.controls, key, value)
         if allowed:
-            key = ALIASES.get(name, name)
-            shown = params[key]
-            note = RANGE_NOTES.get(key, "")
-            raise ValueError(f"{key}={shown!r} is not allowed: {key} must be {allowed}{note}.")
+            raise ValueError(f"{key}={value!r} is not allowed: {key} must be {allowed}.")
 
 
 def _offer_dataset(dash: Any, params: dict[str, Any]) -> None:
@@ -321,7 +356,18 @@ def _offer_dataset(dash: Any, params: dict[str, Any]) -> None:
         return
     seed = params.get("random_state", dash.session.get_params()["random_state"])
     n_samples = params.get("n_samples", dash.session.n_samples)
-    dash.use_dataset(datasets.load(name, n_samples=n_samples, random_state=seed))
+    try:
+        dataset = datasets.load(name, n_samples=n_samples, random_state=seed)
+    except FileNotFoundError:
+        # The loader's advice names its Python arguments (path=, download=True): say instead
+        # what it means for whoever reads this page.
+        raise FileNotFoundError(
+            f"dataset={name!r}: the MNIST files are not on this server, and the page never "
+            f"downloads anything. Whoever runs the server can put {mnist.FILE_NAMES[1]} in "
+            f"{mnist.default_cache_dir()}; until then the data set stays "
+            f"{dash.session.dataset.name}."
+        ) from None
+    dash.use_dataset(dataset)
 
 
 # ----------------------------------------------------------------------------- instructor mode

@@ -14,8 +14,8 @@ import ipywidgets as widgets
 
 from ...core import SparseAutoencoder
 from ..defaults import dashboard_params
-from ..live import LINK, warning_html
-from ..settings import apply, current, from_json, to_json, to_query
+from ..live import LINK, MUTED, warning_html
+from ..settings import apply, from_json, shareable, to_json, to_query
 
 #: The settings of a freshly opened dashboard (``Explorer()``).
 FRESH = SparseAutoencoder().get_params() | dashboard_params({
@@ -54,8 +54,9 @@ def share_panel(dash: Any) -> widgets.Widget:
 
     def refresh(*_: Any) -> None:
         try:
-            settings = current(dash) | {"lock": list(lock.value), "hide": list(hide.value)}
-        except Exception as exc:  # e.g. an uploaded data set, which cannot be shared
+            settings, note = shareable(dash)
+            settings |= {"lock": list(lock.value), "hide": list(hide.value)}
+        except Exception as exc:  # reported in the page, never lost
             fail(exc)
             return
         text.value = to_json(settings)
@@ -65,7 +66,7 @@ def share_panel(dash: Any) -> widgets.Widget:
         link.value = (
             f"Link: <a href='?{query}' target='_blank' style='word-break:break-all;{LINK}'>"
             f"?{query or ' (the defaults)'}</a>"
-        )
+        ) + (f"<div style='{MUTED}'>{html.escape(note)}</div>" if note else "")
 
     def on_restore(_: Any) -> None:
         try:
