@@ -49,9 +49,13 @@ COMPARE = [
 TUTORIAL = [
     new_markdown_cell(
         "# How a sparse autoencoder learns: the math, step by step\n\n"
-        "An autoencoder maps an input x to hidden activations h = g(W₁ᵀx + b₁) (g the "
-        "logistic sigmoid) and back to a reconstruction x̂ = f(W₂ᵀh + b₂). A *sparse* "
-        "autoencoder also asks every hidden unit to be active only rarely."
+        "An autoencoder maps an input x to hidden activations h = g(a), a = W₁ᵀx + b₁ (g "
+        "the logistic sigmoid, g(a) = 1/(1 + e⁻ᵃ)), and back to a reconstruction "
+        "x̂ = f(z_out), z_out = W₂ᵀh + b₂ (f the output's own function, here a sigmoid too). "
+        "How well it reconstructs is the loss L, the squared error averaged over the m "
+        "training inputs: L = (1/2m) Σ_i ‖x̂_i − x_i‖². A *sparse* autoencoder also asks "
+        "every hidden unit to be active only rarely.\n\n"
+        "In the code, ρ̂ (the mean activation of section 1) is spelled `rho_hat`."
     ),
     new_code_cell(
         "import numpy as np\n\n"
@@ -85,7 +89,7 @@ TUTORIAL = [
         "from explorer.figures import VIEWS, snapshot\n"
         "from explorer.training import Session\n\n"
         "# The dashboard's curve panel alone, for an untrained network (its units sit near "
-        "ρ̂ ≈ 0.5).\n"
+        "rho_hat ≈ 0.5).\n"
         "rho_slider = widgets.FloatLogSlider(\n"
         '    value=0.1, base=10, min=-3, max=-0.3, step=0.01, description="ρ"\n'
         ")\n"
@@ -97,7 +101,7 @@ TUTORIAL = [
     new_code_cell(
         "rho, grid = 0.1, np.linspace(0.001, 0.999, 999)\n"
         'print("argmin of KL on the grid:", grid[np.argmin(kl_divergence(rho, grid))])\n'
-        'print("KL at ρ̂ = ρ:", kl_divergence(rho, rho))'
+        'print("KL at rho_hat = rho:", kl_divergence(rho, rho))'
     ),
     new_markdown_cell(
         "## 3. Its derivative\n\n"
@@ -111,10 +115,18 @@ TUTORIAL = [
     ),
     new_markdown_cell(
         "## 4. Where it enters backpropagation: *before* g′\n\n"
-        "The objective is L̂ = L + β Σ_l KL(ρ‖ρ̂_l) + (λ/2)‖W‖². Because ρ̂_l is an average "
-        "of h_l, the penalty's gradient reaches unit l through h_l = g(a_l), so it joins the "
-        "hidden error before the multiplication by g′(a):\n\n"
-        "δ_hidden = (W₂ δ_out + β(−ρ/ρ̂ + (1−ρ)/(1−ρ̂))) ⊙ g′(a)\n\n"
+        "The objective is L̂ = L + β Σ_l KL(ρ‖ρ̂_l) + (λ/2)‖W‖² (L the reconstruction loss "
+        "above, ‖W‖² the sum of the squared weights of W₁ and W₂). Backpropagation carries "
+        "errors backwards, one input at a time:\n\n"
+        "- the output error δ_out = ∂L/∂z_out = (x̂ − x) ⊙ f′(z_out), how the loss changes "
+        "with each output's pre-activation (⊙: element by element; f′ = x̂(1 − x̂) for the "
+        "sigmoid output);\n"
+        "- the hidden error δ_hidden = ∂L̂/∂a, passed back through W₂ and through the "
+        "sigmoid's slope g′(a) = h(1 − h) (the derivative of g, written with its own output "
+        "h = g(a)).\n\n"
+        "Because ρ̂_l is an average of h_l, the penalty's gradient reaches unit l through "
+        "h_l = g(a_l), so it joins the hidden error before the multiplication by g′(a):\n\n"
+        "δ_hidden = (W₂ δ_out + β(−ρ/ρ̂ + (1−ρ)/(1−ρ̂))) ⊙ h(1 − h)\n\n"
         "A gradient check compares this analytic gradient with central differences: a wrong "
         "placement of the term would show up as a large relative error."
     ),
@@ -138,7 +150,7 @@ TUTORIAL = [
     new_code_cell(
         "# The same, from code: 50 steps, then the mean activation against ρ.\n"
         "app.step(50)\n"
-        'print("step", app.session.n_steps, "mean ρ̂ =", app.session.model.rho_hat_.mean())'
+        'print("step", app.session.n_steps, "mean rho_hat =", app.session.model.rho_hat_.mean())'
     ),
 ]
 
