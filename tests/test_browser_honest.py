@@ -1,0 +1,98 @@
+"""What the page draws is true, in a real browser: before the first step the step axes run
+from 0 and say to press Play or Step; units whose ρ̂ fell below the ρ̂ axes (dead) are drawn at
+the axis' edge at their true penalty, also while the page itself redraws the curve for a new
+ρ from the slider."""
+
+# The browser and server fixtures are test_browser's (imported below; tests take them as
+# arguments of the same names).
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
+
+from test_browser import RHO, browser, dash, server  # noqa: F401
+
+from explorer.core.penalties import kl_divergence
+from explorer.serving.page import Dashboard
+
+#: A chart's x axis range as plotly drew it.
+X_RANGE = "(view) => window.__sae.panel(view).querySelector('.sae-plot')._fullLayout.xaxis.range"
+#: The KL panel's traces as drawn, with their true ρ̂ where they carry one.
+KL_TRACES = """() => window.__sae.panel('kl')._saeTraces.map(t => ({
+  name: t.name, x: Array.from(t.x), y: Array.from(t.y),
+  rho_hat: t.rho_hat ? Array.from(t.rho_hat) : null}))"""
+
+
+def test_before_the_first_step_the_step_axes_start_at_0_and_say_press_play(dash):
+    assert dash.step_count() == 0
+    for view in ("loss", "unit_history"):
+        low, high = dash.page.evaluate(X_RANGE, view)
+        assert low == 0 and 1 <= high <= 20, (view, low, high)  # not −1 to 1 (plotly's empty)
+        assert "press Play or Step" in dash.caption(view), view
+    assert dash.errors == []
+
+
+def off_axis(dash: Dashboard) -> tuple[dict, list[int]]:
+    """The KL panel's trace of units off the axis, and which units are in it."""
+    traces = dash.page.evaluate(KL_TRACES)
+    off = next((t for t in traces if t["rho_hat"] is not None and len(t["x"]) > 1), None)
+    assert off is not None, f"no trace of units off the axis: {[t['name'] for t in traces]}"
+    units = [i for i, x in enumerate(off["x"]) if x is not None and not math.isnan(x)]
+    return off, units
+
+
+def test_dead_units_sit_at_the_curves_edge_at_their_true_penalty(browser, server):
+    # L1 at β = 0.03 kills every unit on the patches within a few dozen steps.
+    d = Dashboard.open(browser, server + "?penalty=l1&beta=0.03")
+    try:
+        d.play()
+        d.page.wait_for_function(
+            "() => /dead \\(ρ̂ < 0.0001\\) [1-9]/.test("
+            "window.__sae.panel('histogram').querySelector('.sae-caption').textContent)",
+            timeout=120_000,
+        )
+        if d.button("Pause").is_visible():  # (play may stop itself: every unit is dead)
+            d.pause()
+        d.choose("penalty Ω", "KL divergence")  # live: the weights (and dead units) stay
+        d.page.wait_for_function(
+            "() => window.__sae.panel('kl').querySelector('.sae-caption').textContent"
+            ".startsWith('KL')",
+            timeout=30_000,
+        )
+        d.wait_until_idle()
+        off, dead = off_axis(d)
+        assert dead and "off the axis" in off["name"]
+        assert "off the axis" in d.page.locator('[data-view="kl"] .sae-legend').inner_text()
+
+        def assert_true_penalty(rho: float) -> None:
+            off, units = off_axis(d)
+            assert units == dead
+            rho_hat = np.array([off["rho_hat"][i] for i in units])
+            assert (rho_hat < 1e-4).all()
+            np.testing.assert_allclose([off["x"][i] for i in units], 1e-4, rtol=1e-6)
+            # Their penalty, not the penalty at the axis' edge (0.036 at ρ = 0.01).
+            np.testing.assert_allclose(
+                [off["y"][i] for i in units], kl_divergence(rho, rho_hat), rtol=1e-4
+            )
+
+        assert_true_penalty(0.01)
+        # The page redraws the curve for the slider's ρ itself: the dead units go with it.
+        d.slider_handle(RHO).focus()
+        for _ in range(10):
+            d.page.keyboard.press("ArrowRight")
+        rho = 10 ** (-2 + 10 * 0.01)
+        d.page.wait_for_function(
+            "(rho) => Math.abs(window.__sae.panel('kl')._saeTraces[2].x[0] / rho - 1) < 1e-6",
+            arg=rho,
+            timeout=30_000,
+        )
+        assert_true_penalty(rho)
+        assert d.errors == []
+    finally:
+        d.close()
