@@ -26,7 +26,7 @@ class Section(widgets.VBox):
         self.title = title
         self.body = body
         self.header = widgets.ToggleButton(
-            value=opened, description=title, layout=widgets.Layout(width="100%")
+            value=opened, description=title, layout=widgets.Layout(width="100%", margin="0")
         )
         self.header.add_class("sae-section-header")
         #: Holds the body, so that opening and closing never touches the body's own layout.
