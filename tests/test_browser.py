@@ -84,8 +84,7 @@ def assert_minimum_at(dash: Dashboard, rho: float) -> None:
 
 
 def rho_readout(dash: Dashboard) -> float:
-    return float(dash.page.locator(".widget-slider", has_text=RHO).locator(".widget-readout")
-                 .inner_text())  # fmt: skip
+    return float(dash.readout(RHO).input_value())
 
 
 # ---------------------------------------------------------------------------- Voila

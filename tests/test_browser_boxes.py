@@ -60,3 +60,20 @@ def test_a_typed_seed_and_unit_are_taken_exactly(dash):
         timeout=30_000,
     )
     assert dash.errors == []
+
+
+def test_a_slider_readout_refuses_out_of_range_and_takes_a_typed_value(dash):
+    from test_browser import RHO, STAR
+
+    # ipywidgets' own readout clamped 5 to 0.5 and read "0.5x" as 0.501, without a word.
+    for text, why in (("5", "5 is outside the range"), ("0.5x", "'0.5x' is not a number")):
+        dash.type_into_slider(RHO, text)
+        dash.page.get_by_text(f"ρ (target): {why}").first.wait_for()
+        assert dash.readout(RHO).input_value() == "0.0100"
+    dash.type_into_slider(RHO, "0.05")
+    # The curve follows the slider in the page, which sits on its grid point 0.0501 (one
+    # step is 2.3 %); the run uses 0.05 exactly, and the readout says so.
+    dash.page.wait_for_function(f"() => Math.abs({STAR} / 0.05 - 1) < 0.012", timeout=30_000)
+    assert dash.readout(RHO).input_value() == "0.0500"
+    assert dash.page.locator(".sae-refused:not(:empty)").count() == 0
+    assert dash.errors == []

@@ -86,7 +86,7 @@ def test_a_typed_seed_is_taken_exactly_and_restarts(app, monkeypatch):
     sent = watch(app.controls["seed"], monkeypatch)
     assert app.controls["seed"].type(" 37 ")
     assert app.session.model.random_state == 37 and app.session.n_steps == 0
-    assert sent == [{"type": "taken", "value": 37}]
+    assert sent == [{"type": "taken", "value": 37, "snapped": 37}]
     assert "Changing seed restarted training from step 0." in app.status.value
 
 
@@ -120,3 +120,58 @@ def test_a_locked_box_takes_nothing_typed(app, monkeypatch):
     assert box.disabled
     box._on_page_message(box, {"type": "typed", "text": "5"}, [])
     assert app.session.model.random_state == 2
+
+
+# ----------------------------------------------------------------------------- slider readouts
+@pytest.mark.parametrize(
+    ("name", "text", "why"),
+    [
+        ("rho", "5", "5 is outside the range: type a number from 0.001 to 0.5"),
+        ("rho", "abc", "'abc' is not a number: type a number from 0.001 to 0.5"),
+        ("rho", "0.5x", "'0.5x' is not a number"),  # parseFloat would have read 0.5
+        ("rho", "1e-5", "1e-5 is outside the range"),
+        ("beta", "-3", "-3 is outside the range: type a number from 0 to 10"),
+        ("learning_rate", "nan", "'nan' is not a number"),
+        ("learning_rate", "inf", "'inf' is not a number"),
+        ("n_hidden", "3.7", "'3.7' is not a whole number: type a whole number from 1 to 200"),
+        ("n_hidden", "500", "500 is outside the range"),
+        ("speed", "0", "0 is outside the range: type a whole number from 1 to 100"),
+    ],
+)
+def test_a_slider_readout_refuses_what_the_slider_cannot_take(app, monkeypatch, name, text, why):
+    slider = app.controls[name]
+    box = slider.box
+    sent = watch(box, monkeypatch)
+    before, steps = app.session.get_params(), app.session.n_steps
+    assert box.type(text) is False
+    assert app.session.get_params() == before and app.session.n_steps == steps
+    (reply,) = sent
+    assert reply["type"] == "refused" and reply["value"] == slider.value
+    assert reply["message"].startswith(f"{slider.plain_label}: {why}"), reply["message"]
+    assert reply["message"].endswith(f"It stays {slider.value:{box.fmt}}.")
+    assert html.escape(reply["message"]) in app.status.value
+
+
+def test_a_slider_readout_sets_the_slider_as_dragging_would(app, monkeypatch):
+    sent = watch(app.controls["rho"].box, monkeypatch)
+    assert app.controls["rho"].box.type("0.05")
+    assert app.session.model.rho == 0.05 and app.session.n_steps == 3  # live: no restart
+    # The page's slider moves 0.05 onto its grid: the page is told, to show 0.05 meanwhile.
+    (taken,) = sent
+    assert taken["type"] == "taken" and taken["value"] == 0.05
+    assert taken["snapped"] == pytest.approx(10**-1.3, rel=1e-12) != 0.05
+    assert app.controls["rho"].box.type(" 5e-1 ") and app.session.model.rho == 0.5  # the end
+    assert app.controls["n_hidden"].box.type("7")
+    assert app.session.model.n_hidden == 7 and app.session.n_steps == 0
+
+
+def test_a_slider_readout_is_locked_and_hidden_with_its_slider(app):
+    from explorer.app.settings import instruct
+
+    box = app.controls["beta"].box
+    instruct(app, lock=["beta"], hide=["rho"])
+    assert box.disabled and app.controls["rho"].box.layout.display == "none"
+    box._on_page_message(box, {"type": "typed", "text": "5"}, [])
+    assert app.session.model.beta == 3.0
+    instruct(app, lock=[], hide=[])
+    assert not box.disabled and app.controls["rho"].box.layout.display is None

@@ -6,6 +6,7 @@ restart training from step 0 (their labels say so).
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from . import numberbox
 
 STYLE = {"description_width": "120px"}
 WIDE = widgets.Layout(width="330px")
+#: A slider leaves room in WIDE for its readout box (``numberbox.Readout``, 72 px).
+SLIDER = widgets.Layout(width="258px")
 BATCH_SIZES = (("full batch", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256),
                ("512", 512), ("1024", 1024))  # fmt: skip
 PENALTY_LABELS = (("KL divergence", "kl"), ("L1", "l1"), ("TopK", "topk"))
@@ -111,7 +114,7 @@ def _log_slider(description: str, low: float, high: float, fmt: str = ".3g") -> 
         return FloatLogSlider(
             value=value, base=10, min=math.log10(low), max=math.log10(high), step=0.01,
             description=description, readout_format=fmt, continuous_update=True,
-            style=STYLE, layout=WIDE,
+            style=STYLE, layout=SLIDER,
         )  # fmt: skip
 
     return make
@@ -137,7 +140,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
             step=0.01,  # L1 wants β ≈ 0.01 on natural patches (at 0.03 every unit dies)
             description="β (weight of Ω)",
             style=STYLE,
-            layout=WIDE,
+            layout=SLIDER,
         ),
         "live",
     ),
@@ -148,7 +151,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
     "dataset": (_dropdown("data set ⟲", UI_DATASETS), "reset"),
     "n_hidden": (
         lambda v: IntSlider(
-            value=v, min=1, max=200, description="hidden units ⟲", style=STYLE, layout=WIDE
+            value=v, min=1, max=200, description="hidden units ⟲", style=STYLE, layout=SLIDER
         ),
         "reset",
     ),
@@ -176,7 +179,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
     ),
     "speed": (
         lambda v: IntSlider(
-            value=v, min=1, max=100, description="steps / frame", style=STYLE, layout=WIDE
+            value=v, min=1, max=100, description="steps / frame", style=STYLE, layout=SLIDER
         ),
         "view",
     ),
@@ -254,16 +257,22 @@ def build_controls(
 ) -> dict[str, widgets.Widget]:
     """Instantiate every control (or those in ``names``) with ``initial[name]`` (actions ignore
     it). From then on a value set from code that the page could not set is refused, and
-    ``on_refusal(message)`` hears of it."""
+    ``on_refusal(message)`` hears of it, as of a refused value typed in the page. Each slider
+    gets its readout box as ``control.box`` (``live.column`` places it beside the slider)."""
     names = tuple(CONTROLS) if names is None else names
     controls = {name: CONTROLS[name][0](initial.get(name)) for name in names}
     for name, control in controls.items():
         if not hasattr(control, "plain_label"):  # a NumberBox has its own
             control.plain_label = control.description.removesuffix(RESTARTS)
-        if hasattr(control, "on_refusal"):
-            control.name = name
-            if on_refusal is not None:
-                control.on_refusal = on_refusal
+        if isinstance(control, widgets.IntSlider | widgets.FloatSlider | widgets.FloatLogSlider):
+            control.box = numberbox.readout(
+                control, control.plain_label, functools.partial(_snapped, control)
+            )
+        for part in (control, getattr(control, "box", None)):
+            if hasattr(part, "on_refusal"):
+                part.name = name
+                if on_refusal is not None:
+                    part.on_refusal = on_refusal
     return controls
 
 

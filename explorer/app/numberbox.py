@@ -1,10 +1,13 @@
-"""A box for a whole number that takes what was typed or refuses it, saying why, in the page.
+"""Boxes for numbers that take what was typed or refuse it, saying why, in the page.
 
 Why not ipywidgets' IntText: its page drops every key that is not a digit or a minus while the
 student types, so "3.7" arrives as 37 and "1e30" as 130; "-5" and "abc" arrive as 0, clamped
-or read without a word. Here the page sends the text as typed (on Enter or leaving the box),
-the kernel reads it (``read``), and either sets ``value`` or answers with the reason, which the
-page shows under the box while it goes back to the value in use.
+or read without a word. A slider's own readout box is no better: typing 5 into ρ's gives 0.5,
+-3 into β's gives 0, 3.7 hidden units give 3 and "0.5x" reads as 0.5, all silently. Here the
+page sends the text as typed (on Enter or leaving the box), the kernel reads it (``read``),
+and either takes it or answers with the reason, which the page shows under the box while it
+goes back to the value in use. ``NumberBox`` holds a whole number (the seed, the unit to
+inspect); ``Readout`` is a slider's readout (the slider's own is turned off).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
 from traitlets import validate
 
@@ -21,18 +25,26 @@ from .board import STATIC
 
 #: What reads as a whole number: optional sign, digits, spaces around (not "3.0" or "1e3").
 WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+#: What reads as a number: a decimal with an optional exponent ("0.05", ".5", "1e-3").
+DECIMAL = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
+#: A bound computed as base**exponent may miss the decimal the student types by an ulp
+#: (10 ** log10(0.5) is 0.49999999999999994): typing the bound itself is allowed.
+SLACK = 1e-9
 
 
-def read(text: str, low: int, high: int) -> int | str:
-    """The whole number ``text`` says, if it is in [low, high]; else why not, in words."""
-    allowed = f"type a whole number from {low} to {high}"
-    if not WHOLE.fullmatch(text):
+def read(text: str, low: float, high: float, whole: bool = True) -> int | float | str:
+    """The number ``text`` says (a whole one if ``whole``), if it is in [low, high]; else why
+    not, in words."""
+    kind, pattern, spec = ("a whole number", WHOLE, "d") if whole else ("a number", DECIMAL, "g")
+    allowed = f"type {kind} from {low:{spec}} to {high:{spec}}"
+    if not pattern.fullmatch(text):
         what = "nothing" if not text.strip() else repr(text.strip())
-        return f"{what} is not a whole number: {allowed}"
-    number = int(text)
-    if not low <= number <= high:
-        return f"{number} is outside the range: {allowed}"
-    return number
+        return f"{what} is not {kind}: {allowed}"
+    number = int(text) if whole else float(text)
+    slack = 0 if whole else SLACK * max(abs(low), abs(high))
+    if not low - slack <= number <= high + slack:
+        return f"{text.strip()} is outside the range: {allowed}"
+    return min(max(number, low), high)
 
 
 class NumberBox(anywidget.AnyWidget):
@@ -51,11 +63,16 @@ class NumberBox(anywidget.AnyWidget):
     description = traitlets.Unicode("").tag(sync=True)
     tooltip = traitlets.Unicode("").tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
+    #: How the page writes the value (a Python format spec: "d", ".3g", ".2f", ".1e").
+    fmt = traitlets.Unicode("d").tag(sync=True)
 
     on_refusal: Callable[[str], None] = staticmethod(lambda message: None)
 
-    def __init__(self, label: str = "", marks: str = "", **kwargs: Any) -> None:
-        super().__init__(description=label + marks, **kwargs)
+    def __init__(
+        self, label: str = "", marks: str = "", description: str | None = None, **kwargs: Any
+    ) -> None:
+        description = label + marks if description is None else description
+        super().__init__(description=description, **kwargs)
         #: What messages call the box: its label as the page shows it, without marks (⟲).
         self.plain_label = label
         self.on_msg(self._on_page_message)
@@ -67,16 +84,84 @@ class NumberBox(anywidget.AnyWidget):
 
     def type(self, text: str) -> bool:
         """Do what typing ``text`` and pressing Enter in the page does; True if taken."""
-        number = read(text, self.min, self.max)
-        if isinstance(number, int):
-            self.value = number
-            self.send({"type": "taken", "value": self.value})
+        number = read(text, self.min, self.max, self.fmt == "d")
+        if not isinstance(number, str):
+            self._take(number)
+            self.send({"type": "taken", "value": self._in_use(), "snapped": self._snap(number)})
             return True
-        message = f"{self.plain_label}: {number}. It stays {self.value}."
+        in_use = self._in_use()
+        message = f"{self.plain_label}: {number}. It stays {in_use:{self.fmt}}."
         self.on_refusal(message)
-        self.send({"type": "refused", "message": message, "value": self.value})
+        self.send({"type": "refused", "message": message, "value": in_use})
         return False
+
+    def _take(self, number: int | float) -> None:
+        self.value = number
+
+    def _in_use(self) -> int | float:
+        return self.value
+
+    def _snap(self, number: int | float) -> int | float:
+        """Where the page's control puts ``number`` (a slider: on its step grid)."""
+        return number
 
     def _on_page_message(self, _: Any, content: dict, buffers: list) -> None:
         if content.get("type") == "typed" and not self.disabled:
             self.type(str(content.get("text", "")))
+
+
+class Readout(NumberBox):
+    """The readout of ``slider`` (labelled ``label`` in messages): shows its value as it moves
+    (linked in the page, so a drag needs no kernel round trip) and sets it to what was typed,
+    through the slider's own checks and observers, exactly as dragging it there would.
+    Follows its enabling and hiding."""
+
+    value = traitlets.Float(0.0).tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(1.0).tag(sync=True)
+
+    def __init__(
+        self, slider: widgets.Widget, label: str, snap: Callable[[float], float] = lambda v: v
+    ) -> None:
+        log = isinstance(slider, widgets.FloatLogSlider)
+        low, high = (slider.base**slider.min, slider.base**slider.max) if log else (
+            slider.min, slider.max)  # fmt: skip
+        super().__init__(
+            label=label,
+            description="",  # the slider beside it has the label
+            value=slider.value,
+            min=low,
+            max=high,
+            fmt=slider.readout_format,
+            tooltip=f"{label}: type a value and press Enter",
+            layout=widgets.Layout(width="72px"),
+        )
+        self.slider, self._snap = slider, snap
+        slider.readout = False
+        widgets.jslink((slider, "value"), (self, "value"))
+        widgets.dlink((slider, "disabled"), (self, "disabled"))
+        slider.observe(self._follow_layout, names="layout")
+
+    def _take(self, number: int | float) -> None:
+        self.slider.value = number
+
+    def _in_use(self) -> int | float:
+        return self.slider.value  # this box's own value follows it only in the page
+
+    def _follow_layout(self, change: dict) -> None:
+        # Hidden with its slider (instructor mode replaces the slider's layout to hide it).
+        self.layout.display = change["new"].display
+
+
+class WholeReadout(Readout):
+    """The readout of an IntSlider: whole numbers."""
+
+    value = traitlets.Int(0).tag(sync=True)
+    min = traitlets.Int(0).tag(sync=True)
+    max = traitlets.Int(1).tag(sync=True)
+
+
+def readout(slider: widgets.Widget, label: str, snap: Callable[[float], float]) -> Readout:
+    """A readout box for ``slider``, whose own readout it replaces; ``snap(value)`` is where
+    the page's slider puts a value (its step grid)."""
+    return (WholeReadout if isinstance(slider, widgets.IntSlider) else Readout)(slider, label, snap)

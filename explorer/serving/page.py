@@ -265,10 +265,13 @@ class Dashboard:
         self.page.mouse.click(box["x"] + (col + 0.5) * box["width"] / shape[1],
                               box["y"] + (row + 0.5) * box["height"] / shape[0])  # fmt: skip
 
-    def type_into_slider(self, label: str, value: float) -> None:
+    def readout(self, label: str) -> Any:
+        """The readout box (``numberbox.Readout``) of the slider labelled ``label``."""
+        return self.page.get_by_label(f"{label}: type a value and press Enter")
+
+    def type_into_slider(self, label: str, value: float | str) -> None:
         """Type ``value`` into the readout of the slider labelled ``label``, as a user can."""
-        readout = self.page.locator(".widget-slider", has_text=label).locator(".widget-readout")
-        readout.click()
+        self.readout(label).click()
         self.page.keyboard.press("Control+A")
         self.page.keyboard.type(str(value))
         self.page.keyboard.press("Enter")

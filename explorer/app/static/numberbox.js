@@ -1,5 +1,6 @@
-// A whole-number box (numberbox.py): sends the text exactly as typed, on Enter or on leaving
-// the box, and shows the kernel's refusal under it while going back to the value in use.
+// A number box (numberbox.py): sends the text exactly as typed, on Enter or on leaving the
+// box, and shows the kernel's refusal under it while going back to the value in use. Without
+// a label it is a slider's readout, and its refusal spans the slider's row.
 // Looks like an ipywidgets text box: the same CSS variables, so it follows the theme.
 
 const CSS = `
@@ -21,7 +22,22 @@ const CSS = `
 .sae-numberbox .sae-refused { flex-basis: 100%; box-sizing: border-box; padding-left: 120px;
   color: var(--sae-warning, #C04400); font-size: var(--jp-widgets-font-size, 13px); }
 .sae-numberbox .sae-refused:empty { display: none; }
+.sae-numberbox label:empty { display: none; }
+.sae-numberbox.sae-readout { flex-wrap: nowrap; flex-direction: column; align-items: stretch;
+  overflow: visible; }
+.sae-numberbox.sae-readout input { flex: none; width: 100%; padding: 0 4px; }
+.sae-numberbox.sae-readout .sae-refused { width: 330px; margin-left: -258px;
+  padding-left: 120px; }
 `;
+
+// The value as the page writes it, for the Python format specs the controls use.
+function format(value, fmt) {
+  const spec = /^\.(\d+)([gfe])$/.exec(fmt);
+  if (spec === null) return String(Math.round(value)); // "d"
+  const digits = Number(spec[1]);
+  const write = { g: "toPrecision", f: "toFixed", e: "toExponential" }[spec[2]];
+  return Number(value)[write](digits);
+}
 
 function injectCss() {
   if (document.getElementById("sae-numberbox-css")) return;
@@ -42,23 +58,36 @@ function render({ model, el }) {
     <div class="sae-refused" id="${id}-why" role="alert"></div>`;
   const [label, input, why] = el.children;
   let sent = null; // the text last sent, so Enter then leaving the box sends it once
+  // A typed value the kernel took, and the point of the slider's step grid the page moves it
+  // to (0.05 and 0.0501): while the slider sits there, the box shows what the run uses.
+  let held = null;
 
+  const text = () => {
+    const value = model.get("value");
+    if (held !== null && Math.abs(value - held.snapped) <= 1e-9 * Math.abs(held.snapped)) {
+      return format(held.value, model.get("fmt"));
+    }
+    held = null;
+    return format(value, model.get("fmt"));
+  };
   const show = () => {
     label.textContent = model.get("description");
+    el.classList.toggle("sae-readout", !model.get("description"));
+    input.setAttribute("aria-label", model.get("description") || model.get("tooltip"));
     label.title = model.get("tooltip") || model.get("description");
     input.title = model.get("tooltip");
     input.disabled = model.get("disabled");
-    if (document.activeElement !== input) input.value = String(model.get("value"));
+    if (document.activeElement !== input) input.value = text();
   };
   const taken = () => {
-    // A new value in use (typed here, or set by the kernel): any refusal is over.
-    input.value = String(model.get("value"));
+    // A new value in use (typed here, dragged, or set by the kernel): any refusal is over.
+    input.value = text();
     input.removeAttribute("aria-invalid");
     why.textContent = "";
     sent = null;
   };
   const send = () => {
-    if (input.value === String(model.get("value"))) return taken();
+    if (input.value === text()) return taken();
     if (input.value === sent) return;
     sent = input.value;
     model.send({ type: "typed", text: input.value });
@@ -68,11 +97,14 @@ function render({ model, el }) {
     if (event.key === "Escape") taken();
   };
   const onMessage = (msg) => {
-    if (msg.type === "taken") return taken();
+    if (msg.type === "taken") {
+      held = { value: msg.value, snapped: msg.snapped ?? msg.value };
+      return taken();
+    }
     if (msg.type !== "refused") return;
     why.textContent = msg.message;
     input.setAttribute("aria-invalid", "true");
-    input.value = String(msg.value);
+    input.value = format(msg.value, model.get("fmt"));
     sent = null;
   };
 
