@@ -2,8 +2,9 @@
 
 Each panel is one module; adding a panel is adding a row. A builder gets the ``Explorer`` and
 uses only its public API: ``session``, ``controls``, ``board``, ``apply(params)``,
-``refresh()``, ``show_message(text)`` and ``show_error(exc)``. Panels sit in an accordion under
-the main controls, closed at first, so the page opens as compact as before.
+``refresh()``, ``show_message(text)`` and ``show_error(exc)``. Panels sit under the main
+controls, each under a header button (``app.sections``), closed at first, so the page opens
+as compact as before.
 """
 
 from __future__ import annotations
