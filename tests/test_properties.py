@@ -61,17 +61,33 @@ def view_numbers(app: Explorer) -> list[float]:
             out.append(float(value))
 
     for view in app.board.views:
-        for trace in app.board.traces(view["name"]):
+        traces = app.board.traces(view["name"])
+        for trace in traces:
             for key, values in trace.items():
                 if isinstance(values, np.ndarray):
                     flat = values.astype(float).ravel()
                     if trace["type"] == "image" and key == "z":
                         flat = flat[~np.isnan(flat)]
+                    elif np.isnan(flat).any():
+                        flat = flat[~drawn_elsewhere(traces, trace, key)]
                     out.extend(flat.tolist())
                 else:
                     numbers(values)
         numbers(app.board.layout(view["name"]))
     return out
+
+
+def drawn_elsewhere(traces: list[dict], trace: dict, key: str) -> np.ndarray:
+    """Where ``trace[key]`` is NaN because that unit is drawn by another trace of the view
+    (a dead unit by the off-axis markers, the others by the units' trace): the page draws
+    nothing at a NaN, so each unit must be finite in exactly one of them."""
+    values = trace[key].astype(float)
+    others = [t[key].astype(float) for t in traces if t is not trace and key in t
+              and isinstance(t[key], np.ndarray) and t[key].shape == values.shape]  # fmt: skip
+    finite_elsewhere = sum((np.isfinite(o) for o in others), np.zeros(values.shape, int))
+    gaps = np.isnan(values)
+    assert (finite_elsewhere[gaps] == 1).all(), (trace.get("name"), key)
+    return gaps
 
 
 def assert_consistent(app: Explorer) -> None:
@@ -139,6 +155,95 @@ def test_far_too_high_learning_rates_are_caught_rolled_back_and_explained(lr, op
         assert "learning rate" in app.status.value
 
 
+# ---------------------------------------------------------------------------- typed values
+#: Every box a student can type into: the number boxes and the sliders' readouts.
+BOXES = ("seed", "unit", "rho", "beta", "learning_rate", "weight_decay", "n_hidden", "speed")
+#: What students type: decimals, exponents, signs, words, blanks, and numbers near the ends.
+TYPED = st.one_of(
+    st.integers(-10, 300).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats(-20, 20).map(lambda v: f"{v:.3g}"),
+    st.tuples(st.integers(1, 9), st.integers(-8, 3)).map(lambda t: f"{t[0]}e{t[1]}"),
+    st.sampled_from(["", " ", "abc", "0.5x", "1e30", "-5", "3.7", "+7", ".5", "5.", "1,5",
+                     "0x10", "1_000", "٣", "NaN", "-0", " 12 ", "2147483648"]),
+    st.text(max_size=6),
+)  # fmt: skip
+
+
+def box_of(app: Explorer, name: str):
+    control = app.controls[name]
+    return getattr(control, "box", control)
+
+
+def in_use(app: Explorer, name: str):
+    """The value the dashboard uses for the setting box ``name`` types into."""
+    if name in ("unit", "speed"):
+        return app.controls[name].value
+    key = "random_state" if name == "seed" else name
+    return app.session.get_params()[key]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed=st.lists(st.tuples(st.sampled_from(BOXES), TYPED), min_size=1, max_size=6))
+def test_what_is_typed_in_any_box_is_taken_exactly_or_refused_and_changes_nothing(typed):
+    from explorer.app.numberbox import read
+
+    app = Explorer(dataset="bars", n_samples=200, random_state=1, optimizer="adam")
+    app.step(2)
+    for name, text in typed:
+        box = box_of(app, name)
+        before = {b: in_use(app, b) for b in BOXES}
+        steps, weights = app.session.n_steps, app.session.model.theta_.copy()
+        number = read(text, box.min, box.max, box.fmt == "d")
+        taken = box.type(text)
+        assert taken == (not isinstance(number, str)), (name, text, number)
+        if taken:
+            assert in_use(app, name) == number, (name, text)
+        else:  # refused: said in the page, and nothing else changed
+            assert {b: in_use(app, b) for b in BOXES} == before, (name, text)
+            assert app.session.n_steps == steps
+            np.testing.assert_array_equal(app.session.model.theta_, weights)
+            assert "⚠" in app.status.value and "It stays" in app.status.value
+        assert_consistent(app)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    clicks=st.lists(
+        st.tuples(st.sampled_from(["ufldl-patches", "no-sparsity", "rho-too-high",
+                                   "lr-too-high", "too-few-hidden"]), st.integers(0, 6)),
+        min_size=1, max_size=4),
+    seed=st.integers(0, 3),
+)  # fmt: skip
+def test_a_preset_click_after_any_training_starts_from_the_seeds_weights(clicks, seed):
+    from explorer.training.presets import preset_params
+
+    app = Explorer(dataset="bars", n_samples=200, random_state=seed)
+    buttons = {b.description: b for b in _buttons(app.panels["Presets and failure gallery"])}
+    for name, steps in clicks:
+        if steps:
+            app.step(steps)
+        buttons[name].click()
+        session = app.session
+        assert session.n_steps == 0 and len(session.history) == 0, name
+        fresh = SparseAutoencoder(**session.model.get_params()).initialize(session.X.shape[1])
+        np.testing.assert_array_equal(session.model.theta_, fresh.theta_)
+        params = session.get_params()
+        for key, value in preset_params(name).items():
+            assert params[key] == value, (name, key)
+        assert params["random_state"] == seed and params["dtype"] == "float32"
+        assert f"Preset {name} loaded" in app.status.value
+
+
+def _buttons(widget) -> list:
+    import ipywidgets as widgets
+
+    out = [widget] if isinstance(widget, widgets.Button) else []
+    for child in getattr(widget, "children", ()):
+        out += _buttons(child)
+    return out
+
+
 # ---------------------------------------------------------------------------- storm
 def test_a_storm_of_actions_while_playing_leaves_a_consistent_dashboard():
     """Thousands of clicks and slider moves interleaved with the running play loop."""
@@ -166,6 +271,12 @@ def test_a_storm_of_actions_while_playing_leaves_a_consistent_dashboard():
                     app.controls["step"].click()
                 elif kind < 0.12:
                     app.controls["reset"].click()
+                elif kind < 0.17:  # a student typing into a box, sense or nonsense
+                    name = rng.choice(("rho", "beta", "speed", "unit"))
+                    text = rng.choice(("5", "abc", "-1", "1e-3", "0.2", "7", "3.5", ""))
+                    if getattr(app.controls[name], "box", app.controls[name]).type(text):
+                        if name in live:
+                            last[name] = float(text)
                 else:
                     name = rng.choice(sorted(live))
                     app.controls[name].value = last[name] = live[name]()
