@@ -9,8 +9,6 @@ the axis' edge at their true penalty, also while the page itself redraws the cur
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -38,13 +36,13 @@ def test_before_the_first_step_the_step_axes_start_at_0_and_say_press_play(dash)
     assert dash.errors == []
 
 
-def off_axis(dash: Dashboard) -> tuple[dict, list[int]]:
-    """The KL panel's trace of units off the axis, and which units are in it."""
+def dead_units(dash: Dashboard) -> tuple[dict, dict]:
+    """The KL panel's traces of the units and of the marks of those off the axis, as drawn."""
     traces = dash.page.evaluate(KL_TRACES)
-    off = next((t for t in traces if t["rho_hat"] is not None and len(t["x"]) > 1), None)
-    assert off is not None, f"no trace of units off the axis: {[t['name'] for t in traces]}"
-    units = [i for i, x in enumerate(off["x"]) if x is not None and not math.isnan(x)]
-    return off, units
+    units = next(t for t in traces if t["name"] == "hidden units")
+    off = next((t for t in traces if "off the axis" in (t["name"] or "")), None)
+    assert off is not None, f"no trace marks units off the axis: {[t['name'] for t in traces]}"
+    return units, off
 
 
 def test_dead_units_sit_at_the_curves_edge_at_their_true_penalty(browser, server):
@@ -66,20 +64,22 @@ def test_dead_units_sit_at_the_curves_edge_at_their_true_penalty(browser, server
             timeout=30_000,
         )
         d.wait_until_idle()
-        off, dead = off_axis(d)
-        assert dead and "off the axis" in off["name"]
+        units, off = dead_units(d)
+        dead = [i for i, r in enumerate(units["rho_hat"]) if r < 1e-4]
+        assert dead and len(off["x"]) == len(dead)
         assert "off the axis" in d.page.locator('[data-view="kl"] .sae-legend').inner_text()
 
         def assert_true_penalty(rho: float) -> None:
-            off, units = off_axis(d)
-            assert units == dead
-            rho_hat = np.array([off["rho_hat"][i] for i in units])
+            units, off = dead_units(d)
+            rho_hat = np.array([units["rho_hat"][i] for i in dead])
             assert (rho_hat < 1e-4).all()
-            np.testing.assert_allclose([off["x"][i] for i in units], 1e-4, rtol=1e-6)
-            # Their penalty, not the penalty at the axis' edge (0.036 at ρ = 0.01).
-            np.testing.assert_allclose(
-                [off["y"][i] for i in units], kl_divergence(rho, rho_hat), rtol=1e-4
-            )
+            # At the axis' edge, at their penalty (not the penalty at the edge: 0.036 at
+            # ρ = 0.01), and so are their marks.
+            np.testing.assert_allclose([units["x"][i] for i in dead], 1e-4, rtol=1e-6)
+            penalties = kl_divergence(rho, rho_hat)
+            np.testing.assert_allclose([units["y"][i] for i in dead], penalties, rtol=1e-4)
+            np.testing.assert_allclose(off["x"], 1e-4, rtol=1e-6)
+            np.testing.assert_allclose(off["y"], penalties, rtol=1e-4)
 
         assert_true_penalty(0.01)
         # The page redraws the curve for the slider's ρ itself: the dead units go with it.

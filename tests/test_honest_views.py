@@ -40,53 +40,33 @@ def caption_penalty(app: Explorer) -> float:
     return float(re.search(r"its penalty ([\d.e+-]+)", app.board.caption("unit_history"))[1])
 
 
-def drawn_points(app: Explorer, view: str, unit: int) -> list[tuple[int, float, float]]:
-    """(trace, x, y) of every point drawn for ``unit`` in the per-unit traces of ``view``
-    that hover and click (not the selected unit's ring)."""
-    k = app.session.model.n_hidden
-    return [
-        (i, float(t["x"][unit]), float(t["y"][unit]))
-        for i, t in enumerate(app.board.traces(view))
-        if t.get("hoverinfo") != "skip" and len(t.get("x", [])) == k
-        and np.isfinite(t["x"][unit]) and np.isfinite(t["y"][unit])
-    ]  # fmt: skip
-
-
 def test_a_dead_unit_is_drawn_on_the_curve_at_its_penalty_marked_off_the_axis(app) -> None:
     penalty = caption_penalty(app)  # what the unit's caption says it costs
     assert penalty > 0.2  # KL(0.01 ‖ ~0) ≈ 0.30; at the axis' floor it would be 0.036
-    # Drawn once, at the axis' left edge, at that penalty.
-    left_edge = 10.0 ** app.board.layout("kl")["xaxis"]["range"][0]
-    [(trace, x, y)] = drawn_points(app, "kl", DEAD)
-    assert y == pytest.approx(penalty, rel=1e-2)
-    assert x == pytest.approx(left_edge, rel=1e-6)
+    rho_hat = app.session.model.rho_hat_[DEAD]
     traces = app.board.traces("kl")
-    units, off = traces[1], traces[trace]
-    assert trace == 4
-    # Not among the units on the axis...
-    assert np.isnan(units["x"][DEAD]) and np.isnan(units["y"][DEAD])
-    # ...but at the axis' left edge, at its true penalty, with its own marker and legend entry.
+    units, ring = traces[1], traces[3]
+    # Drawn at the axis' left edge, at that penalty; its hover says its true ρ̂.
     left_edge = 10.0 ** app.board.layout("kl")["xaxis"]["range"][0]
-    assert off["x"][DEAD] == pytest.approx(left_edge, rel=1e-6)
-    assert off["y"][DEAD] == pytest.approx(penalty, rel=1e-2)
-    assert off["rho_hat"][DEAD] == pytest.approx(app.session.model.rho_hat_[DEAD], rel=1e-5)
+    assert units["y"][DEAD] == pytest.approx(penalty, rel=1e-2)
+    assert units["x"][DEAD] == pytest.approx(left_edge, rel=1e-6)
+    assert units["rho_hat"][DEAD] == pytest.approx(rho_hat, rel=1e-5)
+    assert "%{rho_hat" in units["hovertemplate"] and "%{x" not in units["hovertemplate"]
+    # Marked there as off the axis: a marker and a legend entry of its own, for it alone.
+    off = traces[4]
+    assert off["x"].tolist() == [pytest.approx(left_edge, rel=1e-6)]
+    assert off["y"].tolist() == [pytest.approx(penalty, rel=1e-2)]
     assert OFF_AXIS in off["name"] and "penalty" in off["name"]
     assert off["marker"]["symbol"] != units["marker"].get("symbol", "circle")
-    # The page redraws it for a new ρ from its true ρ̂, not from where it is drawn.
-    assert off["follow"] == "curve"
-    # Only the dead unit is off the axis; every unit is drawn exactly once.
-    assert np.isnan(off["x"]).sum() == len(off["x"]) - 1
-    # The y axis reaches it, and a click on it picks it.
+    # The page redraws both for a new ρ from the true ρ̂, not from where they are drawn.
+    assert units["follow"] == off["follow"] == "curve"
+    assert off["rho_hat"].tolist() == [pytest.approx(rho_hat, rel=1e-5)]
+    # The y axis reaches it, a click on it picks it, and the selected unit's ring sits on it.
     low, high = app.board.layout("kl")["yaxis"]["range"]
-    assert low < off["y"][DEAD] < high
-    snap = app._snapshots()[""]
-    assert PICKS["kl"](snap, 4, DEAD) == DEAD
-    # The selected unit's ring sits on it too, and follows ρ from its true ρ̂.
-    ring = traces[3]
-    assert ring["x"][0] == pytest.approx(left_edge) and ring["y"][0] == pytest.approx(
-        off["y"][DEAD]
-    )
-    assert ring["rho_hat"][0] == pytest.approx(off["rho_hat"][DEAD])
+    assert low < penalty < high
+    assert PICKS["kl"](app._snapshots()[""], 1, DEAD) == DEAD
+    assert ring["x"][0] == pytest.approx(left_edge) and ring["y"][0] == pytest.approx(off["y"][0])
+    assert ring["rho_hat"][0] == pytest.approx(rho_hat, rel=1e-5)
 
 
 def test_a_dead_unit_is_marked_below_the_bars_axis_and_its_hover_says_its_rho_hat(app) -> None:
@@ -97,8 +77,7 @@ def test_a_dead_unit_is_marked_below_the_bars_axis_and_its_hover_says_its_rho_ha
     assert "%{rho_hat" in bars["hovertemplate"] and "%{y" not in bars["hovertemplate"]
     np.testing.assert_allclose(bars["rho_hat"], rho_hat, rtol=1e-5)
     # A marker pointing off the axis shows where it went, named in the legend.
-    assert off["x"][DEAD] == DEAD and off["y"][DEAD] == pytest.approx(RHO_HAT_FLOOR)
-    assert np.isnan(np.delete(off["x"], DEAD)).all()
+    assert off["x"].tolist() == [DEAD] and off["y"].tolist() == [pytest.approx(RHO_HAT_FLOOR)]
     assert off["marker"]["symbol"] == "triangle-down" and OFF_AXIS in off["name"]
 
 

@@ -68,13 +68,8 @@ PAGE_CURVES = {name: (name if p.curve else "kl") for name, p in PENALTIES.items(
 
 
 def _off_axis(rho_hat: np.ndarray) -> np.ndarray:
-    """Which ρ̂ lie below the ρ̂ axes' low end (NaN-free: ρ̂ is a mean of sigmoids)."""
+    """Which ρ̂ lie below the ρ̂ axes' low end."""
     return np.asarray(rho_hat) < RHO_HAT_FLOOR
-
-
-def _where(mask: np.ndarray, values: Any) -> np.ndarray:
-    """``values`` where ``mask``, NaN elsewhere (the page draws nothing at a NaN)."""
-    return np.where(mask, values, np.nan)
 
 
 def _off_axis_name(rho_hat: np.ndarray) -> str:
@@ -102,33 +97,32 @@ def _curve_caption(s: Snapshot) -> str:
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
     curve, page_curve = _curve(s), PAGE_CURVES[s.penalty]
     follow = {"follow": "curve", "curve": page_curve}
+    # Every unit at its true penalty, a unit off the axis at the axis' left edge (marked by
+    # the last trace); the page redraws them for a new ρ from their true ρ̂ ("rho_hat").
+    units = np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0)
+    penalties = curve(s.rho, s.rho_hat)
+    selected = slice(s.unit, s.unit + 1)
     off = _off_axis(s.rho_hat)
-    # Every unit is drawn at its penalty; one off the axis at the axis' left edge. The page
-    # redraws both for a new ρ from their true ρ̂ ("rho_hat", where given, else x).
-    units = _where(~off, s.rho_hat)
-    selected = s.rho_hat[s.unit : s.unit + 1]
     return [
         {"type": "scatter", "name": "penalty per unit", "mode": "lines", "x": RHO_HAT_GRID,
          "y": curve(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]},
          "hoverinfo": "skip", **follow},
         {"type": "scatter", "name": "hidden units", "mode": "markers", "x": units,
-         "y": _where(~off, curve(s.rho, s.rho_hat)), "hovertemplate":
-         "unit %{pointNumber}: ρ̂ = %{x:.3g}<extra>click to inspect</extra>",
+         "y": penalties, "rho_hat": s.rho_hat, "hovertemplate":
+         "unit %{pointNumber}: ρ̂ = %{rho_hat:.3g}, penalty %{y:.3g}"
+         "<extra>click to inspect</extra>",
          "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}, **follow},
         {"type": "scatter", "name": "target ρ̂ = ρ", "mode": "markers", "x": [s.rho],
          "y": curve(s.rho, np.array([s.rho])), "hoverinfo": "skip",
          "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]},
          "follow": "target", "curve": page_curve},
-        {"type": "scatter", "name": "selected unit", "mode": "markers",
-         "x": np.clip(selected, RHO_HAT_FLOOR, 1.0), "y": curve(s.rho, selected),
-         "rho_hat": selected, **SELECTED, **follow},
+        {"type": "scatter", "name": "selected unit", "mode": "markers", "x": units[selected],
+         "y": penalties[selected], "rho_hat": s.rho_hat[selected], **SELECTED, **follow},
+        # Over the units off the axis: a triangle pointing off it, as large as their dots.
         {"type": "scatter", "name": _off_axis_name(s.rho_hat) and f"{OFF_AXIS}, at its penalty",
-         "mode": "markers", "x": _where(off, RHO_HAT_FLOOR),
-         "y": _where(off, curve(s.rho, s.rho_hat)), "rho_hat": _where(off, s.rho_hat),
-         "hovertemplate": "unit %{pointNumber}: ρ̂ = %{rho_hat:.3g}, off the axis; penalty "
-         "%{y:.3g}<extra>click to inspect</extra>",
-         "marker": {"symbol": "triangle-left", "color": COLORS["orange"], "size": 11,
-                    "line": {"width": 1}}, **follow},
+         "mode": "markers", "x": units[off], "y": penalties[off], "rho_hat": s.rho_hat[off],
+         "hoverinfo": "skip", "marker": {"symbol": "triangle-left", "color": COLORS["orange"],
+                                         "size": 18, "line": {"width": 1}}, **follow},
     ]  # fmt: skip
 
 
@@ -163,7 +157,7 @@ def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
         {"type": "scatter", "name": "selected unit", "mode": "markers", "x": [s.unit],
          "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0), **SELECTED},
         {"type": "scatter", "name": _off_axis_name(s.rho_hat), "mode": "markers",
-         "x": _where(off, np.arange(k)), "y": _where(off, RHO_HAT_FLOOR), "hoverinfo": "skip",
+         "x": np.flatnonzero(off), "y": np.full(off.sum(), RHO_HAT_FLOOR), "hoverinfo": "skip",
          "marker": {"symbol": "triangle-down", "color": COLORS["sky"], "size": 11,
                     "line": {"width": 1}}},
     ]  # fmt: skip
@@ -265,7 +259,7 @@ def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
          "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
          "hoverinfo": "skip", "follow": "level"},
         {"type": "scatter", "name": _off_axis_name(s.unit_rho_hat), "mode": "markers",
-         "x": _where(off, s.unit_steps), "y": _where(off, RHO_HAT_FLOOR), "hoverinfo": "skip",
+         "x": s.unit_steps[off], "y": np.full(off.sum(), RHO_HAT_FLOOR), "hoverinfo": "skip",
          "marker": {"symbol": "triangle-down", "color": INK, "size": 9}},
     ]  # fmt: skip
 
@@ -336,7 +330,7 @@ def _titled(text: str, **axis: Any) -> dict[str, Any]:
 VIEWS: tuple[View, ...] = (
     View("kl", "Sparsity penalty per unit", "chart", _kl_data,
          _axes(_titled("ρ̂ (mean activation)", type="log", range=[-4, 0]), _titled("penalty")),
-         _curve_caption, _kl_layout, pick=_unit_of_point(1, 4)),
+         _curve_caption, _kl_layout, pick=_unit_of_point(1)),
     View("filters", "Filters: W₁ rows, each / max|w|", "image", _filter_data,
          pick=_filter_pick),
     View("activations", "Mean activation ρ̂ per unit", "chart", _activation_data,
