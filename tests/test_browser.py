@@ -91,7 +91,8 @@ def rho_readout(dash: Dashboard) -> float:
 def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
     assert set(dash.views()) == set(ALL_VIEWS)
     for view in ("kl", "activations", "histogram"):
-        assert all(len(t["x"]) > 0 for t in dash.traces(view)), view
+        # Every trace with a legend entry has points (units off the axis have none here).
+        assert all(len(t["x"]) > 0 for t in dash.traces(view) if t["name"]), view
     charts = [v.name for v in VIEWS if v.kind == "chart"]
     # Charts are plotly axes with their traces on a canvas over them; images are canvases.
     assert dash.page.locator(".sae-board .sae-chart .js-plotly-plot").count() == len(charts)
