@@ -175,3 +175,18 @@ def test_a_slider_readout_is_locked_and_hidden_with_its_slider(app):
     assert app.session.model.beta == 3.0
     instruct(app, lock=[], hide=[])
     assert not box.disabled and app.controls["rho"].box.layout.display is None
+
+
+def test_only_the_page_echoing_a_value_onto_its_grid_is_ignored(app):
+    rho, beta = app.controls["rho"], app.controls["beta"]
+    rho.value = 0.05  # from code (a link): the page puts the slider on its grid point 0.0501
+    rho.set_state({"value": 10**-1.3})  # and sends that back, as the page does
+    assert app.session.model.rho == 0.05  # the run keeps the value chosen
+    # From code or a readout, 0 after 0.001 is a choice, though 0 is 0.001 on β's grid.
+    assert beta.box.type("0.001") and app.session.model.beta == 0.001
+    assert beta.box.type("0") and app.session.model.beta == 0.0
+    beta.value = 0.001
+    beta.value = 0.0
+    assert app.session.model.beta == 0.0
+    rho.set_state({"value": 0.2})  # a real move in the page is taken
+    assert app.session.model.rho == 0.2

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from explorer import Explorer, SparseAutoencoder  # noqa: E402
@@ -169,6 +169,7 @@ def in_use(app: Explorer, name: str):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(typed=st.lists(st.tuples(st.sampled_from(BOXES), TYPED), min_size=1, max_size=6))
+@example(typed=[("beta", "1E-3"), ("beta", "0")])  # 0 is 0.001 on β's grid: not an echo
 def test_what_is_typed_in_any_box_is_taken_exactly_or_refused_and_changes_nothing(typed):
     from explorer.app.numberbox import read
 

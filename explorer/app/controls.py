@@ -58,10 +58,13 @@ def _snapped(control: widgets.Widget, value: Any) -> Any:
 def is_snap_echo(control: widgets.Widget, in_use: Any, new: Any) -> bool:
     """Is ``new`` only the page moving ``in_use`` (set from code, e.g. ρ = 0.05 from a link)
     onto ``control``'s step grid (0.0501) and sending it back? Not the user's choice: the
-    dashboards keep the exact value in use."""
+    dashboards keep the exact value in use. Only a value from the page can be one: β set to
+    0 from code or a readout while 0.001 is in use is a choice, though 0 is 0.001 snapped.
+    (ipywidgets holds a value from the page in ``_property_lock`` while its observers run.)"""
     return (
         isinstance(in_use, float)
         and new != in_use
+        and "value" in control._property_lock
         and math.isclose(new, _snapped(control, in_use), rel_tol=1e-9)
     )
 
