@@ -9,6 +9,8 @@ from .metrics import (
     dead_units,
     explained_variance,
     l0,
+    max_decoder_cosine,
+    mean_log10_rho_hat,
     saturated_units,
 )
 from .model import LIVE_PARAMS, SparseAutoencoder
@@ -39,6 +41,8 @@ __all__ = [
     "kl_divergence",
     "kl_divergence_grad",
     "l0",
+    "max_decoder_cosine",
+    "mean_log10_rho_hat",
     "saturated_units",
     "topk_count",
     "topk_gap",
