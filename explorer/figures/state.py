@@ -55,25 +55,37 @@ def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(np.int64))
 
 
-def snapshot(session: Any, unit: int = 0) -> Snapshot:
+def replica(model: Any, weights: np.ndarray) -> Any:
+    """A copy of ``model`` (its settings) holding ``weights``, to look at a recorded step."""
+    copy = type(model)(**model.get_params()).initialize(model.n_features_in_)
+    copy.theta_[...] = weights
+    return copy
+
+
+def snapshot(session: Any, unit: int = 0, at: int | None = None) -> Snapshot:
     """Gather the state every view draws from ``session`` (a ``training.Session``).
 
     ``unit`` is the hidden unit the inspector shows; one past the last is taken as the last
-    (the number of units can shrink under a selection).
+    (the number of units can shrink under a selection). ``at`` picks a recorded step instead
+    of the latest: snapshot ``at`` of ``session.recording``, with the loss and the unit's ρ̂
+    up to there (the settings drawn, such as ρ, are those in use now).
     """
-    model = session.model
-    history = session.history
+    model, history, steps = session.model, session.history, session.n_steps
+    rho_hat = model.rho_hat_
+    if at is not None:
+        steps = session.recording.steps[at]
+        model = replica(model, session.recording.weights[at])
+    if steps == 0 or at is not None:
+        # ρ̂ of these weights (the live run's is measured at the start of its last step).
+        rho_hat = model.transform(session.X).mean(axis=0)
     unit = min(max(int(unit), 0), model.n_hidden - 1)
     probe = session.X[:PROBE]
     H = model.transform(probe)
     shown = slice(0, N_RECONSTRUCTIONS)
-    idx = thin(len(history))
-    rho_hat = model.rho_hat_
-    if session.n_steps == 0:
-        # Before the first step there is no "last step": show the initial weights' ρ̂.
-        rho_hat = model.transform(session.X).mean(axis=0)
+    idx = thin(min(len(history), steps))
     # Only the points drawn are gathered (a frame's cost must not grow with the run).
-    kept = thin(len(history.snapshot_steps))
+    recorded = sum(1 for s in history.snapshot_steps if s < max(steps, 1))
+    kept = thin(recorded)
     top = np.argsort(H[:, unit])[::-1][:N_TOP]
     reconstructions = model.decode(H)
     return Snapshot(

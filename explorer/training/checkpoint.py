@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import datasets
 from .history import TERMS, History
+from .recording import Recording
 
 FORMAT = "sparse-autoencoder-explorer/1"
 WEIGHTS = ("W1", "b1", "W2", "b2")
@@ -89,6 +90,7 @@ def load_session(session: Any, path: Any) -> None:
     scratch.__dict__ = dict(session.__dict__)
     scratch.model = type(session.model)(**session.model.get_params())
     scratch.history = History(session.history.max_snapshots)
+    scratch.recording = Recording(session.recording.max_snapshots, session.recording.max_bytes)
     dataset = params.get("dataset")
     if dataset not in datasets.NAMES and dataset != session.dataset.name:
         # Own data (uploaded images) is not in the file: only a session training on it can
@@ -125,4 +127,6 @@ def load_session(session: Any, path: Any) -> None:
     scratch._good[...] = model.theta_
     scratch._start[...] = model.theta_
     scratch._first_loss = history.terms["total"][0] if n_steps else None
+    scratch.recording.clear()  # the file holds no earlier weights: the recording starts here
+    scratch.recording.record(n_steps, model.theta_)
     session.__dict__.update(scratch.__dict__)

@@ -19,6 +19,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
 from .checkpoint import load_session, save_session
 from .history import History
+from .recording import Recording
 
 #: Changing these makes the current weights meaningless (other shapes, other data, other
 #: objective family or seed), so the session starts again from step 0.
@@ -95,6 +96,8 @@ class Session:
         self.n_samples = n_samples
         self.dataset = self._load(dataset, n_samples, random_state)
         self.history = History()
+        #: The weights at evenly spaced steps, to scrub back, replay and film the run.
+        self.recording = Recording()
         self.message = ""
         self.reset()
 
@@ -124,6 +127,8 @@ class Session:
         self.model.initialize(self.dataset.X.shape[1])
         self._X = self.model._check_X(self.dataset.X)
         self.history.clear()
+        self.recording.clear()
+        self.recording.record(0, self.model.theta_)
         self._initial = self.model.theta_.copy()
         self._good = self.model.theta_.copy()
         self._start = self.model.theta_.copy()
@@ -190,6 +195,7 @@ class Session:
                 message = self._roll_back(self._start, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
             self._good, self._start = self._start, self._good
+            self.recording.record(model.n_steps_, model.theta_)
             if stuck := self._stuck(model.rho_hat_, model.converged_):
                 self.message = stuck
                 return StepReport(model.n_steps_ - first, stuck=True, message=stuck)
@@ -287,6 +293,8 @@ class Session:
         del model.loss_curve_[step:]
         model._opt = None  # its momentum / curvature memory has seen the bad step
         self.history.truncate(step)
+        self.recording.truncate(step)
+        self.recording.record(step, model.theta_)  # step 0 is always recorded; others may not be
         self._good[...] = self._start[...] = theta
         self._frozen = None
         model.last_terms_, _ = model.loss_and_grad(self._X)

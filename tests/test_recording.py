@@ -1,0 +1,85 @@
+"""The recording of a run: weights at evenly spaced steps, bounded in count and in bytes, and
+what a scrubbed-back snapshot shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.figures import snapshot
+from explorer.figures.mosaic import filter_mosaic
+from explorer.training import Session
+from explorer.training.recording import MAX_BYTES, MAX_SNAPSHOTS, Recording
+
+
+def test_snapshots_stay_evenly_spaced_and_bounded_as_a_run_grows():
+    rec = Recording(max_snapshots=8)
+    theta = np.zeros(3)
+    for step in range(0, 1000):
+        rec.record(step, theta + step)
+        assert len(rec) < 8
+        gaps = set(np.diff(rec.steps))
+        assert gaps == {rec.stride} or len(rec) == 1  # evenly spaced
+        assert rec.steps[0] == 0
+    assert rec.stride == 256 and rec.steps == [0, 256, 512, 768]
+    for step, weights in zip(rec.steps, rec.weights, strict=True):
+        assert weights[0] == step  # each holds the weights of its own step
+
+
+def test_the_byte_budget_bounds_large_networks():
+    big = np.zeros(2 * 784 * 196 + 196 + 784, dtype=np.float32)  # 784-196-784
+    small = np.zeros(2 * 64 * 25 + 25 + 64, dtype=np.float32)  # 64-25-64
+    assert Recording().capacity(small) == MAX_SNAPSHOTS
+    assert Recording().capacity(big) == MAX_BYTES // big.nbytes == 85
+    rec = Recording()
+    for step in range(2000):
+        rec.record(step, big)
+    assert len(rec) < 85 and rec.nbytes() <= MAX_BYTES
+
+
+def test_a_session_records_its_weights_and_forgets_a_rolled_back_future():
+    session = Session("bars", 100, 0, n_hidden=6, optimizer="sgd", learning_rate=0.5)
+    first = session.model.theta_.copy()
+    session.step(20)
+    rec = session.recording
+    assert rec.steps == list(range(21))
+    np.testing.assert_array_equal(rec.weights[0], first)
+    np.testing.assert_array_equal(rec.weights[-1], session.model.theta_)
+    session.reset()
+    assert rec.steps == [0]
+    session.set_params(learning_rate=1e6)  # diverges: rolled back
+    report = session.step(50)
+    assert report.diverged
+    # Nothing after the step rolled back to; that step itself holds the weights kept.
+    assert rec.steps == list(range(session.n_steps + 1))
+    np.testing.assert_array_equal(rec.weights[-1], session.model.theta_)
+
+
+def test_a_snapshot_at_a_recorded_step_shows_exactly_its_weights():
+    session = Session("natural-patches", 500, 0, dtype="float32")
+    session.step(30)
+    at = 10
+    snap = snapshot(session, unit=3, at=at)
+    weights = session.recording.weights[at]
+    model = session.model
+    W1 = weights[: model.n_features_in_ * model.n_hidden].reshape(model.n_features_in_, -1)
+    np.testing.assert_array_equal(snap.components, W1.T)
+    expected = filter_mosaic(W1.T.astype(np.float64), (8, 8))
+    np.testing.assert_array_equal(filter_mosaic(snap.components, (8, 8)), expected)
+    # The loss up to there, and the unit's ρ̂ history up to there.
+    assert len(snap.loss_terms["total"]) == at and snap.loss_steps[-1] == at - 1
+    assert snap.unit_steps.max() < at
+    live = snapshot(session, unit=3)
+    assert len(live.loss_terms["total"]) == 30
+    assert not np.array_equal(live.components, snap.components)
+
+
+@pytest.mark.parametrize("at", [0, -1])
+def test_the_ends_of_the_recording(at):
+    session = Session("bars", 100, 0, n_hidden=6)
+    session.step(5)
+    snap = snapshot(session, at=at)
+    if at == 0:
+        assert len(snap.loss_terms["total"]) == 0
+    else:
+        np.testing.assert_array_equal(snap.components, snapshot(session).components)
