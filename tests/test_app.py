@@ -496,9 +496,10 @@ def test_apply_refuses_what_no_control_can_show_and_changes_nothing(app: Explore
 
 def test_a_page_snapping_a_coded_value_to_its_slider_grid_changes_nothing(app: Explorer) -> None:
     app.apply({"rho": 0.05})  # e.g. from a link: not on the slider's grid of 10^(k/100)
-    app.controls["rho"].value = 10 ** (-3 + 170 * 0.01)  # what the page sends back: 0.0501
+    # What the page sends back, as the page sends it (a state update): 0.0501.
+    app.controls["rho"].set_state({"value": 10 ** (-3 + 170 * 0.01)})
     assert app.session.model.rho == 0.05
-    app.controls["rho"].value = 10 ** (-3 + 171 * 0.01)  # one step further: the user's move
+    app.controls["rho"].set_state({"value": 10 ** (-3 + 171 * 0.01)})  # the user's move
     assert app.session.model.rho == pytest.approx(0.0513, rel=1e-3)
 
 

@@ -79,7 +79,7 @@ def test_divergence_in_one_run_is_reported_by_name() -> None:
 
 def test_a_page_snapping_a_run_value_to_its_slider_grid_changes_nothing() -> None:
     ab = Comparison(a={"rho": 0.05}, n_samples=300)  # e.g. from a link: a.rho=0.05
-    ab.run_controls["A"]["rho"].value = 10 ** (-3 + 170 * 0.01)  # the page's echo: 0.0501
+    ab.run_controls["A"]["rho"].set_state({"value": 10 ** (-3 + 170 * 0.01)})  # the echo
     assert ab.sessions["A"].model.rho == 0.05
     ab.run_controls["A"]["rho"].value = 10 ** (-3 + 171 * 0.01)  # one step on: the user's
     assert ab.sessions["A"].model.rho == pytest.approx(0.0513, rel=1e-3)
