@@ -2,6 +2,7 @@
 
 python -m explorer serve [--port 8866]
 python -m explorer train --preset ufldl-patches --out runs/patches
+python -m explorer sweep --param beta --values 0 0.3 1 3 10 --steps 200 --out runs/frontier
 python -m explorer gradcheck
 """
 
@@ -13,15 +14,18 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from . import datasets
 from .core import SparseAutoencoder, gradient_errors
+from .figures.frontier_png import frontier_png
 from .figures.mosaic import filter_mosaic
 from .figures.png import mosaic_to_png, save_png
 from .training import Session
 from .training.presets import PRESETS, preset
+from .training.sweep import PROBE, SWEEPABLE, Sweep, check_param_name, parse_values
 
 #: CLI flag -> session keyword, type; None defaults mean "take the preset's value".
 FREE_PARAMS: dict[str, type] = {
@@ -129,6 +133,111 @@ def gradcheck(args: argparse.Namespace) -> int:
     return 0 if all(r[-1] < 1e-9 for r in rows) else 1
 
 
+#: ``sweep``'s flags for the settings it does not sweep: ``train``'s, and the penalty (to sweep
+#: β or ρ under L1 or TopK).
+SWEEP_PARAMS: dict[str, type] = FREE_PARAMS | {"penalty": str}
+
+
+def _sweep_settings(args: argparse.Namespace) -> dict:
+    """``train``'s settings from ``args`` (a preset, then the flags over it), for a sweep of
+    ``args.param``: a preset's value of it gives way to the swept values, a flag's is refused."""
+    param = args.param
+    if getattr(args, param, None) is not None:
+        raise ValueError(
+            f"--{param} {getattr(args, param)} and --param {param} both set {param}: give its "
+            "values with --values only."
+        )
+    settings = preset(args.preset) if args.preset else {"dataset": "natural-patches", "steps": 400}
+    settings.pop(param, None)
+    for name in SWEEP_PARAMS:
+        value = getattr(args, name)
+        if value is not None:
+            settings[name] = value
+    if settings["dataset"] == "mnist":
+        try:
+            settings["dataset"] = datasets.load_mnist(
+                args.mnist, n_samples=settings.get("n_samples"), download=args.download
+            )
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(
+                f"{exc} On the command line: --mnist DIR (the folder or the file) or --download."
+            ) from exc
+    settings["random_state"] = settings.pop("seed", 0)
+    return settings
+
+
+#: What frontier.json says each record's numbers were measured on (training.sweep's rules).
+MEASURED_ON = {
+    "l0, explained_variance": f"the first {PROBE} training inputs, at the final weights",
+    "dead, mean_log10_rho_hat": "rho_hat as the last step measured it (all training inputs "
+    "under L-BFGS, the last mini-batch under Adam and SGD)",
+    "max_decoder_cosine": "the decoder weights W2: mean over units of the largest signed "
+    "cosine with another unit's decoder (SAEBench's average_max_decoder_cosine_sim)",
+    "loss": "the objective at the last step",
+}
+
+
+def _value(value: float | str) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def sweep(args: argparse.Namespace) -> int:
+    check_param_name(args.param)
+    values = parse_values(args.param, args.values)
+    settings = _sweep_settings(args)
+    steps = settings.pop("steps")
+    runs = Sweep(args.param, values, steps, **settings)  # checks every value before training
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for progress in runs.runs(chunk=max(1, steps // 100)):
+        _progress(progress.done, progress.total, progress.terms, start)
+    sys.stderr.write("\n")
+    points, fixed = runs.points, runs.settings()
+    for point in points:
+        if point.message:
+            sys.stderr.write(f"{args.param} = {_value(point.value)}: {point.message}\n")
+    frontier = {
+        "param": args.param,
+        "values": list(values),
+        "steps": steps,
+        "settings": fixed,
+        "measured_on": MEASURED_ON,
+        "records": [point.record() for point in points],
+        "stopped_early": [
+            {"value": p.value, "steps": p.steps, "message": p.message} for p in points if p.message
+        ],
+    }
+    (out / "frontier.json").write_text(json.dumps(frontier, indent=2) + "\n")
+    save_png(out / "frontier.png", frontier_png(args.param, points, steps, fixed))
+    print(f"wrote {out / 'frontier.json'}, {out / 'frontier.png'}")
+    print(f"{'value':>10}{'L0':>9}{'expl. var.':>12}{'dead':>6}{'log10 rho_hat':>15}"
+          f"{'max cos':>9}{'loss':>10}")  # fmt: skip
+    for p in points:
+        print(
+            f"{_value(p.value):>10}{p.l0:>9.3g}{p.explained_variance:>12.3f}{p.dead:>6}"
+            f"{p.mean_log10_rho_hat:>15.2f}{p.max_decoder_cosine:>9.3f}{p.loss:>10.4g}"
+        )
+    return 1 if any(p.failed for p in points) else 0
+
+
+def _add_sweep_parser(sub: Any) -> None:
+    w = sub.add_parser(
+        "sweep", help="train one run per value of beta, rho or the penalty; write "
+        "frontier.json and frontier.png (explained variance against L0)",
+    )  # fmt: skip
+    w.add_argument("--param", required=True, help=f"the setting swept: {', '.join(SWEEPABLE)}")
+    w.add_argument("--values", required=True, nargs="+", metavar="VALUE",
+                   help="its values: numbers for beta and rho, names for the penalty")  # fmt: skip
+    w.add_argument("--preset", choices=sorted(PRESETS), help="the other settings' start")
+    w.add_argument("--out", required=True, help="output directory")
+    w.add_argument("--mnist", help="folder with the MNIST IDX files (for dataset mnist)")
+    w.add_argument("--download", action="store_true", help="download MNIST to the cache if missing")
+    for name, kind in SWEEP_PARAMS.items():
+        w.add_argument("--" + name.replace("_", "-"), type=kind, dest=name, help=f"override {name}")
+    w.set_defaults(func=sweep)
+
+
 def serve(args: argparse.Namespace) -> int:
     from .serving import voila  # imports nothing heavy until Voila starts
 
@@ -169,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--samples", type=int, default=20)
     g.add_argument("--seed", type=int, default=0)
     g.set_defaults(func=gradcheck)
+    _add_sweep_parser(sub)
     return parser
 
 

@@ -129,3 +129,87 @@ def test_mnist_preset_without_files_explains(tmp_path, monkeypatch, capsys):
     assert "train-images-idx3-ubyte" in err  # which file is missing
     assert "--mnist" in err and "--download" in err  # and the flags that fix it
     assert not (tmp_path / "run" / "model.npz").exists()
+
+
+# ---------------------------------------------------------------------------- sweep
+SWEEP = ["sweep", "--param", "beta", "--values", "0", "0.3", "3", "--steps", "6",
+         "--dataset", "bars", "--n-samples", "300", "--n-hidden", "16", "--rho", "0.1"]  # fmt: skip
+
+
+def with_flags(argv: list[str], change: list[str]) -> list[str]:
+    """``argv`` with the flags in ``change`` given ``change``'s values instead (or added)."""
+    argv = list(argv)
+    for flag in change:
+        if flag.startswith("--") and flag in argv:
+            start = argv.index(flag) + 1
+            end = next((i for i in range(start, len(argv)) if argv[i].startswith("--")), None)
+            del argv[start - 1 : end]
+    return [*argv, *change]
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    out = tmp_path_factory.mktemp("frontier")
+    return cli.main([*SWEEP, "--out", str(out)]), out
+
+
+def test_sweep_writes_one_record_per_value_with_exactly_the_frontier_keys(swept):
+    from explorer.training.sweep import sweep
+
+    status, out = swept
+    assert status == 0
+    frontier = json.loads((out / "frontier.json").read_text())
+    assert frontier["param"] == "beta" and frontier["steps"] == 6
+    assert frontier["values"] == [0.0, 0.3, 3.0]
+    records = frontier["records"]
+    keys = ["value", "l0", "explained_variance", "dead", "mean_log10_rho_hat",
+            "max_decoder_cosine", "loss"]  # fmt: skip
+    assert [list(r) for r in records] == [keys] * 3
+    assert [r["value"] for r in records] == [0.0, 0.3, 3.0]
+    # The numbers of a sweep run from Python with the same settings (float64, as train).
+    expected = sweep("beta", (0.0, 0.3, 3.0), 6, dataset="bars", n_samples=300, n_hidden=16,
+                     rho=0.1, random_state=0)  # fmt: skip
+    assert records == [p.record() for p in expected]
+    assert frontier["settings"]["dtype"] == "float64" and "beta" not in frontier["settings"]
+    assert frontier["stopped_early"] == []
+
+
+def test_sweep_draws_the_frontier_png(swept):
+    from PIL import Image
+
+    _, out = swept
+    data = (out / "frontier.png").read_bytes()
+    assert png_size(data) == (900, 486 + 64 + 22 * 4 + 16)  # the chart and 3 table rows
+    with Image.open(out / "frontier.png") as image:
+        image.verify()
+        assert image.format == "PNG"
+
+
+def test_sweep_shows_a_progress_bar(tmp_path, capsys):
+    assert cli.main(with_flags([*SWEEP, "--out", str(tmp_path)], ["--steps", "3"])) == 0
+    captured = capsys.readouterr()
+    # 3 values × 3 steps, counted over the whole sweep.
+    assert "] 1/9 " in captured.err and "] 9/9 " in captured.err and "it/s" in captured.err
+    assert "frontier.json" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (["--param", "lr"], ["param='lr' cannot be swept", "'beta', 'rho', 'penalty'"]),
+        (["--values", "0", "abc"], ["beta='abc' is not a number"]),
+        (["--values", "0", "-1"], ["beta=-1.0 is not allowed", ">= 0"]),
+        (["--param", "penalty", "--values", "kl", "l2"], ["penalty='l2' is not allowed"]),
+        (["--param", "rho", "--values", "0.1", "2"], ["--rho 0.1 and --param rho both set"]),
+        (["--beta", "3"], ["--beta 3.0 and --param beta both set beta"]),
+        (["--steps", "0"], ["steps=0 is not allowed"]),
+    ],
+)
+def test_sweep_refuses_bad_input_with_exit_code_2(tmp_path, capsys, change, words):
+    argv = with_flags([*SWEEP, "--out", str(tmp_path / "run")], change)
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:")
+    for word in words:
+        assert word in err
+    assert not (tmp_path / "run" / "frontier.json").exists()

@@ -1,8 +1,9 @@
 """Sparsity and reconstruction metrics of a trained model, from its activations and outputs.
 
 Plain functions of arrays (H: hidden activations, one row per input; ρ̂: mean activation per
-unit; X, X̂: inputs and reconstructions; W2: decoder weights, one row per unit), so the dashboard, the CLI and tests share one
-definition of "active", "dead" and "saturated".
+unit; X, X̂: inputs and reconstructions; W2: decoder weights, one row per unit), so the
+dashboard, the CLI and tests share one definition of "active", "dead", "saturated" and
+"redundant".
 """
 
 from __future__ import annotations

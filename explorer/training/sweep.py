@@ -80,6 +80,9 @@ class Point:
     loss: float
     steps: int  # steps taken
     message: str = ""  # why the run stopped before ``steps`` ("" if it did not)
+    #: The divergence guard stopped it (it diverged, or every unit is stuck dead or
+    #: saturated); not so when L-BFGS converged.
+    failed: bool = False
 
     def record(self) -> dict[str, Any]:
         """The frontier record: ``RECORD_KEYS`` and nothing else."""
@@ -101,7 +104,7 @@ class Progress:
 
 
 def measure(model: SparseAutoencoder, X: np.ndarray, value: float | str, steps: int = 0,
-            message: str = "") -> Point:  # fmt: skip
+            message: str = "", failed: bool = False) -> Point:  # fmt: skip
     """The frontier point of ``model`` trained on ``X`` (its training inputs, one per row)."""
     probe = X[:PROBE]
     H = model.transform(probe)
@@ -117,12 +120,14 @@ def measure(model: SparseAutoencoder, X: np.ndarray, value: float | str, steps: 
         loss=float(model.last_terms_.get("total", np.nan)),
         steps=steps,
         message=message,
+        failed=failed,
     )
 
 
 def measure_session(session: Session, value: float | str | None = None) -> Point:
     """The frontier point of a session as it is now (``value``: its swept setting's value)."""
-    return measure(session.model, session.X, value, session.n_steps, session.message)
+    message = session.message
+    return measure(session.model, session.X, value, session.n_steps, message, bool(message))
 
 
 def check_param_name(param: Any) -> Sweepable:
@@ -226,8 +231,8 @@ class Sweep:
                 finished = report.stopped or session.n_steps >= self.steps
                 point = None
                 if finished:
-                    message = report.message if report.stopped else ""
-                    point = measure(session.model, session.X, value, session.n_steps, message)
+                    point = measure(session.model, session.X, value, session.n_steps,
+                                    report.message, report.diverged or report.stuck)  # fmt: skip
                     self.points.append(point)
                 done = index * self.steps + (self.steps if finished else session.n_steps)
                 yield Progress(index, value, session.n_steps, done, self.total,

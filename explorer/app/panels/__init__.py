@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from .compare import compare_panel
 from .export import export_panel
+from .frontier import frontier_panel
 from .gradcheck import gradcheck_panel
 from .presets import presets_panel
 from .share import share_panel
@@ -26,6 +27,7 @@ Builder = Callable[[Any], widgets.Widget]
 PANELS: tuple[tuple[str, Builder], ...] = (
     ("Presets and failure gallery", presets_panel),
     ("Compare two runs (A/B)", compare_panel),
+    ("Sparsity frontier: sweep β, ρ or the penalty", frontier_panel),
     ("Gradient check", gradcheck_panel),
     ("Share and instructor mode", share_panel),
     ("Export", export_panel),

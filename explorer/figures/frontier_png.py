@@ -1,0 +1,174 @@
+"""The sparsity frontier as a PNG (the command line's ``frontier.png``), drawn with Pillow.
+
+The page's frontier view on paper: explained variance against L0 (log axis, a run with L0 = 0
+at its left edge as a triangle), one point per swept value, labelled with it, joined in the
+order of the values, and under the chart a table of every record. Text is ASCII ("beta",
+"rho"): the fallback font Pillow ships has no Greek.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..core.metrics import ACTIVE
+from ..training.sweep import PROBE, SWEEPABLE, Point
+from .frontier import L0_FLOOR, format_value
+from .views import COLORS
+
+WIDTH = 900
+PLOT = (90, 86, WIDTH - 40, 486)  # left, top, right, bottom of the plot area, in pixels
+ROW = 22  # table row height
+INK, MUTED, GRID = (0, 0, 0), (85, 85, 85), (225, 225, 225)
+#: What the PNG calls each setting (ASCII: see the module's docstring).
+NAMES = {"beta": "beta", "rho": "rho", "penalty": "penalty"}
+TABLE = (("value", 90), ("L0", 90), ("explained var.", 130), ("dead", 70),
+         ("mean log10 rho_hat", 170), ("max decoder cos", 150), ("loss", 100))  # fmt: skip
+#: The DejaVu font most Linux systems have; Pillow's own otherwise.
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+
+
+@cache
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.truetype(FONT_FILES[bold], size)
+    except OSError:
+        try:
+            return ImageFont.load_default(size=size)
+        except TypeError:  # Pillow < 10.1: a bitmap font of one size
+            return ImageFont.load_default()
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """1, 2 or 5 × 10ⁿ: about ``ticks`` ticks over ``span``."""
+    raw = span / ticks
+    decade = 10.0 ** math.floor(math.log10(raw))
+    return next(m * decade for m in (1, 2, 5, 10) if m * decade >= raw)
+
+
+def _y_range(values: Sequence[float]) -> tuple[float, float, float]:
+    """(low, high, tick step) of the explained-variance axis: from 0 (or below, if a run is
+    worse than the mean input) to 1, or past it."""
+    lo, hi = min(0.0, *values), max(1.0, *values)
+    step = _nice_step(hi - lo)
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
+
+
+def _x_decades(values: Sequence[float]) -> tuple[int, int]:
+    lo, hi = min(values), max(values)
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    return a, b if b > a else a + 1
+
+
+def _overlaps(box: tuple[float, ...], others: list[tuple[float, ...]]) -> bool:
+    return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in others)
+
+
+def frontier_png(
+    param: str, points: Sequence[Point], steps: int, settings: dict[str, Any]
+) -> bytes:
+    """PNG bytes of the frontier of ``points`` (a sweep of ``param``, ``steps`` steps each;
+    ``settings``: the runs' other settings, for the subtitle)."""
+    name, row = NAMES[param], SWEEPABLE[param]
+    height = PLOT[3] + 64 + ROW * (len(points) + 1) + 16
+    image = Image.new("RGB", (WIDTH, height), "white")
+    draw = ImageDraw.Draw(image)
+    left, top, right, bottom = PLOT
+    values = ", ".join(format_value(p.value) for p in points)
+    draw.text((left - 70, 14), f"Sparsity frontier: {name} = {values}", fill=INK,
+              font=_font(18, bold=True))  # fmt: skip
+    shape = f"{settings.get('n_hidden')} hidden units"
+    fixed = [settings.get("dataset"), shape] + [
+        f"{NAMES.get(k, k)} {format_value(settings[k])}"
+        for k in ("rho", "beta", "penalty", "optimizer") if k in settings
+    ]  # fmt: skip
+    seed = settings.get("random_state")
+    draw.text((left - 70, 40), f"{', '.join(map(str, fixed))}; {steps} steps each from the same "
+              f"weights (seed {seed})", fill=MUTED, font=_font(13))  # fmt: skip
+    draw.text((left - 70, 58), f"L0 and explained variance on the first {PROBE} training inputs"
+              + (f"; points joined in order of {name}" if row.ordered else ""), fill=MUTED,
+              font=_font(13))  # fmt: skip
+
+    xs = [max(p.l0, L0_FLOOR) for p in points]
+    a, b = _x_decades(xs)
+    y_lo, y_hi, y_step = _y_range([p.explained_variance for p in points])
+
+    def px(x: float) -> float:
+        return left + (math.log10(x) - a) / (b - a) * (right - left)
+
+    def py(y: float) -> float:
+        return bottom - (y - y_lo) / (y_hi - y_lo) * (bottom - top)
+
+    small = _font(12)
+    for d in range(a, b + 1):  # a tick and a grid line per decade
+        x = px(10.0**d)
+        draw.line([(x, top), (x, bottom)], fill=GRID)
+        label = f"{10.0**d:g}"
+        draw.text((x, bottom + 6), label, fill=INK, font=small, anchor="ma")
+    ticks = round((y_hi - y_lo) / y_step)
+    for i in range(ticks + 1):
+        y = y_lo + i * y_step
+        draw.line([(left, py(y)), (right, py(y))], fill=GRID)
+        draw.text((left - 8, py(y)), f"{y:.4g}", fill=INK, font=small, anchor="rm")
+    draw.rectangle([left, top, right, bottom], outline=MUTED)
+    draw.text(((left + right) / 2, bottom + 26), f"L0: active units per input (h > {ACTIVE:g}), "
+              "log scale", fill=INK, font=_font(13), anchor="ma")  # fmt: skip
+    axis_title = Image.new("RGB", (bottom - top, 20), "white")
+    ImageDraw.Draw(axis_title).text(((bottom - top) / 2, 10), "explained variance", fill=INK,
+                                    font=_font(13), anchor="mm")  # fmt: skip
+    image.paste(axis_title.rotate(90, expand=True), (left - 82, top))
+
+    blue = _rgb(COLORS["blue"])
+    order = sorted(range(len(points)), key=lambda i: points[i].value) if row.ordered else []
+    if len(order) > 1:
+        draw.line([(px(xs[i]), py(points[i].explained_variance)) for i in order], fill=blue,
+                  width=2)  # fmt: skip
+    taken: list[tuple[float, ...]] = []
+    centres = [(px(x), py(p.explained_variance)) for x, p in zip(xs, points, strict=True)]
+    for (cx, cy), p in zip(centres, points, strict=True):
+        if p.l0 < L0_FLOOR:  # at the axis' edge, pointing off it
+            draw.polygon([(cx - 8, cy), (cx + 5, cy - 7), (cx + 5, cy + 7)], fill=blue,
+                         outline=INK)  # fmt: skip
+        else:
+            draw.ellipse([cx - 5, cy - 5, cx + 5, cy + 5], fill=blue, outline=INK)
+        taken.append((cx - 6, cy - 6, cx + 6, cy + 6))
+    font = _font(13)
+    for (cx, cy), p in zip(centres, points, strict=True):
+        # Each label where it hides no point and no other label: right, left, above, below.
+        text = f"{name} {format_value(p.value)}"
+        w = draw.textlength(text, font=font)
+        spots = [(cx + 9, cy - 8), (cx - 9 - w, cy - 8), (cx - w / 2, cy - 24),
+                 (cx - w / 2, cy + 8), (cx + 9, cy - 22), (cx + 9, cy + 6)]  # fmt: skip
+        inside = [s for s in spots if left <= s[0] and s[0] + w <= right and top <= s[1]
+                  and s[1] + 16 <= bottom]  # fmt: skip
+        free = [s for s in inside if not _overlaps((s[0], s[1], s[0] + w, s[1] + 16), taken)]
+        x, y = (free or inside or spots)[0]
+        taken.append((x, y, x + w, y + 16))
+        draw.text((x, y), text, fill=INK, font=font)
+
+    y = bottom + 56
+    x = left - 70
+    for title, width in TABLE:
+        draw.text((x, y), title, fill=INK, font=_font(13, bold=True))
+        x += width
+    for p in points:
+        y += ROW
+        cells = (format_value(p.value), f"{p.l0:.3g}", f"{p.explained_variance:.3f}",
+                 str(p.dead), f"{p.mean_log10_rho_hat:.2f}", f"{p.max_decoder_cosine:.3f}",
+                 f"{p.loss:.4g}")  # fmt: skip
+        x = left - 70
+        for text, (_, width) in zip(cells, TABLE, strict=True):
+            draw.text((x, y), text, fill=INK, font=_font(13))
+            x += width
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
