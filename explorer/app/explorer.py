@@ -28,6 +28,7 @@ from .defaults import dashboard_params, default_learning_rate
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
 from .sections import sections, stack
+from .timeline import Timeline
 
 
 class Explorer(LiveDashboard):
@@ -85,6 +86,7 @@ class Explorer(LiveDashboard):
         self._sync_unit_range()
         self.status = widgets.HTML()
         self._init_live()
+        self.timeline = Timeline(self)
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
         self._steps_per_second = 0.0
         super().__init__(children=self._layout())
@@ -108,7 +110,8 @@ class Explorer(LiveDashboard):
         # Accordion's headers), closed at first.
         self.panels = {title: build(self) for title, build in PANELS}
         self.sections = sections(self.panels.items())
-        return [sidebar_layout(controls, [self.status, self.board]), stack(self.sections.values())]
+        main = [self.status, self.board, self.timeline.box]
+        return [sidebar_layout(controls, main), stack(self.sections.values())]
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
@@ -178,6 +181,8 @@ class Explorer(LiveDashboard):
         self._sync_controls()
         self._sync_enabled()
         self._sync_unit_range()
+        if was_reset:
+            self.timeline.follow()
         self.refresh()
         what = label(self.controls[changed]) if changed in self.controls else ", ".join(params)
         self._set_status(f"Changing {what} restarted training from step 0." if was_reset else "")
@@ -218,17 +223,19 @@ class Explorer(LiveDashboard):
     def step(self, n: int = 1) -> None:
         """Run ``n`` training steps now and refresh every view (for scripts and tests)."""
         report = self.session.step(n)
+        self.timeline.follow()  # training goes on from the latest step: show it
         self.refresh()
         self._set_status(report.message)
 
     def reset(self) -> None:
         """New weights from the seed, empty history, step 0."""
         self.session.reset()
+        self.timeline.follow()
         self.refresh()
         self._set_status("Reset to step 0.")
 
     def _snapshots(self) -> dict[str, Snapshot]:
-        return {"": snapshot(self.session, self.controls["unit"].value)}
+        return {"": snapshot(self.session, self.controls["unit"].value, self.timeline.at)}
 
     @property
     def value(self) -> dict[str, Any]:
@@ -243,6 +250,7 @@ class Explorer(LiveDashboard):
 
     # ------------------------------------------------------------------ status
     def _set_status(self, message: str = "") -> None:
+        self.timeline.sync()  # as often as the status line: a few times a second in play
         now, step = time.perf_counter(), self.session.n_steps
         then, step0 = self._rate
         if now - then >= 0.5 or step < step0:

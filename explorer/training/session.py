@@ -301,6 +301,17 @@ class Session:
         model.rho_hat_ = model.transform(self._X).mean(axis=0)
         return model.rho_hat_
 
+    def rewind(self, step: int) -> None:
+        """Go back to recorded ``step`` (one of ``recording.steps``) and train on from there:
+        every later step is forgotten (weights, loss history, recording)."""
+        if step not in self.recording.steps:
+            raise ValueError(
+                f"step={step!r} is not allowed: step must be a recorded step, one of "
+                f"{self.recording.steps[:3]} … {self.recording.steps[-1]}."
+            )
+        self._restore(self.recording.weights[self.recording.steps.index(step)], step)
+        self.message = ""
+
     # ------------------------------------------------------------------ persistence
     def save(self, path: Any) -> None:
         """Write weights, hyper-parameters and history to ``path`` (.npz)."""
