@@ -13,6 +13,7 @@ from PIL import Image
 from explorer import Explorer
 from explorer.app.download import DownloadButton
 from explorer.figures import filter_mosaic
+from explorer.figures.movie import filters_movie
 from explorer.training import TERMS, History, Session
 
 
@@ -50,8 +51,19 @@ def download(button: DownloadButton) -> tuple[dict, bytes]:
     return data["content"], bytes(buffers[0])
 
 
-def test_panel_offers_three_downloads(app: Explorer) -> None:
-    assert list(buttons(app)) == ["Filters (PNG)", "Model (.npz)", "Loss history (CSV)"]
+def test_panel_offers_the_downloads(app: Explorer) -> None:
+    assert list(buttons(app)) == [
+        "Filters (PNG)", "Filters movie (GIF)", "Model (.npz)", "Loss history (CSV)"
+    ]  # fmt: skip
+
+
+def test_filters_movie_is_filters_movie_of_the_session(app: Explorer) -> None:
+    message, gif = download(buttons(app)["Filters movie (GIF)"])
+    assert message["filename"] == "sae-natural-patches-step4-filters.gif"
+    assert message["mime"] == "image/gif"
+    assert gif == filters_movie(app.session)
+    with Image.open(io.BytesIO(gif)) as image:
+        assert image.format == "GIF" and image.n_frames == 5  # steps 0..4
 
 
 def test_filters_png_is_the_mosaic_at_the_current_step(app: Explorer) -> None:

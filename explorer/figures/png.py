@@ -32,14 +32,22 @@ def encode_png(image: np.ndarray) -> bytes:
     )  # fmt: skip
 
 
-def mosaic_to_png(mosaic: np.ndarray, scale: int = 8, background: int = 0) -> bytes:
-    """PNG of a filter mosaic in [-1, 1] (gray = 0), NaN padding drawn as ``background``."""
+def mosaic_pixels(mosaic: np.ndarray, scale: int = 8, background: int = 0) -> np.ndarray:
+    """The uint8 gray image of a filter mosaic in [-1, 1]: -1 black, 0 mid-gray, 1 white, NaN
+    padding drawn as ``background``, each mosaic pixel a ``scale`` × ``scale`` block.
+
+    The one mapping of a mosaic to gray levels: the PNG export and the movie's frames use it.
+    """
     gray = np.where(np.isnan(mosaic), np.nan, (mosaic + 1.0) * 127.5)
     img = np.where(np.isnan(gray), background, np.clip(np.nan_to_num(gray), 0, 255)).astype(
         np.uint8
     )
-    img = np.kron(img, np.ones((scale, scale), dtype=np.uint8))
-    return encode_png(img)
+    return np.kron(img, np.ones((scale, scale), dtype=np.uint8))
+
+
+def mosaic_to_png(mosaic: np.ndarray, scale: int = 8, background: int = 0) -> bytes:
+    """PNG of a filter mosaic in [-1, 1] (gray = 0), NaN padding drawn as ``background``."""
+    return encode_png(mosaic_pixels(mosaic, scale, background))
 
 
 def save_png(path: Any, png: bytes) -> None:

@@ -1,8 +1,9 @@
-"""Export panel: download the filter mosaic, the model and the loss history, made at click time.
+"""Export panel: download the filter mosaic, the filters' movie, the model and the loss history.
 
 Each file is built in memory from the session's current state when its button is clicked, and
 sent to the page; nothing is written on the server. File names carry the data set and the step,
-e.g. ``sae-natural-patches-step120-filters.png``.
+e.g. ``sae-natural-patches-step120-filters.png``. The movie (``figures.movie``) has a frame
+per recorded step of the run, ending on the current step's filters.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ...figures import filter_mosaic
+from ...figures.movie import filters_movie
 from ...figures.png import mosaic_to_png
 from ..download import DownloadButton
 
@@ -40,6 +42,8 @@ def history_csv(session: Any) -> bytes:
 EXPORTS: tuple[tuple[str, str, str, Callable[[Any], bytes], str], ...] = (
     ("Filters (PNG)", "filters.png", "image/png", filters_png,
      "Download the learned filters as a PNG image"),
+    ("Filters movie (GIF)", "filters.gif", "image/gif", filters_movie,
+     "Download the filters learning as an animated GIF, a frame per recorded step"),
     ("Model (.npz)", "model.npz", "application/octet-stream", model_npz,
      "Download weights, settings and history; Session.load and the CLI read it"),
     ("Loss history (CSV)", "history.csv", "text/csv", history_csv,
@@ -48,7 +52,7 @@ EXPORTS: tuple[tuple[str, str, str, Callable[[Any], bytes], str], ...] = (
 
 
 def export_panel(dash: Any) -> widgets.Widget:
-    """Three download buttons for the live session of ``dash``."""
+    """A download button per row of ``EXPORTS``, for the live session of ``dash``."""
 
     def filename(suffix: str) -> str:
         session = dash.session
