@@ -1,7 +1,7 @@
 """Command line: serve the dashboard, train headless, check gradients.
 
 python -m explorer serve [--port 8866]
-python -m explorer train --preset ufldl-patches --out runs/patches
+python -m explorer train --preset ufldl-patches --out runs/patches [--movie]
 python -m explorer sweep --param beta --values 0 0.3 1 3 10 --steps 200 --out runs/frontier
 python -m explorer gradcheck
 """
@@ -22,6 +22,7 @@ from . import datasets
 from .core import SparseAutoencoder, gradient_errors
 from .figures.frontier_png import frontier_png
 from .figures.mosaic import filter_mosaic
+from .figures.movie import filters_movie
 from .figures.png import mosaic_to_png, save_png
 from .training import Session
 from .training.presets import PRESETS, preset
@@ -93,6 +94,8 @@ def train(args: argparse.Namespace) -> int:
     session.save(out / "model.npz")
     mosaic = filter_mosaic(model.components_, session.dataset.image_shape)
     save_png(out / "filters.png", mosaic_to_png(mosaic, scale=8))
+    if args.movie:  # a frame per recorded step, the last the filters above
+        (out / "filters.gif").write_bytes(filters_movie(session))
     rho_hat = model.rho_hat_
     metrics = {
         "preset": args.preset,
@@ -108,7 +111,8 @@ def train(args: argparse.Namespace) -> int:
         "diverged": session.message,
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
-    print(f"wrote {out / 'model.npz'}, {out / 'filters.png'}, {out / 'metrics.json'}")
+    movie = f", {out / 'filters.gif'}" if args.movie else ""
+    print(f"wrote {out / 'model.npz'}, {out / 'filters.png'}{movie}, {out / 'metrics.json'}")
     print(f"{session.n_steps} iterations in {seconds:.1f} s; loss {model.last_terms_['total']:.5f}")
     return 1 if session.message else 0
 
@@ -262,11 +266,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(func=serve)
 
-    t = sub.add_parser("train", help="train headless; write model.npz, filters.png, metrics.json")
+    t = sub.add_parser("train", help="train headless; write model.npz, filters.png, metrics.json "
+                       "(and filters.gif with --movie)")  # fmt: skip
     t.add_argument("--preset", choices=sorted(PRESETS), help="a classic configuration")
     t.add_argument("--out", required=True, help="output directory")
     t.add_argument("--mnist", help="folder with the MNIST IDX files (for dataset mnist)")
     t.add_argument("--download", action="store_true", help="download MNIST to the cache if missing")
+    t.add_argument("--movie", action="store_true",
+                   help="also write filters.gif: the filters at every recorded step")  # fmt: skip
     for name, kind in FREE_PARAMS.items():
         flag = "--" + name.replace("_", "-")
         t.add_argument(flag, type=kind, dest=name, help=f"override {name}")
