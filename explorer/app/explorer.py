@@ -110,7 +110,9 @@ class Explorer(LiveDashboard):
         # Accordion's headers), closed at first.
         self.panels = {title: build(self) for title, build in PANELS}
         self.sections = sections(self.panels.items())
-        main = [self.status, self.board, self.timeline.box]
+        # The timeline over the views, not under them: dragging it, the views it moves are in
+        # sight (under them it sat ~1,500 px down a 768 px screen).
+        main = [self.status, self.timeline.box, self.board]
         return [sidebar_layout(controls, main), stack(self.sections.values())]
 
     # ------------------------------------------------------------------ wiring

@@ -1,4 +1,4 @@
-"""The timeline under the views: scrub back through the recorded run, replay it, or go on
+"""The timeline over the views: scrub back through the recorded run, replay it, or go on
 training from a step shown.
 
 Its positions are the recorded steps (``training.recording``: evenly spaced, at most ~500)

@@ -226,7 +226,8 @@ class Dashboard:
 
     # ------------------------------------------------------------------ acting on it
     def button(self, name: str) -> Any:
-        return self.page.get_by_role("button", name=name)
+        """The button labelled ``name`` exactly (after its icon): Play, not Replay."""
+        return self.page.get_by_role("button", name=re.compile(rf"\b{re.escape(name)}$"))
 
     def play(self) -> None:
         self.button("Play").click()

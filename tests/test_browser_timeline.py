@@ -1,0 +1,37 @@
+"""The timeline in a real browser: dragging it back redraws every view at that step, Replay
+plays the recording through to the latest step, and the Play button is not confused with
+Replay."""
+
+# The browser, server and page fixtures are test_browser's (imported below; tests take them
+# as arguments of the same names).
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
+
+from test_browser import browser, dash, server  # noqa: F401
+
+SCRUBBED = ["filters", "kl", "activations", "loss", "reconstructions"]
+
+
+def test_dragging_the_timeline_back_then_replaying_it(dash):
+    for _ in range(6):
+        dash.button("Step").click()
+        dash.wait_for_step_above(_)
+    latest = dash.views()
+    handle = dash.page.locator(".widget-slider", has_text="timeline").locator(".noUi-handle")
+    handle.focus()
+    dash.page.keyboard.press("Home")  # step 0: the seed's weights
+    dash.page.get_by_text("showing step 0 of 6").wait_for(timeout=30_000)
+    early = dash.wait_for_views_to_change(latest, SCRUBBED)
+    dash.page.keyboard.press("ArrowRight")
+    dash.page.get_by_text("showing step 1 of 6").wait_for(timeout=30_000)
+    dash.button("Replay").click()
+    dash.page.get_by_text("step 6 (latest)").wait_for(timeout=60_000)
+    dash.button("Replay").wait_for()  # back from Stop once the end is reached
+    # At the end the views are the latest state again, not the early one.
+    assert dash.views() == latest != early
+    assert dash.errors == []
