@@ -30,11 +30,11 @@ def test_the_byte_budget_bounds_large_networks():
     big = np.zeros(2 * 784 * 196 + 196 + 784, dtype=np.float32)  # 784-196-784
     small = np.zeros(2 * 64 * 25 + 25 + 64, dtype=np.float32)  # 64-25-64
     assert Recording().capacity(small) == MAX_SNAPSHOTS
-    assert Recording().capacity(big) == MAX_BYTES // big.nbytes == 85
+    assert Recording().capacity(big) == MAX_BYTES // big.nbytes == 34
     rec = Recording()
     for step in range(2000):
         rec.record(step, big)
-    assert len(rec) < 85 and rec.nbytes() <= MAX_BYTES
+    assert len(rec) < 34 and rec.nbytes() <= MAX_BYTES
 
 
 def test_a_session_records_its_weights_and_forgets_a_rolled_back_future():

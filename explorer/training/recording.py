@@ -4,8 +4,8 @@ A recording keeps the weights every ``stride`` steps. When it holds ``max_snapsh
 doubles the stride and drops every other one, so the snapshots stay evenly spaced over the
 whole run and memory stays bounded however long the run grows. ``max_snapshots`` shrinks
 for large networks so that a recording never holds more than ``max_bytes``: 500 snapshots of
-64-25-64 in float32 take 6.6 MB, while 784-196-784 (308,308 weights) gets 85 snapshots in
-its 100 MB.
+64-25-64 in float32 take 6.6 MB, while 784-196-784 (308,308 weights) gets 34 snapshots in
+its 40 MB.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 #: At most this many snapshots per run...
 MAX_SNAPSHOTS = 500
 #: ...and at most this many bytes of them (a kernel serving one student holds ~135 MB).
-MAX_BYTES = 100 * 2**20
+MAX_BYTES = 40 * 2**20
 
 
 class Recording:
