@@ -1,4 +1,4 @@
-"""Files in and out of the served page: a download button saves real bytes, and an uploaded
+"""Files in and out of the served page: download buttons save real bytes, and an uploaded
 photo becomes the training data. Only a browser runs the download button's JavaScript and
 the file chooser."""
 
@@ -26,6 +26,16 @@ def test_download_saves_the_filter_mosaic_and_upload_trains_on_a_photo(dash, tmp
     assert saved.name == "sae-natural-patches-step0-filters.png"
     with Image.open(saved) as png:
         assert png.format == "PNG" and png.size == (44 * 8, 44 * 8)  # 5×5 tiles of 8 + gaps
+        mosaic = np.asarray(png)
+    # The movie at step 0: one frame, the mosaic at half filters.png's scale over its caption.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Filters movie (GIF)").click()
+    movie = tmp_path / download.value.suggested_filename
+    download.value.save_as(movie)
+    assert movie.name == "sae-natural-patches-step0-filters.gif"
+    with Image.open(movie) as gif:
+        assert gif.format == "GIF" and gif.n_frames == 1 and gif.size[0] == 44 * 4
+        np.testing.assert_array_equal(np.asarray(gif.convert("L"))[: 44 * 4], mosaic[::2, ::2])
 
     # A photo with edges in it, as a user would pick it in the file chooser.
     photo = np.zeros((96, 128), np.uint8)

@@ -98,7 +98,7 @@ def caption_height(width: int) -> int:
 
 
 def _font_size(width: int) -> int:
-    return int(min(20, max(10, width // 24)))
+    return int(min(20, max(12, width // 24)))
 
 
 def movie_frame(mosaic: np.ndarray, step: int, scale: int) -> Image.Image:
