@@ -202,6 +202,8 @@ class Sweep:
         # The data, loaded (and checked) once: every run trains on these very inputs.
         first = Session(dataset, n_samples, random_state, **(params | {param: values[0]}))
         self.dataset = first.dataset
+        self._settings = first.get_params()
+        del self._settings[param]
         self.points: list[Point] = []
 
     @property
@@ -215,9 +217,7 @@ class Sweep:
 
     def settings(self) -> dict[str, Any]:
         """Every run's settings but the swept one (``Session.get_params`` without it)."""
-        params = self.session(self.values[0]).get_params()
-        del params[self.param]
-        return params
+        return dict(self._settings)
 
     def runs(self, chunk: int = 1) -> Iterator[Progress]:
         """Train every run, yielding a ``Progress`` after every ``chunk`` steps (and at the end
