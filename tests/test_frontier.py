@@ -200,6 +200,10 @@ def test_the_view_draws_each_run_and_this_run_apart_and_l0_zero_at_the_axis_edge
     g = Frontier("penalty", ("kl", "l1"), 10, (point("kl", 1.0, 0.5), point("l1", 2.0, 0.4)))
     assert view_state(FRONTIER_VIEW, g)["traces"][0]["style"]["mode"] == "markers"
     assert view_state(FRONTIER_VIEW, g)["traces"][-1]["style"]["name"] == ""  # none at 0
+    # This run at L0 = 0 is still a star, at the edge: its own name says so.
+    h = Frontier("beta", (0.0,), 10, (point(0.0, 12.0, 0.9),), current=point(3.0, 0.0, 0.0))
+    *_, star, zero = (t["style"] for t in view_state(FRONTIER_VIEW, h)["traces"])
+    assert star["name"].endswith("L0 = 0: at the axis' left edge") and zero["name"] == ""
 
 
 def test_the_png_is_a_chart_with_a_table_row_per_value():

@@ -76,13 +76,15 @@ def _frontier_data(f: Frontier) -> list[dict[str, Any]]:
     order = sorted(f.points, key=lambda p: p.value) if row.ordered else list(f.points)
     sweep_name = f"{row.label} = {', '.join(format_value(v) for v in f.values)}"
     current = [f.current] if f.current is not None else []
-    off = [p for p in (*f.points, *current) if p.l0 < L0_FLOOR]
+    off = [p for p in f.points if p.l0 < L0_FLOOR]  # the star says it in its own name
+    edge = ", L0 = 0: at the axis' left edge" if any(p.l0 < L0_FLOOR for p in current) else ""
     return [
         {"type": "scatter", "name": sweep_name, "mode": "lines+markers" if row.ordered
          else "markers", "x": [_x(p) for p in order], "y": [p.explained_variance for p in order],
          "line": {"color": COLORS["blue"]}, "hoverinfo": "skip", "marker": MARKER},
         *(_point_trace(f, value) for value in f.values),
-        {"type": "scatter", "name": f"this dashboard's run{f.current_note}", "mode": "markers",
+        {"type": "scatter", "name": f"this dashboard's run{f.current_note}{edge}",
+         "mode": "markers",
          "x": [_x(p) for p in current], "y": [p.explained_variance for p in current],
          "marker": {"symbol": "star", "color": COLORS["vermillion"], "size": 18,
                     "line": {"width": 1}},
