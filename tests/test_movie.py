@@ -138,7 +138,8 @@ def test_frame_durations() -> None:
     long = frame_durations(500)
     assert long[:-1] == [20] * 499 and long[-1] == HOLD_MS
     assert sum(long[:-1]) == pytest.approx(10_000, rel=0.01)  # a 500-frame movie: 10 s
-    assert frame_durations(85)[:-1] == [120] * 84  # 784-196's recording: 10.2 s
+    assert frame_durations(85)[:-1] == [120] * 84  # 10.2 s
+    assert frame_durations(34)[:-1] == [200] * 33  # 784-196's float32 recording: 6.6 s
     assert frame_durations(5) == [200, 200, 200, 200, HOLD_MS]
     assert frame_durations(1) == [HOLD_MS]
     assert frame_durations(50, seconds=2) == [40] * 49 + [HOLD_MS]
