@@ -86,8 +86,10 @@ class NumberBox(anywidget.AnyWidget):
         """Do what typing ``text`` and pressing Enter in the page does; True if taken."""
         number = read(text, self.min, self.max, self.fmt == "d")
         if not isinstance(number, str):
+            # Told first, so the page shows the number typed even while the slider's own update
+            # (moving it onto the slider's grid) arrives; a take that fails undoes it there.
+            self.send({"type": "taken", "value": number, "snapped": self._snap(number)})
             self._take(number)
-            self.send({"type": "taken", "value": self._in_use(), "snapped": self._snap(number)})
             return True
         in_use = self._in_use()
         message = f"{self.plain_label}: {number}. It stays {in_use:{self.fmt}}."

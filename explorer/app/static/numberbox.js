@@ -62,13 +62,12 @@ function render({ model, el }) {
   // to (0.05 and 0.0501): while the slider sits there, the box shows what the run uses.
   let held = null;
 
+  const near = (a, b) => Math.abs(a - b) <= 1e-9 * Math.abs(b);
   const text = () => {
     const value = model.get("value");
-    if (held !== null && Math.abs(value - held.snapped) <= 1e-9 * Math.abs(held.snapped)) {
-      return format(held.value, model.get("fmt"));
-    }
-    held = null;
-    return format(value, model.get("fmt"));
+    // The value taken may still be on its way here, or already moved onto the grid.
+    const holding = held !== null && (near(value, held.value) || near(value, held.snapped));
+    return format(holding ? held.value : value, model.get("fmt"));
   };
   const show = () => {
     label.textContent = model.get("description");
@@ -80,11 +79,18 @@ function render({ model, el }) {
     if (document.activeElement !== input) input.value = text();
   };
   const taken = () => {
-    // A new value in use (typed here, dragged, or set by the kernel): any refusal is over.
+    // The value in use is shown again (taken, or Escape): any refusal is over.
     input.value = text();
     input.removeAttribute("aria-invalid");
     why.textContent = "";
     sent = null;
+  };
+  const onValue = () => {
+    // A new value (dragged, or set by the kernel); one that is not the value typed nor its
+    // grid point ends the holding.
+    const value = model.get("value");
+    if (held !== null && !near(value, held.value) && !near(value, held.snapped)) held = null;
+    taken();
   };
   const send = () => {
     if (input.value === text()) return taken();
@@ -99,7 +105,9 @@ function render({ model, el }) {
   const onMessage = (msg) => {
     if (msg.type === "taken") {
       held = { value: msg.value, snapped: msg.snapped ?? msg.value };
-      return taken();
+      taken();
+      input.value = format(held.value, model.get("fmt")); // even before the value arrives
+      return;
     }
     if (msg.type !== "refused") return;
     why.textContent = msg.message;
@@ -110,12 +118,12 @@ function render({ model, el }) {
 
   input.addEventListener("keydown", onKey);
   input.addEventListener("change", send); // leaving the box after an edit
-  model.on("change:value", taken);
+  model.on("change:value", onValue);
   model.on("change:description change:tooltip change:disabled", show);
   model.on("msg:custom", onMessage);
   show();
   return () => {
-    model.off("change:value", taken);
+    model.off("change:value", onValue);
     model.off("change:description change:tooltip change:disabled", show);
     model.off("msg:custom", onMessage);
   };
