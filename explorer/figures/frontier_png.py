@@ -27,7 +27,7 @@ ROW = 22  # table row height
 INK, MUTED, GRID = (0, 0, 0), (85, 85, 85), (225, 225, 225)
 #: What the PNG calls each setting (ASCII: see the module's docstring).
 NAMES = {"beta": "beta", "rho": "rho", "penalty": "penalty"}
-TABLE = (("value", 90), ("L0", 90), ("explained var.", 130), ("dead", 70),
+TABLE = (("", 90), ("L0", 90), ("explained var.", 130), ("dead", 70),
          ("mean log10 rho_hat", 170), ("max decoder cos", 150), ("loss", 100))  # fmt: skip
 #: The DejaVu font most Linux systems have; Pillow's own otherwise.
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
@@ -64,8 +64,9 @@ def _y_range(values: Sequence[float]) -> tuple[float, float, float]:
 
 
 def _x_decades(values: Sequence[float]) -> tuple[int, int]:
+    """Whole decades around the L0s, with room on the right for a label beside the last."""
     lo, hi = min(values), max(values)
-    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi * 1.3))
     return a, b if b > a else a + 1
 
 
@@ -157,7 +158,7 @@ def frontier_png(
 
     y = bottom + 56
     x = left - 70
-    for title, width in TABLE:
+    for title, width in ((name, TABLE[0][1]), *TABLE[1:]):  # the first column: the values
         draw.text((x, y), title, fill=INK, font=_font(13, bold=True))
         x += width
     for p in points:
