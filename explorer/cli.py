@@ -57,14 +57,15 @@ def _progress(done: int, total: int, terms: dict[str, float], start: float) -> N
     sys.stderr.flush()
 
 
-def train(args: argparse.Namespace) -> int:
+def _settings(args: argparse.Namespace, flags: dict[str, type], drop: str = "") -> dict:
+    """Session keywords plus ``steps`` from ``args``: a preset (without ``drop``, a swept
+    setting), then the ``flags`` given over it; MNIST loaded; ``seed`` as ``random_state``."""
     settings = preset(args.preset) if args.preset else {"dataset": "natural-patches", "steps": 400}
-    for name in FREE_PARAMS:
+    settings.pop(drop, None)
+    for name in flags:
         value = getattr(args, name)
         if value is not None:
             settings[name] = value
-    steps = settings.pop("steps")
-    seed = settings.pop("seed", 0)
     if settings["dataset"] == "mnist":
         try:
             settings["dataset"] = datasets.load_mnist(
@@ -75,7 +76,14 @@ def train(args: argparse.Namespace) -> int:
             raise FileNotFoundError(
                 f"{exc} On the command line: --mnist DIR (the folder or the file) or --download."
             ) from exc
-    session = Session(random_state=seed, **settings)
+    settings["random_state"] = settings.pop("seed", 0)
+    return settings
+
+
+def train(args: argparse.Namespace) -> int:
+    settings = _settings(args, FREE_PARAMS)
+    steps = settings.pop("steps")
+    session = Session(**settings)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -151,23 +159,7 @@ def _sweep_settings(args: argparse.Namespace) -> dict:
             f"--{param} {getattr(args, param)} and --param {param} both set {param}: give its "
             "values with --values only."
         )
-    settings = preset(args.preset) if args.preset else {"dataset": "natural-patches", "steps": 400}
-    settings.pop(param, None)
-    for name in SWEEP_PARAMS:
-        value = getattr(args, name)
-        if value is not None:
-            settings[name] = value
-    if settings["dataset"] == "mnist":
-        try:
-            settings["dataset"] = datasets.load_mnist(
-                args.mnist, n_samples=settings.get("n_samples"), download=args.download
-            )
-        except FileNotFoundError as exc:
-            raise FileNotFoundError(
-                f"{exc} On the command line: --mnist DIR (the folder or the file) or --download."
-            ) from exc
-    settings["random_state"] = settings.pop("seed", 0)
-    return settings
+    return _settings(args, SWEEP_PARAMS, drop=param)
 
 
 #: What frontier.json says each record's numbers were measured on (training.sweep's rules).
