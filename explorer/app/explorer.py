@@ -57,8 +57,11 @@ class Explorer(LiveDashboard):
     session : training.Session
         The live training session (``session.model`` is the ``SparseAutoencoder``).
     panels : dict of widgets
-        The feature panels (presets, A/B, gradient check, share, export, your images) by
-        title, from ``panels.PANELS``.
+        The feature panels (presets, A/B, sparsity frontier, gradient check, share, export,
+        your images) by title, from ``panels.PANELS``.
+    timeline : Timeline
+        The step slider over the views: ``timeline.show(i)`` shows recorded step i
+        (``session.recording``), as dragging it there does.
     """
 
     def __init__(
