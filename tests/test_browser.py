@@ -348,10 +348,16 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     # last control reaches the first panel's header, with a focus ring; Enter opens the panel,
     # Space closes it.
     seed = page.locator(".widget-text, .sae-numberbox", has_text="seed ⟲").locator("input")
-    seed.focus()  # the last control
+    seed.focus()  # the last control; then the timeline over the views (two steps recorded)
+    timeline = page.locator(".widget-slider", has_text="timeline").locator(".noUi-handle")
+    active = "e => e === document.activeElement"
+    page.keyboard.press("Tab")
+    assert timeline.evaluate(active)
+    page.keyboard.press("Tab")
+    assert d.button("Replay").evaluate(active)  # Continue from here: disabled at the latest
     page.keyboard.press("Tab")
     header = page.locator(".sae-section-header").first
-    assert header.evaluate("h => h === document.activeElement")
+    assert header.evaluate(active)
     ring = header.evaluate(
         "h => [getComputedStyle(h).outlineStyle, getComputedStyle(h).outlineWidth]"
     )

@@ -241,9 +241,9 @@ class Dashboard:
 
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` (its visible text) in the dropdown labelled ``label``."""
-        self.page.locator(".widget-dropdown", has_text=label).locator("select").select_option(
-            label=option
-        )
+        # By its label exactly: another drop-down may offer an option of that name (the
+        # frontier's "sweep" offers "penalty Ω").
+        self.page.get_by_label(label, exact=True).select_option(label=option)
 
     def click_data(self, view: str, x: float, y: float) -> None:
         """Click chart ``view`` at data point (x, y) with the real mouse, so plotly's own
