@@ -50,8 +50,9 @@ class Timeline:
         self._syncing = False
         self._live = True  # at the end: the views are live and the timeline follows the run
         self._task: asyncio.Task | None = None
-        self.slider.observe(self._on_scrub, names="value")
-        self.replay.observe(self._on_replay, names="value")
+        # Guarded as every control is: an error is shown in the status line, never lost.
+        self.slider.observe(dash._guarded(self._on_scrub), names="value")
+        self.replay.observe(dash._guarded(self._on_replay), names="value")
         self.here.on_click(dash._guarded(lambda _: self.continue_here()))
         dash.controls["play"].observe(self._on_play, names="value")
         self.sync()
