@@ -7,6 +7,8 @@ the file chooser."""
 # ruff: noqa: F811
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -16,22 +18,25 @@ pytest.importorskip("playwright", reason="browser tests need the test extra (pla
 from test_browser import browser, dash, server  # noqa: F401
 
 
+def download(page, button: str, folder: Path) -> Path:
+    """Click the download button ``button`` and save the file the browser receives."""
+    with page.expect_download(timeout=30_000) as started:
+        page.get_by_role("button", name=button).click()
+    saved = folder / started.value.suggested_filename
+    started.value.save_as(saved)
+    return saved
+
+
 def test_download_saves_the_filter_mosaic_and_upload_trains_on_a_photo(dash, tmp_path):
     page = dash.page
     page.get_by_text("Export", exact=True).click()
-    with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="Filters (PNG)").click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download(page, "Filters (PNG)", tmp_path)
     assert saved.name == "sae-natural-patches-step0-filters.png"
     with Image.open(saved) as png:
         assert png.format == "PNG" and png.size == (44 * 8, 44 * 8)  # 5×5 tiles of 8 + gaps
         mosaic = np.asarray(png)
     # The movie at step 0: one frame, the mosaic at half filters.png's scale over its caption.
-    with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="Filters movie (GIF)").click()
-    movie = tmp_path / download.value.suggested_filename
-    download.value.save_as(movie)
+    movie = download(page, "Filters movie (GIF)", tmp_path)
     assert movie.name == "sae-natural-patches-step0-filters.gif"
     with Image.open(movie) as gif:
         assert gif.format == "GIF" and gif.n_frames == 1 and gif.size[0] == 44 * 4
