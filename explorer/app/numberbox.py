@@ -21,12 +21,13 @@ import ipywidgets as widgets
 import traitlets
 from traitlets import validate
 
+from ..core import validation
 from .board import STATIC
 
 #: What reads as a whole number: optional sign, digits, spaces around (not "3.0" or "1e3").
 WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
-#: What reads as a number: a decimal with an optional exponent ("0.05", ".5", "1e-3").
-DECIMAL = re.compile(r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*")
+#: What reads as a number: ``core.validation.DECIMAL`` ("0.05", ".5", "1e-3"), spaces around.
+DECIMAL = re.compile(rf"\s*{validation.DECIMAL.pattern}\s*")
 #: A bound computed as base**exponent may miss the decimal the student types by an ulp
 #: (10 ** log10(0.5) is 0.49999999999999994): typing the bound itself is allowed.
 SLACK = 1e-9

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+#: A number as a person types it: a decimal with an optional exponent ("0.3", ".5", "1e-2").
+#: Stricter than ``float``, which also takes "nan", "inf", "1_000" and digits of other scripts.
+DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,12 @@ import numpy as np
 
 from ..core import metrics
 from ..training.history import TERMS
+from ..training.sweep import PROBE  # the inputs the views measure on, as the frontier does
 
 #: Inputs shown beside their reconstructions.
 N_RECONSTRUCTIONS = 8
 #: Inputs that excite the selected unit most, shown in the unit inspector.
 N_TOP = 8
-#: The first PROBE training inputs are where the per-frame statistics (top inputs, L0,
-#: explained variance) are measured: enough to find a rare unit's favourite inputs, cheap
-#: enough for every frame (one 500-row forward pass; ~10 ms at 784-196).
-PROBE = 500
 #: Loss curves (and the selected unit's ρ̂ history) are thinned to at most this many points:
 #: the page need not redraw 100,000 points to show a curve 400 pixels wide.
 MAX_LOSS_POINTS = 600
