@@ -13,7 +13,8 @@ from .metrics import (
     mean_log10_rho_hat,
     saturated_units,
 )
-from .model import LIVE_PARAMS, SparseAutoencoder
+from .model import LIVE_PARAMS, PARAM_NAMES, SparseAutoencoder
+from .optimizers import OPTIMIZERS, check_batch_size, is_full_batch
 from .penalties import (
     PENALTIES,
     Penalty,
@@ -28,16 +29,20 @@ __all__ = [
     "ACTIVE",
     "DEAD",
     "LIVE_PARAMS",
+    "OPTIMIZERS",
+    "PARAM_NAMES",
     "PENALTIES",
     "SATURATED",
     "Penalty",
     "SparseAutoencoder",
+    "check_batch_size",
     "check_coordinates",
     "check_gradient",
     "dead_units",
     "explained_variance",
     "float64_copy",
     "gradient_errors",
+    "is_full_batch",
     "kl_divergence",
     "kl_divergence_grad",
     "l0",

@@ -17,9 +17,12 @@ import numpy as np
 
 from .activations import ACTIVATIONS, sigmoid, sigmoid_grad
 from .losses import LOSSES
-from .optimizers import OPTIMIZERS
+from .optimizers import OPTIMIZERS, check_batch_size
 from .penalties import PENALTIES
 from .validation import NONE, Either, Interval, Options, check_array, check_param, check_params
+
+#: The parameter arrays, in their order in the flat vector ``theta_``.
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
 #: Hyper-parameters that change the objective or the optimiser but not the parameter shapes:
 #: they may be changed between any two steps and take effect at the next one.
@@ -145,7 +148,7 @@ class SparseAutoencoder:
         for name, value in params.items():
             setattr(self, name, value)
         if {"optimizer", "momentum"} & set(params):
-            self._opt = None
+            self.restart_optimizer()
         return self
 
     def _validate(self) -> None:
@@ -161,11 +164,7 @@ class SparseAutoencoder:
                 f"decoder={p['decoder']!r} is not allowed with loss={p['loss']!r}: "
                 f"it needs decoder in {allowed} (cross-entropy needs outputs in (0, 1))."
             )
-        if p["optimizer"] == "lbfgs" and p["batch_size"] is not None:
-            raise ValueError(
-                f"batch_size={p['batch_size']!r} is not allowed with optimizer='lbfgs': "
-                "L-BFGS is full-batch, so batch_size must be None (or use 'adam' or 'sgd')."
-            )
+        check_batch_size(p["optimizer"], p["batch_size"])
 
     @property
     def effective_learning_rate(self) -> float:
@@ -182,7 +181,7 @@ class SparseAutoencoder:
         k, n = self.n_hidden, n_features
         dt = np.dtype(self.dtype)
         self._rng = np.random.default_rng(self.random_state)
-        self._shapes = {"W1": (n, k), "b1": (k,), "W2": (k, n), "b2": (n,)}
+        self._shapes = dict(zip(PARAM_NAMES, [(n, k), (k,), (k, n), (n,)], strict=True))
         self.theta_ = np.zeros(2 * n * k + k + n, dtype=dt)
         self.params_ = self._views(self.theta_)
         r = np.sqrt(6.0 / (n + k + 1))
@@ -193,7 +192,7 @@ class SparseAutoencoder:
         self.loss_curve_: list[float] = []
         self.last_terms_: dict[str, float] = {}
         self.rho_hat_ = np.zeros(k)
-        self._opt = None
+        self.restart_optimizer()
         return self
 
     def _views(self, theta: np.ndarray) -> dict[str, np.ndarray]:
@@ -203,6 +202,18 @@ class SparseAutoencoder:
             views[name] = theta[start : start + size].reshape(shape)
             start += size
         return views
+
+    @property
+    def rng_state(self) -> dict[str, Any]:
+        """The state of the generator that draws the mini-batches (``next_batch``), as a
+        JSON-serialisable dict; assign a saved one to continue that run's draws."""
+        self._check_initialized()
+        return self._rng.bit_generator.state
+
+    @rng_state.setter
+    def rng_state(self, state: dict[str, Any]) -> None:
+        self._check_initialized()
+        self._rng.bit_generator.state = state
 
     @property
     def components_(self) -> np.ndarray:
@@ -293,12 +304,15 @@ class SparseAutoencoder:
         grads : dict
             Gradient of ``total`` for each key of ``params_``.
         """
-        X = self._check_X(X)
+        X = self.check_input(X)
         _, grad, (terms, _) = self._objective(self.theta_, X)
         return terms, {k: v.copy() for k, v in self._views(grad).items()}
 
     # ------------------------------------------------------------------ estimator API
-    def _check_X(self, X: Any) -> np.ndarray:
+    def check_input(self, X: Any) -> np.ndarray:
+        """``X`` as the model computes on it: validated (shape, finite, in [0, 1] where the
+        decoder or loss needs it) and converted to ``dtype``. Initialises the model on the first
+        call. Check the data once and ``step`` on it (or on ``next_batch`` of it) many times."""
         if self.theta_ is None:
             X = check_array(X, dtype=self.dtype)
             self.initialize(X.shape[1])
@@ -308,11 +322,16 @@ class SparseAutoencoder:
     def partial_fit(self, X: Any) -> SparseAutoencoder:
         """Exactly one optimiser step on the batch ``X`` (initialising on the first call)."""
         self._validate()
-        self._step(self._check_X(X))
+        self.step(self.check_input(X))
         return self
 
-    def _step(self, X: np.ndarray) -> dict[str, float]:
-        """One step on a batch that is already checked; returns its loss terms."""
+    def step(self, X: np.ndarray) -> dict[str, float]:
+        """One optimiser step on the batch ``X`` as returned by ``check_input`` (or a
+        ``next_batch`` of it), without checking it again; returns the step's loss terms.
+
+        The loss terms, like ``loss_curve_`` and ``rho_hat_``, are those at the weights the
+        step started from.
+        """
         if self._opt is None:
             cls = OPTIMIZERS[self.optimizer]
             kw = {"momentum": self.momentum} if self.optimizer == "sgd" else {}
@@ -320,8 +339,8 @@ class SparseAutoencoder:
         # The key names the batch by id(X); holding X until the next step keeps Python from
         # recycling that id for another batch, which would reuse a stale cached gradient.
         self._batch = X
-        key = (id(X), X.shape, self.rho, self.beta, self.weight_decay, self.loss, self.decoder,
-               self.penalty)  # fmt: skip
+        objective = (self.rho, self.beta, self.weight_decay, self.loss, self.decoder, self.penalty)
+        key = (id(X), X.shape, *objective)
         terms, rho_hat = self._opt.step(
             lambda th: self._objective(th, X), self.theta_, self.effective_learning_rate, key
         )
@@ -330,6 +349,12 @@ class SparseAutoencoder:
         self.loss_curve_.append(terms["total"])
         self.n_steps_ += 1
         return terms
+
+    def restart_optimizer(self) -> None:
+        """Forget the optimiser's state (SGD's velocity, Adam's moments, L-BFGS's curvature
+        pairs and cached gradient): the next step starts a fresh one. Needed when the weights
+        are put back to another point, whose path that memory does not describe."""
+        self._opt = None
 
     def next_batch(self, X: np.ndarray) -> np.ndarray:
         """The batch for the next step: all of X, or ``batch_size`` rows drawn at random."""
@@ -354,9 +379,9 @@ class SparseAutoencoder:
         self._validate()
         X = check_array(X, dtype=self.dtype)
         self.initialize(X.shape[1])
-        X = self._check_X(X)
+        X = self.check_input(X)
         for _ in range(max_iter):
-            self._step(self.next_batch(X))
+            self.step(self.next_batch(X))
             if self.converged_:
                 break
         return self

@@ -27,6 +27,9 @@ class SGD:
     v ← μ·v − η·∇f(θ);  θ ← θ + v
     """
 
+    label = "SGD"
+    #: Mini-batches are fine: each step follows the gradient of the batch it is given.
+    full_batch = False
     #: With momentum 0.9 and β = 3, 0.5 drove every unit to ρ̂ = 0 on natural patches within a
     #: few hundred steps (the sparsity gradient overshoots); 0.1 settles at ρ̂ ≈ ρ.
     default_learning_rate = 0.1
@@ -49,6 +52,8 @@ class Adam:
     m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η·m̂/(√v̂ + ε)
     """
 
+    label = "Adam"
+    full_batch = False
     default_learning_rate = 0.01
 
     def __init__(
@@ -92,6 +97,10 @@ class LBFGS:
     nearby landscape, and are dropped whenever they stop giving a descent direction.
     """
 
+    label = "L-BFGS"
+    #: Its line search compares objective values and its curvature pairs compare gradients:
+    #: both must be of one function, the objective on all of the data.
+    full_batch = True
     default_learning_rate = 1.0
     #: Roundings of the objective a step below which decreases count as none, over a window
     #: of PATIENCE steps (see ``step``).
@@ -183,3 +192,20 @@ class LBFGS:
 
 
 OPTIMIZERS: dict[str, type] = {"lbfgs": LBFGS, "adam": Adam, "sgd": SGD}
+
+
+def is_full_batch(optimizer: str) -> bool:
+    """Does ``optimizer`` (a key of ``OPTIMIZERS``) train on the whole data set only?"""
+    return OPTIMIZERS[optimizer].full_batch
+
+
+def check_batch_size(optimizer: str, batch_size: int | None) -> None:
+    """Refuse a mini-batch for a full-batch optimiser (L-BFGS): the one statement of the rule,
+    which the model enforces and the dashboards ask before they change anything."""
+    if batch_size is not None and is_full_batch(optimizer):
+        others = " or ".join(repr(name) for name in OPTIMIZERS if not is_full_batch(name))
+        raise ValueError(
+            f"batch_size={batch_size!r} is not allowed with optimizer={optimizer!r}: "
+            f"{OPTIMIZERS[optimizer].label} is full-batch, so batch_size must be None "
+            f"(or use {others})."
+        )

@@ -24,6 +24,19 @@ class History:
         self.snapshots: list[np.ndarray] = []
         self.stride = 1
 
+    def restore(
+        self,
+        terms: dict[str, list[float]],
+        stride: int,
+        snapshot_steps: list[int],
+        snapshots: list[np.ndarray],
+    ) -> None:
+        """Take a saved run's history (a session file's) in place of this one."""
+        self.terms = {name: [float(v) for v in terms[name]] for name in TERMS}
+        self.stride = int(stride)
+        self.snapshot_steps = [int(s) for s in snapshot_steps]
+        self.snapshots = [np.array(r) for r in snapshots]
+
     def __len__(self) -> int:
         return len(self.terms["total"])
 

@@ -17,14 +17,15 @@ from ..core import SparseAutoencoder
 from ..core.metrics import DEAD, SATURATED
 from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
-from .checkpoint import load_session, save_session
+from .checkpoint import Checkpoint, read_checkpoint, save_session
 from .history import History
 from .recording import Recording
 
 #: Changing these makes the current weights meaningless (other shapes, other data, other
 #: objective family or seed), so the session starts again from step 0.
-RESET_PARAMS = ("dataset", "n_samples", "n_hidden", "dtype", "random_state", "loss", "decoder",
-                "optimizer")  # fmt: skip
+RESET_PARAMS = (
+    "dataset", "n_samples", "n_hidden", "dtype", "random_state", "loss", "decoder", "optimizer",
+)  # fmt: skip
 
 #: A loss this many times the first step's loss counts as a divergence even while finite.
 EXPLODE_FACTOR = 1e3
@@ -125,7 +126,7 @@ class Session:
     def reset(self) -> None:
         """Fresh weights from the seed, empty history, step 0."""
         self.model.initialize(self.dataset.X.shape[1])
-        self._X = self.model._check_X(self.dataset.X)
+        self._X = self.model.check_input(self.dataset.X)
         self.history.clear()
         self.recording.clear()
         self.recording.record(0, self.model.theta_)
@@ -185,7 +186,7 @@ class Session:
         first = model.n_steps_
         for _ in range(n):
             self._start[...] = model.theta_
-            terms = model._step(model.next_batch(self._X))
+            terms = model.step(model.next_batch(self._X))
             if problem := self._loss_problem(terms["total"]):
                 message = self._roll_back(self._good, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
@@ -201,10 +202,11 @@ class Session:
                 return StepReport(model.n_steps_ - first, stuck=True, message=stuck)
             if model.converged_:
                 self.message = ""
-                return StepReport(model.n_steps_ - first, converged=True, message=(
+                converged = (
                     f"L-BFGS converged at step {model.n_steps_}: no step along its direction "
-                    "lowers the loss any more. Change a setting and press Play to go on, "
-                    "or Reset."))  # fmt: skip
+                    "lowers the loss any more. Change a setting and press Play to go on, or Reset."
+                )
+                return StepReport(model.n_steps_ - first, converged=True, message=converged)
         self.message = ""
         return StepReport(n)
 
@@ -291,7 +293,7 @@ class Session:
         model.theta_[...] = theta
         model.n_steps_ = step
         del model.loss_curve_[step:]
-        model._opt = None  # its momentum / curvature memory has seen the bad step
+        model.restart_optimizer()  # its momentum / curvature memory has seen the bad step
         self.history.truncate(step)
         self.recording.truncate(step)
         self.recording.record(step, model.theta_)  # step 0 is always recorded; others may not be
@@ -319,4 +321,66 @@ class Session:
 
     def load(self, path: Any) -> None:
         """Restore a file written by ``save``; on any error nothing in the session changes."""
-        load_session(self, path)
+        restored = type(self).restore(path, like=self)
+        # Adopt every part of the restored session at once: until here this one is untouched.
+        vars(self).update(vars(restored))
+
+    @classmethod
+    def restore(cls, path: Any, like: Session | None = None) -> Session:
+        """A session that goes on from the file ``path`` written by ``save``: its weights,
+        hyper-parameters, step count, loss history, ρ̂ snapshots and mini-batch generator.
+
+        The data set is loaded from its name and seed, as the run loaded it: a run on data of
+        one's own (uploaded images) is not in the file, so it restores only ``like`` a session
+        that trains on that data. ``like`` also gives the history's and the recording's memory
+        limits, and any setting the file leaves out. The recording starts at the file's step
+        (the file holds no earlier weights); optimiser state (momentum, Adam's moments, L-BFGS's
+        curvature pairs) is not saved and starts afresh.
+        """
+        saved = read_checkpoint(path)
+        params = (like.get_params() if like else {}) | saved.params
+        name, n_samples = params.pop("dataset", None), params.pop("n_samples", None)
+        seed = params.pop("random_state", 0)
+        if name not in datasets.NAMES and (like is None or name != like.dataset.name):
+            here = f" (this one trains on {like.dataset.name!r})" if like else ""
+            raise saved.refuse(
+                f"it was trained on the data set {name!r}, which the file does not contain; "
+                f"load it into a session that trains on {name!r}{here}, or train on one of "
+                f"{list(datasets.NAMES)}"
+            )
+        same_data = like is not None and (name, n_samples, seed) == (
+            like.dataset.name, like.n_samples, like.model.random_state
+        )  # fmt: skip
+        try:
+            session = cls(like.dataset if same_data else name, n_samples, seed, **params)
+        except (TypeError, ValueError) as exc:
+            raise saved.refuse(f"its hyper-parameters are invalid here ({exc})") from exc
+        if like is not None:
+            session.history = History(like.history.max_snapshots)
+            session.recording = Recording(like.recording.max_snapshots, like.recording.max_bytes)
+        session._resume(saved)
+        return session
+
+    def _resume(self, saved: Checkpoint) -> None:
+        """Put the run ``saved`` in place of this fresh session's step 0."""
+        n_features = self.dataset.X.shape[1]
+        if n_features != saved.n_features:
+            raise saved.refuse(
+                f"weights expect {saved.n_features} features but data set "
+                f"{self.dataset.name!r} has {n_features}"
+            )
+        self.reset()
+        model, n_steps = self.model, saved.n_steps
+        for name, weights in saved.weights.items():
+            model.params_[name][...] = weights
+        model.n_steps_ = n_steps
+        model.loss_curve_ = list(saved.terms["total"])
+        if saved.rho_hat is not None:
+            model.rho_hat_ = saved.rho_hat
+        model.rng_state = saved.rng_state
+        self.history.restore(saved.terms, saved.stride, saved.snapshot_steps, saved.snapshots)
+        self._good[...] = model.theta_
+        self._start[...] = model.theta_
+        self._first_loss = saved.terms["total"][0] if n_steps else None
+        self.recording.clear()  # the file holds no earlier weights: the recording starts here
+        self.recording.record(n_steps, model.theta_)
