@@ -1,7 +1,13 @@
 """Pure-NumPy core: activations, losses, penalties, the model, optimisers, gradient check,
 metrics."""
 
-from .gradcheck import check_coordinates, check_gradient, float64_copy, gradient_errors
+from .gradcheck import (
+    check_coordinates,
+    check_gradient,
+    float64_copy,
+    gradient_errors,
+    spot_check,
+)
 from .metrics import (
     ACTIVE,
     DEAD,
@@ -49,6 +55,7 @@ __all__ = [
     "max_decoder_cosine",
     "mean_log10_rho_hat",
     "saturated_units",
+    "spot_check",
     "topk_count",
     "topk_gap",
     "topk_margin",
