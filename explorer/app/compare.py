@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -18,7 +19,7 @@ from ..training import Session
 from ..training.session import StepReport
 from .board import Board
 from .controls import build_controls, control_values, is_snap_echo, label, to_param
-from .defaults import dashboard_params, default_learning_rate
+from .defaults import dashboard_params
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 
 RUNS = ("A", "B")
@@ -53,10 +54,14 @@ class Comparison(LiveDashboard):
         The shared controls and buttons by name.
     run_controls : dict
         ``{"A": {...}, "B": {...}}``: each run's live controls by name.
+    instructor : settings.Instructor
+        What instructor mode locked and hid on ``controls``.
     boards : dict
         ``{"A": Board, "B": Board}``: each run's views; ``boards["A"].traces("kl")`` is what
         run A's curve panel was last sent.
     """
+
+    RESET_MESSAGE = "Both runs reset to step 0."
 
     def __init__(
         self,
@@ -109,9 +114,7 @@ class Comparison(LiveDashboard):
             for name, control in controls.items():
                 handler = functools.partial(self._on_change, (run,), name)
                 control.observe(self._guarded(handler), names="value")
-        self.controls["play"].observe(self._guarded(self._on_play), names="value")
-        self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
-        self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+        self._wire_actions()
 
     def _on_change(self, runs: tuple[str, ...], name: str, change: dict) -> None:
         control = (self.run_controls[runs[0]] if len(runs) == 1 else self.controls)[name]
@@ -119,10 +122,29 @@ class Comparison(LiveDashboard):
         if is_snap_echo(control, in_use, change["new"]):
             return
         key, value = to_param(name, change["new"])
-        params = {key: value}
-        if name == "optimizer":
-            params["learning_rate"] = default_learning_rate(value)
-            params["batch_size"] = None  # both runs full batch, so they stay comparable
+        self.apply({key: value}, runs, changed=name)
+
+    def apply(
+        self,
+        params: Mapping[str, Any],
+        runs: tuple[str, ...] = RUNS,
+        changed: str | None = None,
+    ) -> bool:
+        """Apply session parameters to ``runs`` (default both) as if set in the page; return
+        True if training restarted.
+
+        A value no control could show is refused, and so is a batch size under L-BFGS
+        (``LiveDashboard._checked``); a switch of optimiser puts both runs on the full batch,
+        so they stay comparable. On a refused value nothing changes; a value a session
+        refuses leaves the controls at the values in use, and the ValueError/TypeError
+        propagates (callbacks show it in the status line).
+        """
+        unknown = [run for run in runs if run not in RUNS]
+        if unknown:
+            raise ValueError(f"runs={unknown!r} is not allowed: runs must be some of {RUNS}.")
+        params = self._checked(params, [self.controls, *(self.run_controls[r] for r in runs)])
+        if "optimizer" in params:
+            params.setdefault("batch_size", None)  # both runs full batch: still comparable
         restarted = []
         try:
             for run in runs:
@@ -131,17 +153,14 @@ class Comparison(LiveDashboard):
         finally:
             self._sync_controls()
         self.refresh()
-        note = (
-            f"Changing {label(self.controls[name])} restarted run {' and '.join(restarted)}."
-            if restarted
-            else ""
-        )
+        what = label(self.controls[changed]) if changed in self.controls else ", ".join(params)
+        note = f"Changing {what} restarted run {' and '.join(restarted)}." if restarted else ""
         self._set_status(note)
+        return bool(restarted)
 
     def _sync_controls(self) -> None:
         """Make every control show its session's value (without re-triggering)."""
-        self._syncing = True
-        try:
+        with self._quietly():
             for run, controls in self.run_controls.items():
                 for name, value in control_values(self.sessions[run].get_params()).items():
                     if name in controls:
@@ -149,10 +168,11 @@ class Comparison(LiveDashboard):
             for name, value in control_values(self.sessions["A"].get_params()).items():
                 if name in SHARED_CONTROLS:
                     self.controls[name].value = value
-        finally:
-            self._syncing = False
 
-    # ------------------------------------------------------------------ actions
+    # ------------------------------------------------------------------ training
+    def _sessions(self) -> dict[str, Session]:
+        return self.sessions
+
     def _snapshots(self) -> dict[str, Snapshot]:
         return {run: snapshot(s) for run, s in self.sessions.items()}
 
@@ -169,19 +189,6 @@ class Comparison(LiveDashboard):
             return StepReport(steps, converged=True, message="Both runs have converged: change "
                               "a setting and press Play to go on, or Reset.")  # fmt: skip
         return StepReport(steps)
-
-    def step(self, n: int = 1) -> None:
-        """Run ``n`` steps of both runs now and refresh every view (for scripts and tests)."""
-        report = self._train(n)
-        self.refresh()
-        self._set_status(report.message)
-
-    def reset(self) -> None:
-        """New weights from the shared seed for both runs, step 0."""
-        for s in self.sessions.values():
-            s.reset()
-        self.refresh()
-        self._set_status("Both runs reset to step 0.")
 
     @property
     def value(self) -> dict[str, dict[str, Any]]:

@@ -1,7 +1,8 @@
 """The dashboard's controls, as a table: name -> how to build it and what changing it does.
 
-``LIVE`` controls change a hyper-parameter that applies at the next step; ``RESET`` controls
-restart training from step 0 (their labels say so).
+Each control has a role: ``live`` controls change a hyper-parameter that applies at the next
+step; ``reset`` controls restart training from step 0 (their labels say so); ``view`` controls
+change only what the views show; ``action`` controls are buttons.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import ipywidgets as widgets
@@ -17,6 +18,7 @@ from traitlets import TraitError, validate
 
 from ..datasets import NAMES
 from . import numberbox
+from .ranges import Range
 
 STYLE = {"description_width": "120px"}
 WIDE = widgets.Layout(width="330px")
@@ -32,16 +34,13 @@ UI_DATASETS = tuple(n for n in NAMES if n != "mnist")
 
 
 def _in_range(value: Any, low: float, high: float, integer: bool = False) -> str | None:
-    """None if ``value`` is allowed, else what is allowed."""
-    kind = numbers.Integral if integer else numbers.Real
-    # A page at a slider's end may send base**max computed in JavaScript, an ulp beyond the
-    # Python bound: that slack is allowed (ipywidgets then clamps it).
-    slack = 0 if integer else 1e-9 * max(abs(low), abs(high))
-    if isinstance(value, kind) and not isinstance(value, bool) and math.isfinite(value):
-        if low - slack <= value <= high + slack:
+    """None if ``value`` (a number set from code) is in [low, high], else what is allowed."""
+    allowed = Range(low, high, integer)
+    number = numbers.Integral if integer else numbers.Real
+    if isinstance(value, number) and not isinstance(value, bool) and math.isfinite(value):
+        if allowed.holds(value):
             return None
-    spec = "d" if integer else "g"
-    return f"{'an integer' if integer else 'a finite number'} in [{low:{spec}}, {high:{spec}}]"
+    return allowed.interval
 
 
 def _snapped(control: widgets.Widget, value: Any) -> Any:
@@ -81,6 +80,12 @@ def refusal(control: widgets.Widget, value: Any) -> str | None:
     return _in_range(value, control.min, control.max, integer)
 
 
+def not_allowed(name: str, value: Any, allowed: str) -> str:
+    """How a refusal says what was given and what is allowed (every refusal of a value says it
+    so: a control's, a dashboard's, the settings')."""
+    return f"{name}={value!r} is not allowed: {name} must be {allowed}."
+
+
 def _strict(cls: type) -> type:
     """``cls``, refusing with a clear message a value set from code that the page could never
     set. ipywidgets would clamp a slider's value into its range without a word (ρ = 5 would
@@ -97,7 +102,7 @@ def _strict(cls: type) -> type:
             value = proposal["value"]
             allowed = refusal(self, value) if self.name else None
             if allowed:
-                message = f"{self.name}={value!r} is not allowed: {self.name} must be {allowed}."
+                message = not_allowed(self.name, value, allowed)
                 self.on_refusal(message)
                 raise TraitError(message)
             return super()._validate_value(proposal)
@@ -132,7 +137,7 @@ def _dropdown(description: str, options: Any) -> Callable:
     return make
 
 
-#: name -> (builder taking the initial value, kind)
+#: name -> (builder taking the initial value, role)
 CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
     "rho": (_log_slider("ρ (target)", 1e-3, 0.5), "live"),
     "beta": (
@@ -246,9 +251,9 @@ def to_param(name: str, value: Any) -> tuple[str, Any]:
 def control_values(params: dict[str, Any]) -> dict[str, Any]:
     """What each parameter control shows for the session parameters ``params``."""
     out = {}
-    for name, (_, control_kind) in CONTROLS.items():
+    for name, (_, control_role) in CONTROLS.items():
         key, _, convert = CONVERSIONS.get(name, (name, None, None))
-        if control_kind in ("live", "reset") and key in params:
+        if control_role in ("live", "reset") and key in params:
             out[name] = convert(params[key]) if convert else params[key]
     return out
 
@@ -279,8 +284,22 @@ def build_controls(
     return controls
 
 
-def kind(name: str) -> str:
+def role(name: str) -> str:
+    """What changing control ``name`` does: "live", "reset", "view" or "action"."""
     return CONTROLS[name][1]
+
+
+def unshowable(
+    controls: dict[str, widgets.Widget], params: dict[str, Any]
+) -> Iterator[tuple[str, Any, str]]:
+    """(control name, value, what it can show) for each of the session parameters ``params``
+    that its control among ``controls`` could not show (the page would be out of step with
+    training). Data sets are left to their own checks: they are loaded by name."""
+    for name, value in control_values(params).items():
+        if name != "dataset" and name in controls:
+            allowed = refusal(controls[name], value)
+            if allowed:
+                yield name, value, allowed
 
 
 def label(control: widgets.Widget) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import ipywidgets as widgets
@@ -19,12 +20,11 @@ from .controls import (
     build_controls,
     control_values,
     is_snap_echo,
-    kind,
     label,
-    refusal,
+    role,
     to_param,
 )
-from .defaults import dashboard_params, default_learning_rate
+from .defaults import dashboard_params
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
 from .sections import sections, stack
@@ -125,12 +125,10 @@ class Explorer(LiveDashboard):
                 "live": self._on_param,
                 "reset": self._on_param,
                 "view": self._on_view,
-            }.get(kind(name))
+            }.get(role(name))
             if handler is not None:
                 control.observe(self._guarded(functools.partial(handler, name)), names="value")
-        self.controls["play"].observe(self._guarded(self._on_play), names="value")
-        self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
-        self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+        self._wire_actions()
 
     def _on_param(self, name: str, change: dict) -> None:
         in_use = control_values(self.session.get_params()).get(name)
@@ -152,32 +150,18 @@ class Explorer(LiveDashboard):
         self._own_data[dataset.name] = dataset
         control = self.controls["dataset"]
         if dataset.name not in control.options:
-            self._syncing = True  # a Dropdown may re-select while its options change
-            try:
+            with self._quietly():  # a Dropdown may re-select while its options change
                 control.options = (*control.options, dataset.name)
-            finally:
-                self._syncing = False
 
-    def apply(self, params: dict[str, Any], changed: str | None = None) -> bool:
+    def apply(self, params: Mapping[str, Any], changed: str | None = None) -> bool:
         """Apply session parameters as if set in the page; return True if training restarted.
 
-        On a rejected value nothing changes, the controls go back to the values in use and the
-        ValueError/TypeError propagates (callbacks show it in the status line).
+        A value no control could show is refused, and so is a batch size under L-BFGS
+        (``LiveDashboard._checked``). On a rejected value nothing changes, the controls go
+        back to the values in use and the ValueError/TypeError propagates (callbacks show it
+        in the status line).
         """
-        params = dict(params)
-        for name, value in control_values(params).items():
-            allowed = refusal(self.controls[name], value) if name != "dataset" else None
-            if allowed:  # the model may accept it, but the page could not show it
-                raise ValueError(f"{name}={value!r} is not allowed: {name} must be {allowed}.")
-        if "optimizer" in params and "learning_rate" not in params:
-            # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
-            params["learning_rate"] = default_learning_rate(params["optimizer"])
-            if params["optimizer"] == "lbfgs":
-                params.setdefault("batch_size", None)
-        optimizer = params.get("optimizer", self._param("optimizer"))
-        if params.get("batch_size") is not None and optimizer == "lbfgs":
-            self._sync_controls()
-            raise ValueError("L-BFGS is full-batch: choose Adam or SGD to train on mini-batches.")
+        params = self._checked(params, [self.controls])
         try:
             was_reset = self.session.set_params(**params)
         except (TypeError, ValueError):
@@ -187,7 +171,7 @@ class Explorer(LiveDashboard):
         self._sync_enabled()
         self._sync_unit_range()
         if was_reset:
-            self.timeline.follow()
+            self._show_latest()
         self.refresh()
         what = label(self.controls[changed]) if changed in self.controls else ", ".join(params)
         self._set_status(f"Changing {what} restarted training from step 0." if was_reset else "")
@@ -204,40 +188,26 @@ class Explorer(LiveDashboard):
 
     def _sync_controls(self) -> None:
         """Make every parameter control show the session's value (without re-triggering)."""
-        self._syncing = True
-        try:
+        with self._quietly():
             for name, value in control_values(self.session.get_params()).items():
                 self.controls[name].value = value
-        finally:
-            self._syncing = False
 
     def _sync_unit_range(self) -> None:
         """The unit control's range follows the number of hidden units."""
         unit, last = self.controls["unit"], self.session.model.n_hidden - 1
-        self._syncing = True
-        try:
+        with self._quietly():
             unit.max = max(last, 0)
             unit.value = min(unit.value, last)
-        finally:
-            self._syncing = False
 
     def _sync_enabled(self) -> None:
         self.controls["batch_size"].disabled = self._param("optimizer") == "lbfgs"
 
-    # ------------------------------------------------------------------ actions
-    def step(self, n: int = 1) -> None:
-        """Run ``n`` training steps now and refresh every view (for scripts and tests)."""
-        report = self.session.step(n)
-        self.timeline.follow()  # training goes on from the latest step: show it
-        self.refresh()
-        self._set_status(report.message)
-
-    def reset(self) -> None:
-        """New weights from the seed, empty history, step 0."""
-        self.session.reset()
+    # ------------------------------------------------------------------ training
+    def _show_latest(self) -> None:
         self.timeline.follow()
-        self.refresh()
-        self._set_status("Reset to step 0.")
+
+    def _sessions(self) -> dict[str, Session]:
+        return {"": self.session}
 
     def _snapshots(self) -> dict[str, Snapshot]:
         return {"": snapshot(self.session, self.controls["unit"].value, self.timeline.at)}

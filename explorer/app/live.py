@@ -1,28 +1,36 @@
 """What every dashboard that trains live shares: guarded callbacks and the paced play loop.
 
-A subclass has ``controls`` with "play" (a ToggleButton), "speed" (steps per frame) and,
-where its boards pick units, "unit"; a ``status`` HTML widget and ``boards`` (run ->
-``Board``, its live views); it calls ``_init_live()`` once they exist, and implements
-``_snapshots() -> {run: Snapshot}``, ``_train(n) -> StepReport``, ``_set_status(message)``
-and ``_where()`` (one sentence on the state kept when something fails).
+A subclass has ``controls`` with "play" (a ToggleButton), "step" and "reset" (Buttons),
+"speed" (steps per frame) and, where its boards pick units, "unit"; a ``status`` HTML widget
+and ``boards`` (run -> ``Board``, its live views); it calls ``_init_live()`` once they exist,
+and implements ``_sessions() -> {run: Session}``, ``_snapshots() -> {run: Snapshot}``,
+``_train(n) -> StepReport``, ``_set_status(message)``, ``_sync_controls()`` (every control
+shows the value in use) and ``_where()`` (one sentence on the state kept when something
+fails). Code that sets control values does it ``with self._quietly():``, so that the
+observers do not take the change for the user's.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 
 from ..figures import Snapshot
+from ..training import Session
 from ..training.session import StepReport
 from . import blas
 from .board import DASHBOARD_CLASS, Board
+from .controls import not_allowed, unshowable
+from .defaults import default_learning_rate
 from .pacing import UNWATCHED_SECONDS, FramePacer
+from .settings import Instructor
 
 #: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
 #: theme's values as fallbacks for Voila and classic pages).
@@ -99,17 +107,40 @@ class LiveDashboard(widgets.VBox):
     ``super().__init__(children=...)``."""
 
     _task: asyncio.Task | None = None
-    _syncing = False  # True while code (not the user) sets control values
+    _syncing = False  # True while code (not the user) sets control values: see _quietly
     boards: dict[str, Board]
+    #: Said in the status line after ``reset``.
+    RESET_MESSAGE = "Reset to step 0."
 
     def _init_live(self) -> None:
         self._pacer = FramePacer()
+        #: What instructor mode locked and hid on the controls (``settings.instruct``).
+        self.instructor = Instructor()
         for board in self.boards.values():
             board.on_drawn = self._drawn
             board.on_pick = self._guarded(self._pick)
             board.on_error = self._show_error
 
+    def _wire_actions(self) -> None:
+        """Play, Step and Reset do what their labels say."""
+        self.controls["play"].observe(self._guarded(self._on_play), names="value")
+        self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
+        self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+
+    @contextlib.contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Within it, code sets control values: the controls' observers ignore the changes
+        (they are not the user's)."""
+        was, self._syncing = self._syncing, True
+        try:
+            yield
+        finally:
+            self._syncing = was
+
     # ------------------------------------------------------------------ subclass hooks
+    def _sessions(self) -> dict[str, Session]:
+        raise NotImplementedError
+
     def _snapshots(self) -> dict[str, Snapshot]:
         raise NotImplementedError
 
@@ -119,8 +150,60 @@ class LiveDashboard(widgets.VBox):
     def _set_status(self, message: str = "") -> None:
         raise NotImplementedError
 
+    def _sync_controls(self) -> None:
+        raise NotImplementedError
+
     def _where(self) -> str:
         raise NotImplementedError
+
+    def _show_latest(self) -> None:
+        """The views show the latest step from now on (a dashboard with a timeline moves it
+        there); called when training went on or started again."""
+
+    # ------------------------------------------------------------------ actions
+    def step(self, n: int = 1) -> None:
+        """Run ``n`` training steps now and refresh every view (for scripts and tests)."""
+        report = self._train(n)
+        self._show_latest()  # training goes on from the latest step: show it
+        self.refresh()
+        self._set_status(report.message)
+
+    def reset(self) -> None:
+        """New weights from the seed, empty history, step 0."""
+        for session in self._sessions().values():
+            session.reset()
+        self._show_latest()
+        self.refresh()
+        self._set_status(self.RESET_MESSAGE)
+
+    # ------------------------------------------------------------------ applying
+    def _checked(
+        self, params: Mapping[str, Any], controls: list[dict[str, widgets.Widget]]
+    ) -> dict[str, Any]:
+        """``params`` as ``apply`` sets them: with what an optimiser switch brings (its own
+        learning rate; L-BFGS is full batch), unless they say otherwise.
+
+        Raises
+        ------
+        ValueError
+            For a value that its control among ``controls`` could not show (the page would
+            be out of step with training), or a batch size under L-BFGS (the controls are
+            put back to the values in use). Nothing has changed.
+        """
+        params = dict(params)
+        for board_controls in controls:
+            for name, value, allowed in unshowable(board_controls, params):
+                raise ValueError(not_allowed(name, value, allowed))
+        if "optimizer" in params and "learning_rate" not in params:
+            # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
+            params["learning_rate"] = default_learning_rate(params["optimizer"])
+            if params["optimizer"] == "lbfgs":
+                params.setdefault("batch_size", None)
+        in_use = next(iter(self._sessions().values())).get_params()["optimizer"]
+        if params.get("batch_size") is not None and params.get("optimizer", in_use) == "lbfgs":
+            self._sync_controls()
+            raise ValueError("L-BFGS is full-batch: choose Adam or SGD to train on mini-batches.")
+        return params
 
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:

@@ -23,28 +23,24 @@ from traitlets import validate
 
 from ..core import validation
 from .board import STATIC
+from .ranges import Range
 
 #: What reads as a whole number: optional sign, digits, spaces around (not "3.0" or "1e3").
 WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
 #: What reads as a number: ``core.validation.DECIMAL`` ("0.05", ".5", "1e-3"), spaces around.
 DECIMAL = re.compile(rf"\s*{validation.DECIMAL.pattern}\s*")
-#: A bound computed as base**exponent may miss the decimal the student types by an ulp
-#: (10 ** log10(0.5) is 0.49999999999999994): typing the bound itself is allowed.
-SLACK = 1e-9
 
 
 def read(text: str, low: float, high: float, whole: bool = True) -> int | float | str:
     """The number ``text`` says (a whole one if ``whole``), if it is in [low, high]; else why
     not, in words."""
-    kind, pattern, spec = ("a whole number", WHOLE, "d") if whole else ("a number", DECIMAL, "g")
-    allowed = f"type {kind} from {low:{spec}} to {high:{spec}}"
+    allowed, pattern = Range(low, high, whole), WHOLE if whole else DECIMAL
     if not pattern.fullmatch(text):
         what = "nothing" if not text.strip() else repr(text.strip())
-        return f"{what} is not {kind}: {allowed}"
+        return f"{what} is not {allowed.noun}: {allowed.to_type}"
     number = int(text) if whole else float(text)
-    slack = 0 if whole else SLACK * max(abs(low), abs(high))
-    if not low - slack <= number <= high + slack:
-        return f"{text.strip()} is outside the range: {allowed}"
+    if not allowed.holds(number):
+        return f"{text.strip()} is outside the range: {allowed.to_type}"
     return min(max(number, low), high)
 
 

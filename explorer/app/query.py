@@ -13,7 +13,7 @@ import os
 import re
 from typing import Any
 
-from .settings import PARAMS, apply, instruct, parse_query
+from .settings import SESSION_KEYS, apply, instruct, parse_query
 
 #: A query asking for the A/B page: mode=compare, or a run's own setting (a.rho=…).
 COMPARE = re.compile(r"(^|[?&])(mode=compare|[ab]\.)")
@@ -42,7 +42,7 @@ def from_query(dash: Any, query: str | None = None) -> Any:
             return dash
         from .compare import Comparison  # built only for a comparison page
 
-        shared = {k: v for k, v in settings.items() if k in PARAMS}
+        shared = {k: v for k, v in settings.items() if k in SESSION_KEYS}
         comparison = Comparison(a=settings["a"], b=settings["b"], **shared)
         if "lock" in settings or "hide" in settings:
             instruct(comparison, settings.get("lock"), settings.get("hide"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,8 @@ import ipywidgets as widgets
 
 from .. import datasets
 from ..datasets import mnist
-from .controls import CONVERSIONS, control_values, refusal, shown
+from .contract import Dashboard, SessionDashboard
+from .controls import CONVERSIONS, not_allowed, shown, unshowable
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,13 @@ SETTINGS: dict[str, Kind] = {
 }
 INSTRUCTOR = ("lock", "hide")
 #: The session keywords among the settings.
-PARAMS = tuple(k for k in SETTINGS if k not in INSTRUCTOR)
+SESSION_KEYS = tuple(k for k in SETTINGS if k not in INSTRUCTOR)
 #: Control names accepted for the session keyword they set (``seed`` for ``random_state``).
 ALIASES = {name: key for name, (key, _, _) in CONVERSIONS.items() if name != key}
-#: A query's page mode, and the prefixes of the two runs' own settings in mode=compare.
+#: A query's page mode, and the prefixes of the two runs' own settings in mode=compare
+#: (``a.rho=…``: run A's ρ).
 MODES = ("single", "compare")
-RUNS = ("a", "b")
+RUN_PREFIXES = ("a", "b")
 
 #: What a control's range check says, in the settings' terms where the control's differ.
 RANGE_NOTES = {"batch_size": " (0 is the full batch: null in JSON, 'full' in a link)"}
@@ -149,15 +150,13 @@ def check(settings: dict[str, Any]) -> dict[str, Any]:
         if name in out:
             raise ValueError(f"{key}={value!r}: {name} is given twice (as {key!r} too).")
         if not SETTINGS[name].accepts(value):
-            raise ValueError(
-                f"{key}={value!r} is not allowed: {key} must be {SETTINGS[name].allowed}."
-            )
+            raise ValueError(not_allowed(key, value, SETTINGS[name].allowed))
         out[name] = float(value) if SETTINGS[name] is NUMBER else value
     return out
 
 
 # ----------------------------------------------------------------------------- reading
-def current(dash: Any) -> dict[str, Any]:
+def current(dash: SessionDashboard) -> dict[str, Any]:
     """The settings of ``dash`` worth sharing: its session parameters, ``lock`` and ``hide``.
 
     Raises
@@ -165,19 +164,19 @@ def current(dash: Any) -> dict[str, Any]:
     ValueError
         If it trains on a data set that cannot be shared (an upload).
     """
-    return _settings(dash, PARAMS)
+    return _settings(dash, SESSION_KEYS)
 
 
-def shareable(dash: Any) -> tuple[dict[str, Any], str]:
+def shareable(dash: SessionDashboard) -> tuple[dict[str, Any], str]:
     """The settings of ``dash`` as its controls show them (ρ 0.0126, not 0.012589254117941675:
     what the person sharing sees is what the link gives), and a note on what could not go in.
 
     A data set only this page has (an upload) cannot go in a link or a file: it is left out,
     and the note says so, rather than refusing to share the rest.
     """
-    keys, note, name = PARAMS, "", dash.session.dataset.name
+    keys, note, name = SESSION_KEYS, "", dash.session.dataset.name
     if name not in datasets.NAMES:
-        keys = tuple(k for k in PARAMS if k not in ("dataset", "n_samples"))
+        keys = tuple(k for k in SESSION_KEYS if k not in ("dataset", "n_samples"))
         note = (f"Your data set {name!r} exists only in this page, so it is not in the settings "
                 "or the link: they open on the data set the page starts with.")  # fmt: skip
     settings = _settings(dash, keys)
@@ -187,12 +186,11 @@ def shareable(dash: Any) -> tuple[dict[str, Any], str]:
     return settings, note
 
 
-def _settings(dash: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+def _settings(dash: SessionDashboard, keys: tuple[str, ...]) -> dict[str, Any]:
     params = dash.session.get_params()
     settings = {key: params[key] for key in keys}
-    state = _instructors.get(dash)
-    settings["lock"] = list(state.locks) if state else []
-    settings["hide"] = list(state.hidden) if state else []
+    settings["lock"] = list(dash.instructor.locks)
+    settings["hide"] = list(dash.instructor.hidden)
     return check(settings)
 
 
@@ -254,7 +252,7 @@ def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -
         or out of its control's range.
     """
     out: dict[str, Any] = {}
-    runs: dict[str, dict[str, Any]] = {run: {} for run in RUNS}
+    runs: dict[str, dict[str, Any]] = {run: {} for run in RUN_PREFIXES}
     for param, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
         run, _, key = param.rpartition(".")
         if param == "mode":
@@ -266,7 +264,7 @@ def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -
             out["mode"] = text
             continue
         name = ALIASES.get(key, key)
-        known = name in SETTINGS and (not run or (run in RUNS and name in PARAMS))
+        known = name in SETTINGS and (not run or (run in RUN_PREFIXES and name in SESSION_KEYS))
         if not known:
             raise ValueError(
                 f"unknown parameter {param!r} (={text!r}) in the link; allowed: mode "
@@ -295,7 +293,7 @@ def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -
 
 
 # ----------------------------------------------------------------------------- applying
-def apply(dash: Any, settings: dict[str, Any]) -> bool:
+def apply(dash: SessionDashboard, settings: dict[str, Any]) -> bool:
     """Set ``dash`` to ``settings``; return True if training restarted.
 
     Session parameters go to ``dash.apply`` all at once, so a rejected value changes nothing.
@@ -311,7 +309,7 @@ def apply(dash: Any, settings: dict[str, Any]) -> bool:
         If MNIST is asked for and its files are not on this machine.
     """
     settings = check(settings)
-    params = {k: v for k, v in settings.items() if k in PARAMS}
+    params = {k: v for k, v in settings.items() if k in SESSION_KEYS}
     _check_names(dash, settings)
     _check_ranges(dash, params)
     _offer_dataset(dash, params)
@@ -321,7 +319,7 @@ def apply(dash: Any, settings: dict[str, Any]) -> bool:
     return restarted
 
 
-def _check_names(dash: Any, settings: dict[str, Any]) -> None:
+def _check_names(dash: Dashboard, settings: dict[str, Any]) -> None:
     for key in INSTRUCTOR:
         unknown = [name for name in settings.get(key, ()) if name not in dash.controls]
         if unknown:
@@ -333,24 +331,20 @@ def _check_names(dash: Any, settings: dict[str, Any]) -> None:
 
 def _range_refusal(controls: dict[str, widgets.Widget], key: str, value: Any) -> str | None:
     """What the control of setting ``key`` can show, if it cannot show ``value`` (else None)."""
-    for name, in_control in control_values({key: value}).items():
-        if name == "dataset" or name not in controls:
-            continue  # data sets are checked by kind and loaded by name
-        allowed = refusal(controls[name], in_control)
-        if allowed:
-            return allowed + RANGE_NOTES.get(key, "")
+    for _, _, allowed in unshowable(controls, {key: value}):
+        return allowed + RANGE_NOTES.get(key, "")
     return None
 
 
-def _check_ranges(dash: Any, params: dict[str, Any]) -> None:
+def _check_ranges(dash: SessionDashboard, params: dict[str, Any]) -> None:
     """Refuse what a control could not show: the page would be out of step with training."""
     for key, value in params.items():
         allowed = _range_refusal(dash.controls, key, value)
         if allowed:
-            raise ValueError(f"{key}={value!r} is not allowed: {key} must be {allowed}.")
+            raise ValueError(not_allowed(key, value, allowed))
 
 
-def _offer_dataset(dash: Any, params: dict[str, Any]) -> None:
+def _offer_dataset(dash: SessionDashboard, params: dict[str, Any]) -> None:
     name = params.get("dataset")
     if name is None or name in dash.controls["dataset"].options:
         return
@@ -372,14 +366,35 @@ def _offer_dataset(dash: Any, params: dict[str, Any]) -> None:
 
 # ----------------------------------------------------------------------------- instructor mode
 @dataclass
-class _Instructor:
-    """What instructor mode changed on one dashboard, to undo it when the lists change."""
+class Instructor:
+    """What instructor mode changed on one dashboard's controls, to undo it when the lists
+    change (each dashboard owns one: ``dash.instructor``)."""
 
     locks: dict[str, _Lock] = field(default_factory=dict)
     hidden: dict[str, widgets.Layout] = field(default_factory=dict)  # the layouts replaced
 
+    def lock(self, controls: dict[str, widgets.Widget], names: list[str]) -> bool:
+        """Lock the controls ``names`` and release any other; True if one was released."""
+        released = [name for name in self.locks if name not in names]
+        for name in released:
+            self.locks.pop(name).release()
+        for name in names:
+            if name not in self.locks:
+                self.locks[name] = _Lock(controls[name])
+        return bool(released)
 
-_instructors: weakref.WeakKeyDictionary[Any, _Instructor] = weakref.WeakKeyDictionary()
+    def hide(self, controls: dict[str, widgets.Widget], names: list[str]) -> None:
+        """Hide the controls ``names`` and show again any other that was hidden."""
+        for name in [n for n in self.hidden if n not in names]:
+            controls[name].layout = self.hidden.pop(name)
+        for name in names:
+            if name not in self.hidden:
+                control = controls[name]
+                # Controls share one Layout object: hiding must not touch the others.
+                self.hidden[name] = control.layout
+                own = {k: getattr(control.layout, k) for k in control.layout.keys
+                       if not k.startswith("_")}  # fmt: skip
+                control.layout = widgets.Layout(**(own | {"display": "none"}))
 
 
 class _Lock:
@@ -416,33 +431,16 @@ class _Lock:
             self.control.description_allow_html = self.allow_html
 
 
-def instruct(dash: Any, lock: list[str] | None = None, hide: list[str] | None = None) -> None:
+def instruct(dash: Dashboard, lock: list[str] | None = None, hide: list[str] | None = None) -> None:
     """Lock the controls named in ``lock`` and hide those in ``hide`` (any other control that
     was locked or hidden comes back). None leaves that list as it is.
 
-    Works on any dashboard with a ``controls`` dict; the page's own enabling rules (batch size
-    under L-BFGS) are restored through ``dash.apply({})`` where there is one.
+    Works on any dashboard; the page's own enabling rules (batch size under L-BFGS) are
+    restored through ``dash.apply({})`` when a lock is released.
     """
     _check_names(dash, {"lock": lock or [], "hide": hide or []})
-    state = _instructors.setdefault(dash, _Instructor())
-    released = False
-    if lock is not None:
-        for name in [n for n in state.locks if n not in lock]:
-            state.locks.pop(name).release()
-            released = True
-        for name in lock:
-            if name not in state.locks:
-                state.locks[name] = _Lock(dash.controls[name])
+    released = lock is not None and dash.instructor.lock(dash.controls, lock)
     if hide is not None:
-        for name in [n for n in state.hidden if n not in hide]:
-            dash.controls[name].layout = state.hidden.pop(name)
-        for name in hide:
-            if name not in state.hidden:
-                control = dash.controls[name]
-                # Controls share one Layout object: hiding must not touch the others.
-                state.hidden[name] = control.layout
-                own = {k: getattr(control.layout, k) for k in control.layout.keys
-                       if not k.startswith("_")}  # fmt: skip
-                control.layout = widgets.Layout(**(own | {"display": "none"}))
-    if released and hasattr(dash, "apply"):
+        dash.instructor.hide(dash.controls, hide)
+    if released:
         dash.apply({})  # let the page re-decide what it enables (batch size under L-BFGS)

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from .live import MUTED
 from .pacing import MAX_FPS
 
+if TYPE_CHECKING:  # the timeline is a part of the Explorer, which builds it
+    from .explorer import Explorer
+
 
 class Timeline:
     """The timeline of dashboard ``dash`` (an ``Explorer``): ``box`` is what to display."""
 
-    def __init__(self, dash: Any) -> None:
+    def __init__(self, dash: Explorer) -> None:
         self.dash = dash
         self.slider = widgets.IntSlider(
             min=0, max=0, value=0, description="timeline", readout=False,
@@ -47,7 +50,6 @@ class Timeline:
                          layout=widgets.Layout(width="100%", align_items="center")),
             self.label,
         ], layout=widgets.Layout(width="100%"))  # fmt: skip
-        self._syncing = False
         self._live = True  # at the end: the views are live and the timeline follows the run
         self._task: asyncio.Task | None = None
         # Guarded as every control is: an error is shown in the status line, never lost.
@@ -78,13 +80,10 @@ class Timeline:
         at the end (called a few times a second while playing, and after every action)."""
         last = len(self.steps) - 1
         self._live = self._live or self.slider.value >= last
-        self._syncing = True
-        try:
+        with self.dash._quietly():  # not the user's move: _on_scrub hears nothing
             self.slider.max = last
             if self._live:
                 self.slider.value = last
-        finally:
-            self._syncing = False
         self._say()
 
     def follow(self) -> None:
@@ -110,8 +109,6 @@ class Timeline:
 
     # ------------------------------------------------------------------ the user's moves
     def _on_scrub(self, change: dict) -> None:
-        if self._syncing:
-            return
         self._live = change["new"] >= self.slider.max
         self._say()
         self.dash.refresh()
