@@ -1,3 +1,4 @@
-"""Serving the dashboard: Voila with a CDN-free template (``voila``), servers run in the
-background for tests and benchmarks (``background``), and a headless-browser driver for the
-served page (``page``; needs the test extra)."""
+"""Serving the dashboard: Voila with a CDN-free template and its own kernel start-up
+(``voila``, ``kernel``), servers run in the background for tests and benchmarks
+(``background``), and a headless-browser driver for the served page (``page``; needs the test
+extra)."""

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from .kernel import MODULE as KERNEL
 from .voila import DASHBOARD, HERE, free_port
 
 
@@ -123,5 +124,7 @@ def resident_mb(*parts: bytes) -> dict[int, float]:
 
 def voila_kernels_mb() -> dict[int, float]:
     """Resident memory (MB) of every Voila kernel on this machine (their connection files
-    live in Voila's ``voila_*`` directories), by pid."""
-    return resident_mb(b"ipykernel_launcher", b"voila_")
+    live in Voila's ``voila_*`` directories), by pid: ``serve``'s (``kernel.MODULE``) and
+    plain ipykernel ones."""
+    ours = resident_mb(KERNEL.encode(), b"voila_")
+    return ours | resident_mb(b"ipykernel_launcher", b"voila_")

@@ -106,8 +106,10 @@ def serve(notebook: str | Path = DASHBOARD, **settings) -> int:
     if p.warning:
         print(p.warning, file=sys.stderr)
     print(f"Sparse Autoencoder Explorer: {p.url}  (Ctrl-C stops the server)", flush=True)
-    # Our template first on Voila's search path: works even when the package's shared data
-    # was not installed (e.g. running from a checkout), and kernels inherit it harmlessly.
+    # Our template and kernel first on Voila's search path: works even when the package's
+    # shared data was not installed (e.g. running from a checkout), and kernels inherit it
+    # harmlessly. The kernel (share/jupyter/kernels/python3) is ipykernel after the
+    # dashboard's start-up, ``kernel.start_up``.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         path for path in (str(DATA_DIR), os.environ.get("JUPYTER_PATH")) if path
     )
