@@ -134,8 +134,15 @@ def gradcheck(args: argparse.Namespace) -> int:
     ):
         if loss == "cross_entropy" and decoder == "linear":
             continue  # undefined: cross-entropy needs outputs in (0, 1)
-        model = SparseAutoencoder(n_hidden=args.hidden, rho=0.1, beta=beta, weight_decay=lam,
-                                  loss=loss, decoder=decoder, random_state=args.seed)  # fmt: skip
+        model = SparseAutoencoder(
+            n_hidden=args.hidden,
+            rho=0.1,
+            beta=beta,
+            weight_decay=lam,
+            loss=loss,
+            decoder=decoder,
+            random_state=args.seed,
+        )
         model.initialize(args.features)
         rows.append((loss, decoder, beta, lam, gradient_errors(model, X)["all"]))
     print(f"{'loss':<14}{'decoder':<9}{'beta':>6}{'lambda':>8}{'rel. error':>13}  ok (< 1e-9)")
@@ -207,8 +214,10 @@ def sweep(args: argparse.Namespace) -> int:
     (out / "frontier.json").write_text(json.dumps(frontier, indent=2) + "\n")
     save_png(out / "frontier.png", frontier_png(args.param, points, steps, fixed))
     print(f"wrote {out / 'frontier.json'}, {out / 'frontier.png'}")
-    print(f"{'value':>10}{'L0':>9}{'expl. var.':>12}{'dead':>6}{'log10 rho_hat':>15}"
-          f"{'max cos':>9}{'loss':>10}")  # fmt: skip
+    print(
+        f"{'value':>10}{'L0':>9}{'expl. var.':>12}{'dead':>6}{'log10 rho_hat':>15}"
+        f"{'max cos':>9}{'loss':>10}"
+    )
     for p in points:
         print(
             f"{_value(p.value):>10}{p.l0:>9.3g}{p.explained_variance:>12.3f}{p.dead:>6}"
@@ -219,12 +228,18 @@ def sweep(args: argparse.Namespace) -> int:
 
 def _add_sweep_parser(sub: Any) -> None:
     w = sub.add_parser(
-        "sweep", help="train one run per value of beta, rho or the penalty; write "
+        "sweep",
+        help="train one run per value of beta, rho or the penalty; write "
         "frontier.json and frontier.png (explained variance against L0)",
-    )  # fmt: skip
+    )
     w.add_argument("--param", required=True, help=f"the setting swept: {', '.join(SWEEPABLE)}")
-    w.add_argument("--values", required=True, nargs="+", metavar="VALUE",
-                   help="its values: numbers for beta and rho, names for the penalty")  # fmt: skip
+    w.add_argument(
+        "--values",
+        required=True,
+        nargs="+",
+        metavar="VALUE",
+        help="its values: numbers for beta and rho, names for the penalty",
+    )
     w.add_argument("--preset", choices=sorted(PRESETS), help="the other settings' start")
     w.add_argument("--out", required=True, help="output directory")
     w.add_argument("--mnist", help="folder with the MNIST IDX files (for dataset mnist)")
@@ -238,8 +253,14 @@ def serve(args: argparse.Namespace) -> int:
     from .serving import voila  # imports nothing heavy until Voila starts
 
     notebook = args.notebook or voila.DASHBOARD
-    return voila.serve(notebook, host=args.host, port=args.port, cull_idle=args.cull_idle,
-                       open_browser=not args.no_browser, pool=args.pool)  # fmt: skip
+    return voila.serve(
+        notebook,
+        host=args.host,
+        port=args.port,
+        cull_idle=args.cull_idle,
+        open_browser=not args.no_browser,
+        pool=args.pool,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,24 +269,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="serve the dashboard with Voila (loopback by default)")
     s.add_argument("--port", type=int, default=8866, help="TCP port; 0 picks a free one")
-    s.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default loopback: only this machine)")  # fmt: skip
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default loopback: only this machine)",
+    )
     s.add_argument("--notebook", default=None, help="serve another notebook (default: dashboard)")
-    s.add_argument("--cull-idle", type=int, default=600, metavar="SECONDS",
-                   help="shut down kernels idle this long (closed pages'; 0: never)")  # fmt: skip
-    s.add_argument("--pool", type=int, default=1, metavar="N",
-                   help="kernels kept ready, dashboard built (0: one per page)")  # fmt: skip
+    s.add_argument(
+        "--cull-idle",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="shut down kernels idle this long (closed pages'; 0: never)",
+    )
+    s.add_argument(
+        "--pool",
+        type=int,
+        default=1,
+        metavar="N",
+        help="kernels kept ready, dashboard built (0: one per page)",
+    )
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(func=serve)
 
-    t = sub.add_parser("train", help="train headless; write model.npz, filters.png, metrics.json "
-                       "(and filters.gif with --movie)")  # fmt: skip
+    t = sub.add_parser(
+        "train",
+        help="train headless; write model.npz, filters.png, metrics.json "
+        "(and filters.gif with --movie)",
+    )
     t.add_argument("--preset", choices=sorted(PRESETS), help="a classic configuration")
     t.add_argument("--out", required=True, help="output directory")
     t.add_argument("--mnist", help="folder with the MNIST IDX files (for dataset mnist)")
     t.add_argument("--download", action="store_true", help="download MNIST to the cache if missing")
-    t.add_argument("--movie", action="store_true",
-                   help="also write filters.gif: the filters at every recorded step")  # fmt: skip
+    t.add_argument(
+        "--movie",
+        action="store_true",
+        help="also write filters.gif: the filters at every recorded step",
+    )
     for name, kind in FREE_PARAMS.items():
         flag = "--" + name.replace("_", "-")
         t.add_argument(flag, type=kind, dest=name, help=f"override {name}")

@@ -23,9 +23,12 @@ def squared_error(xhat: np.ndarray, x: np.ndarray, scratch: np.ndarray | None = 
 
 
 def squared_error_delta(
-    xhat: np.ndarray, x: np.ndarray, decoder: Activation, out: np.ndarray | None = None,
+    xhat: np.ndarray,
+    x: np.ndarray,
+    decoder: Activation,
+    out: np.ndarray | None = None,
     scratch: np.ndarray | None = None,
-) -> np.ndarray:  # fmt: skip
+) -> np.ndarray:
     """m·∂L/∂z_out = (x̂ − x) ⊙ f'(z_out), into ``out`` (``scratch``: room for f')."""
     out = np.subtract(xhat, x, out=out)
     if decoder.grad is not identity_grad:  # f' = 1: skip a pointless multiply
@@ -46,9 +49,12 @@ def cross_entropy(xhat: np.ndarray, x: np.ndarray, scratch: np.ndarray | None = 
 
 
 def cross_entropy_delta(
-    xhat: np.ndarray, x: np.ndarray, decoder: Activation, out: np.ndarray | None = None,
+    xhat: np.ndarray,
+    x: np.ndarray,
+    decoder: Activation,
+    out: np.ndarray | None = None,
     scratch: np.ndarray | None = None,
-) -> np.ndarray:  # fmt: skip
+) -> np.ndarray:
     """m·∂L/∂z_out = x̂ − x for a sigmoid decoder.
 
     ∂L/∂x̂ = (x̂ − x)/(x̂(1 − x̂)) and the sigmoid's x̂(1 − x̂) cancel exactly; using the

@@ -32,8 +32,8 @@ def voila_server(
 ) -> Iterator[str]:
     """``python -m explorer serve`` on a free loopback port."""
     port = free_port()
-    argv = [sys.executable, "-m", "explorer", "serve", "--notebook", str(notebook),
-            "--port", str(port), "--no-browser", *extra]  # fmt: skip
+    argv = [sys.executable, "-m", "explorer", "serve", "--no-browser", "--port", str(port)]
+    argv += ["--notebook", str(notebook), *extra]
     # Any answer will do, and a missing page starts no kernel (the notebook's URL would).
     with _running(argv, f"http://127.0.0.1:{port}/", "up", timeout, cwd=HERE.parents[1]) as url:
         yield url
@@ -44,8 +44,8 @@ def plain_voila(notebook: str | Path, timeout: float = 120.0) -> Iterator[str]:
     """Plain ``voila NOTEBOOK`` on a free loopback port, as a user who installed the package
     may run it (the notebook's metadata selects our template)."""
     port = free_port()
-    argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1"]  # fmt: skip
+    argv = [sys.executable, "-m", "voila", str(notebook), "--no-browser"]
+    argv += [f"--port={port}", "--Voila.ip=127.0.0.1"]
     with _running(argv, f"http://127.0.0.1:{port}/", "voila/static/", timeout) as url:
         yield url
 
@@ -58,9 +58,9 @@ def lab_server(
     ``theme`` (e.g. "JupyterLab Dark") is set in a settings folder of its own."""
     port = free_port()
     # --allow-root: CI runs as root in a container.
-    argv = [python, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-            "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-            f"--ServerApp.root_dir={root}", "--allow-root"]  # fmt: skip
+    argv = [python, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--allow-root"]
+    argv += ["--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password="]
+    argv.append(f"--ServerApp.root_dir={root}")
     # Lab saves its workspace (open tabs) on its own: keep that out of ``root`` and ~.
     with tempfile.TemporaryDirectory() as workspaces, tempfile.TemporaryDirectory() as settings:
         env = os.environ | {"JUPYTERLAB_WORKSPACES_DIR": workspaces}

@@ -25,16 +25,22 @@ from playwright.sync_api import Browser, Page, sync_playwright
 CHROMIUM = os.environ.get("SAE_CHROMIUM", "/usr/bin/chromium")
 # No sandbox: CI runs as root in a container. The rest stops Chromium's own background traffic
 # (updates, sync, field trials) so that every request seen is one the page made.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-field-trial-config"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-field-trial-config",
+]
 VIEWPORT = {"width": 1500, "height": 1150}
 
 # Installed once per page, after the board has drawn. fold() turns an array into one number,
 # weighting each value by its position, so any change of data (not only of its sum) changes it;
 # a chart's fingerprint folds its plotly traces, an image's the pixels of its canvas. The board
 # announces each animation frame it drew with a "sae-drawn" event naming the views drawn.
-PROBE = """() => {
+PAGE_PROBE_JS = """() => {
   const fold = (a, w) => {
     if (a === undefined || a === null) return 0;
     if (!Array.isArray(a) && !ArrayBuffer.isView(a)) return typeof a === 'number' ? a * w : 0;
@@ -155,7 +161,7 @@ class Dashboard:
                      }""",
             timeout=timeout * 1000,
         )
-        self.page.evaluate(PROBE)
+        self.page.evaluate(PAGE_PROBE_JS)
 
     def close(self) -> None:
         self.page.close()
@@ -263,8 +269,10 @@ class Dashboard:
         """Click image ``view`` (an image of ``shape`` pixels) in the middle of pixel
         (row, col) with the real mouse."""
         box = self.page.locator(f'.sae-board [data-view="{view}"] canvas').first.bounding_box()
-        self.page.mouse.click(box["x"] + (col + 0.5) * box["width"] / shape[1],
-                              box["y"] + (row + 0.5) * box["height"] / shape[0])  # fmt: skip
+        self.page.mouse.click(
+            box["x"] + (col + 0.5) * box["width"] / shape[1],
+            box["y"] + (row + 0.5) * box["height"] / shape[0],
+        )
 
     def readout(self, label: str) -> Any:
         """The readout box (``numberbox.Readout``) of the slider labelled ``label``."""

@@ -16,8 +16,16 @@ from ..core import SparseAutoencoder
 #: Row keys that are not session keywords.
 META_KEYS = ("steps", "description", "notice")
 
-_PATCHES = {"dataset": "natural-patches", "n_samples": 10000, "n_hidden": 25, "rho": 0.01,
-            "beta": 3.0, "weight_decay": 1e-4, "optimizer": "lbfgs", "steps": 400}  # fmt: skip
+_PATCHES = {
+    "dataset": "natural-patches",
+    "n_samples": 10000,
+    "n_hidden": 25,
+    "rho": 0.01,
+    "beta": 3.0,
+    "weight_decay": 1e-4,
+    "optimizer": "lbfgs",
+    "steps": 400,
+}
 
 #: name -> session keywords plus ``steps``, ``description`` and ``notice``.
 PRESETS: dict[str, dict[str, Any]] = {

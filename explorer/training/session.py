@@ -24,8 +24,15 @@ from .recording import Recording
 #: Changing these makes the current weights meaningless (other shapes, other data, other
 #: objective family or seed), so the session starts again from step 0.
 RESET_PARAMS = (
-    "dataset", "n_samples", "n_hidden", "dtype", "random_state", "loss", "decoder", "optimizer",
-)  # fmt: skip
+    "dataset",
+    "n_samples",
+    "n_hidden",
+    "dtype",
+    "random_state",
+    "loss",
+    "decoder",
+    "optimizer",
+)
 
 #: A loss this many times the first step's loss counts as a divergence even while finite.
 EXPLODE_FACTOR = 1e3
@@ -348,9 +355,8 @@ class Session:
                 f"load it into a session that trains on {name!r}{here}, or train on one of "
                 f"{list(datasets.NAMES)}"
             )
-        same_data = like is not None and (name, n_samples, seed) == (
-            like.dataset.name, like.n_samples, like.model.random_state
-        )  # fmt: skip
+        current = (like.dataset.name, like.n_samples, like.model.random_state) if like else None
+        same_data = current == (name, n_samples, seed)
         try:
             session = cls(like.dataset if same_data else name, n_samples, seed, **params)
         except (TypeError, ValueError) as exc:

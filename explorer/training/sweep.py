@@ -62,8 +62,15 @@ SWEEPABLE: dict[str, Sweepable] = {
 SEPARATOR = re.compile(r"\s*,\s*|\s+")
 
 #: The fields of a frontier record (``Point.record``), in the order they are written.
-RECORD_KEYS = ("value", "l0", "explained_variance", "dead", "mean_log10_rho_hat",
-               "max_decoder_cosine", "loss")  # fmt: skip
+RECORD_KEYS = (
+    "value",
+    "l0",
+    "explained_variance",
+    "dead",
+    "mean_log10_rho_hat",
+    "max_decoder_cosine",
+    "loss",
+)
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,14 @@ class Progress:
     point: Point | None = None  # set on the chunk that finishes a run
 
 
-def measure(model: SparseAutoencoder, X: np.ndarray, value: float | str, steps: int = 0,
-            message: str = "", failed: bool = False) -> Point:  # fmt: skip
+def measure(
+    model: SparseAutoencoder,
+    X: np.ndarray,
+    value: float | str,
+    steps: int = 0,
+    message: str = "",
+    failed: bool = False,
+) -> Point:
     """The frontier point of ``model`` trained on ``X`` (its training inputs, one per row)."""
     probe = X[:PROBE]
     H = model.transform(probe)
@@ -211,8 +224,9 @@ class Sweep:
 
     def session(self, value: float | str) -> Session:
         """A fresh session for ``value``: the seed's weights, the sweep's data."""
-        return Session(self.dataset, self.n_samples, self.random_state,
-                       **(self.params | {self.param: value}))  # fmt: skip
+        return Session(
+            self.dataset, self.n_samples, self.random_state, **(self.params | {self.param: value})
+        )
 
     def settings(self) -> dict[str, Any]:
         """Every run's settings but the swept one (``Session.get_params`` without it)."""
@@ -228,14 +242,14 @@ class Sweep:
             while True:
                 report = session.step(min(chunk, self.steps - session.n_steps))
                 finished = report.stopped or session.n_steps >= self.steps
-                point = None
+                model, steps, point = session.model, session.n_steps, None
                 if finished:
-                    point = measure(session.model, session.X, value, session.n_steps,
-                                    report.message, report.diverged or report.stuck)  # fmt: skip
+                    failed = report.diverged or report.stuck
+                    point = measure(model, session.X, value, steps, report.message, failed)
                     self.points.append(point)
-                done = index * self.steps + (self.steps if finished else session.n_steps)
-                yield Progress(index, value, session.n_steps, done, self.total,
-                               dict(session.model.last_terms_), point)  # fmt: skip
+                done = index * self.steps + (self.steps if finished else steps)
+                terms = dict(model.last_terms_)
+                yield Progress(index, value, steps, done, self.total, terms, point)
                 if finished:
                     break
 
