@@ -20,8 +20,8 @@ from explorer.core.penalties import kl_divergence
 
 
 @pytest.fixture
-def app() -> Explorer:
-    return Explorer(dataset="natural-patches", n_samples=2000, random_state=0)
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=2000)
 
 
 def _kl_argmin(app: Explorer) -> float:
@@ -168,13 +168,13 @@ def test_divergence_is_reported_in_status() -> None:
 def test_play_loop_handles_slider_changes_mid_run() -> None:
     app = Explorer(dataset="bars", n_samples=500, random_state=0, optimizer="adam")
     used_rho: list[float] = []
-    original = app.session.model._step
+    original = app.session.model.step
 
     def spy(X):  # record the ρ each step actually used
         used_rho.append(app.session.model.rho)
         return original(X)
 
-    app.session.model._step = spy
+    app.session.model.step = spy
 
     async def until(condition) -> None:
         while not condition():

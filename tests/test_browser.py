@@ -9,7 +9,6 @@ trap: a figure that renders once and then never updates). The server is the proj
 from __future__ import annotations
 
 import math
-import os
 import re
 import shutil
 from pathlib import Path
@@ -22,8 +21,8 @@ pytest.importorskip("playwright", reason="browser tests need the test extra (pla
 
 from explorer.core.penalties import kl_divergence
 from explorer.figures.views import VIEWS
-from explorer.serving.background import lab_server, plain_voila, voila_server
-from explorer.serving.page import CHROMIUM, Dashboard, chromium
+from explorer.serving.background import lab_server, plain_voila
+from explorer.serving.page import Dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_VIEWS = [view.name for view in VIEWS]
@@ -33,27 +32,6 @@ AT_ONCE = 3
 RHO = "ρ (target)"
 #: The star (the curve's minimum marker) as the page draws it.
 STAR = "window.__sae.panel('kl')._saeTraces[2].x[0]"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` or set SAE_CHROMIUM")
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def server():
-    with voila_server() as url:
-        yield url
-
-
-@pytest.fixture
-def dash(browser, server):
-    d = Dashboard.open(browser, server)
-    yield d
-    d.close()
 
 
 def kl_minimum(dash: Dashboard) -> tuple[float, float, float]:

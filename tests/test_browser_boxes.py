@@ -2,17 +2,12 @@
 shown under the box while it goes back to the value in use (ipywidgets' IntText dropped "."
 and "e" while typing, so "3.7" became 37 and "1e30" 130)."""
 
-# The browser, server and page fixtures are test_browser's (imported below; tests take them
-# as arguments of the same names).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from test_browser import browser, dash, server  # noqa: F401
 
 from explorer.serving.page import Dashboard
 

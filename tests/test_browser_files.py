@@ -2,9 +2,6 @@
 photo becomes the training data. Only a browser runs the download button's JavaScript and
 the file chooser."""
 
-# The browser, server and page fixtures are test_browser's (imported below; tests take them
-# as arguments of the same names).
-# ruff: noqa: F811
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +11,6 @@ import pytest
 from PIL import Image
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
-
-from test_browser import browser, dash, server  # noqa: F401
 
 
 def download(page, button: str, folder: Path) -> Path:

@@ -3,10 +3,6 @@ from 0 and say to press Play or Step; units whose ρ̂ fell below the ρ̂ axes 
 the axis' edge at their true penalty, also while the page itself redraws the curve for a new
 ρ from the slider."""
 
-# The browser and server fixtures are test_browser's (imported below; tests take them as
-# arguments of the same names).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import numpy as np
@@ -14,7 +10,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from test_browser import RHO, browser, dash, server  # noqa: F401
+from test_browser import RHO
 
 from explorer.core.penalties import kl_divergence
 from explorer.serving.page import Dashboard

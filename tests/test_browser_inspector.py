@@ -1,9 +1,5 @@
 """The unit inspector in a real browser: clicking a bar or a filter picks that unit."""
 
-# The browser, server and page fixtures are test_browser's (imported below; tests take them
-# as arguments of the same names).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import math
@@ -13,7 +9,6 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from test_browser import browser, dash, server  # noqa: F401
 
 from explorer.figures.mosaic import filter_mosaic, tile_origin
 from explorer.serving.page import Dashboard

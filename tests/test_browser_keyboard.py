@@ -2,10 +2,6 @@
 feature panel's header in reading order, each with a focus ring one can see, and Enter or
 Space opens a panel (whose controls Tab then reaches before the next header)."""
 
-# The browser and server fixtures are test_browser's (imported below; tests take them as
-# arguments of the same names).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import re
@@ -15,7 +11,6 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from test_browser import browser, server  # noqa: F401
 
 from explorer import Explorer
 from explorer.app.panels import PANELS

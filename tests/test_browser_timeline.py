@@ -2,17 +2,12 @@
 plays the recording through to the latest step, and the Play button is not confused with
 Replay."""
 
-# The browser, server and page fixtures are test_browser's (imported below; tests take them
-# as arguments of the same names).
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from test_browser import browser, dash, server  # noqa: F401
 
 SCRUBBED = ["filters", "kl", "activations", "loss", "reconstructions"]
 

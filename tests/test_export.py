@@ -18,10 +18,8 @@ from explorer.training import TERMS, History, Session
 
 
 @pytest.fixture
-def app() -> Explorer:
-    app = Explorer(dataset="natural-patches", n_samples=500, random_state=0)
-    app.step(4)
-    return app
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=500, steps=4)
 
 
 def buttons(app: Explorer) -> dict[str, DownloadButton]:

@@ -16,13 +16,14 @@ from explorer.app.panels import PANELS
 from explorer.app.panels import gradcheck as panel
 from explorer.app.panels.gradcheck import gradcheck_panel
 from explorer.core import PENALTIES, SparseAutoencoder, gradient_errors
+from explorer.core.gradcheck import EPSILON, N_COORDS, ORDER, SMALL_STEP
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
 
 @pytest.fixture
-def app() -> Explorer:
-    return Explorer(dataset="natural-patches", n_samples=500, random_state=0)
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=500)
 
 
 class _Cells(HTMLParser):
@@ -96,7 +97,9 @@ def test_button_and_explanation(app: Explorer) -> None:
     assert "Not checked yet" in result.value
 
 
-def test_click_checks_the_current_objective_and_changes_nothing(app: Explorer) -> None:
+def test_click_checks_the_current_objective_and_changes_nothing(
+    app: Explorer, make_explorer
+) -> None:
     app.step(5)  # trained weights, not the initial ones
     before = _state(app)
     table = _click(app)
@@ -114,8 +117,7 @@ def test_click_checks_the_current_objective_and_changes_nothing(app: Explorer) -
     assert "Step 5:" in result.value and "20 inputs" in result.value
     _assert_unchanged(app, before)
     # Training goes on exactly as if nobody had clicked.
-    twin = Explorer(dataset="natural-patches", n_samples=500, random_state=0)
-    twin.step(5)
+    twin = make_explorer(n_samples=500, steps=5)  # as ``app``
     app.step(3)
     twin.step(3)
     np.testing.assert_array_equal(app.session.model.theta_, twin.session.model.theta_)
@@ -161,9 +163,8 @@ def test_the_check_follows_live_settings(app: Explorer) -> None:
     assert re.search(r"ρ = 0\.05, β = 1\.5", caption)
 
 
-def test_float32_session_is_checked_in_float64(monkeypatch) -> None:
-    app = Explorer(dataset="bars", n_samples=300, random_state=0, dtype="float32", n_hidden=8)
-    app.step(3)
+def test_float32_session_is_checked_in_float64(make_explorer, monkeypatch) -> None:
+    app = make_explorer(dataset="bars", dtype="float32", n_hidden=8, steps=3)
     before = _state(app)
     table = _click(app)
     assert all(float(table[name]["relative error"]) < 1e-9 for name in PARAMS)
@@ -190,13 +191,13 @@ def test_the_check_runs_on_one_blas_thread_and_restores_them(app: Explorer, monk
         return [pool["num_threads"] for pool in pools if pool["user_api"] == "blas"]
 
     before, seen = blas_threads(), []
-    check = panel._check
+    check = panel.spot_check
 
-    def spy(session):
+    def spy(model, X):
         seen.extend(blas_threads())
-        return check(session)
+        return check(model, X)
 
-    monkeypatch.setattr(panel, "_check", spy)
+    monkeypatch.setattr(panel, "spot_check", spy)
     _click(app)
     assert seen and set(seen) == {1}
     assert blas_threads() == before
@@ -218,19 +219,19 @@ def test_topk_near_a_kink_is_checked_with_a_step_that_cannot_cross_it() -> None:
     report = panel.check_session(session)
     assert report.passed
     steps = {row.name: row.epsilon for row in report.rows}
-    assert steps["W2"] == steps["b2"] == panel.EPSILON
-    assert steps["W1"] == steps["b1"] < panel.EPSILON
+    assert steps["W2"] == steps["b2"] == EPSILON
+    assert steps["W1"] == steps["b1"] < EPSILON
     assert "TopK is piecewise linear" in report.note and "rounding" not in report.note
     # The kink is real: with the large step everywhere, W1 and b1 fail by far.
     X = session.X[:20]
-    flat = gradient_errors(session.model, X, panel.EPSILON, panel.N_COORDS, 0, order=panel.ORDER)
+    flat = gradient_errors(session.model, X, EPSILON, N_COORDS, 0, order=ORDER)
     assert flat["W1"] > 1e-4 and flat["b1"] > 1e-4
 
 
 def test_topk_at_a_near_tie_warns_that_rounding_may_fail_it() -> None:
     report = panel.check_session(_near_tie(1e-6))
     steps = {row.name: row.epsilon for row in report.rows}
-    assert steps["W1"] < panel.SMALL_STEP
+    assert steps["W1"] < SMALL_STEP
     assert "rounding error can exceed the bar" in report.note
     html = panel.render(report)
     assert "rounding error can exceed the bar" in html

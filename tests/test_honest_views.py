@@ -26,9 +26,9 @@ def by_name(app: Explorer, view: str) -> dict[str, dict]:
 
 
 @pytest.fixture
-def app() -> Explorer:
+def app(make_explorer) -> Explorer:
     """A dashboard whose unit DEAD never fires: ρ̂ ≈ 1e-26, far below the axes' 1e-4."""
-    app = Explorer(n_samples=300)
+    app = make_explorer()
     app.session.model.params_["b1"][DEAD] = -60.0
     app.step(3)
     app.controls["unit"].value = DEAD
@@ -91,16 +91,15 @@ def test_the_unit_history_marks_the_steps_its_unit_spent_off_the_axis(app) -> No
     assert "off the axes" in app.board.caption("unit_history")
 
 
-def test_no_legend_entry_for_units_off_the_axis_while_there_are_none() -> None:
-    app = Explorer(n_samples=300)
-    app.step(2)
+def test_no_legend_entry_for_units_off_the_axis_while_there_are_none(make_explorer) -> None:
+    app = make_explorer(steps=2)
     assert app.session.model.rho_hat_.min() > RHO_HAT_FLOOR
     for view in ("kl", "activations", "unit_history"):
         assert not any(OFF_AXIS in name for name in by_name(app, view)), view
 
 
-def test_before_the_first_step_the_step_axes_start_at_0_and_say_what_to_do() -> None:
-    app = Explorer(n_samples=300)
+def test_before_the_first_step_the_step_axes_start_at_0_and_say_what_to_do(make_explorer) -> None:
+    app = make_explorer()
     for view in ("loss", "unit_history"):
         # Not the page's default for an axis with no data (−1 to 1, or −1 to 6): steps from 0
         # to a few.

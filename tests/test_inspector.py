@@ -11,10 +11,8 @@ from explorer.figures.state import PROBE
 
 
 @pytest.fixture
-def app() -> Explorer:
-    app = Explorer(dataset="natural-patches", n_samples=1000, random_state=0)
-    app.step(5)
-    return app
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=1000, steps=5)
 
 
 def click(app: Explorer, view: str, a: int, b: int) -> None:

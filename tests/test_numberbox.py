@@ -51,10 +51,8 @@ class Sent(list):
 
 
 @pytest.fixture
-def app(monkeypatch) -> Explorer:
-    app = Explorer(dataset="bars", n_samples=300, random_state=2, n_hidden=9)
-    app.step(3)
-    return app
+def app(make_explorer) -> Explorer:
+    return make_explorer(dataset="bars", random_state=2, n_hidden=9, steps=3)
 
 
 def watch(box: NumberBox, monkeypatch) -> Sent:

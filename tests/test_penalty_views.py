@@ -14,10 +14,8 @@ from explorer.figures.views import RHO_HAT_GRID
 
 
 @pytest.fixture
-def app() -> Explorer:
-    app = Explorer(dataset="natural-patches", n_samples=1000, random_state=0)
-    app.step(10)
-    return app
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=1000, steps=10)
 
 
 def caption(app: Explorer, view_title: str) -> str:
@@ -59,9 +57,10 @@ def test_the_curve_panel_draws_the_active_penalty(app: Explorer) -> None:
 
 
 @pytest.mark.parametrize("penalty", ["kl", "l1", "topk"])
-def test_l0_explained_variance_and_dead_units_are_shown_for_every_penalty(penalty: str) -> None:
-    app = Explorer(dataset="natural-patches", n_samples=1000, random_state=0, penalty=penalty)
-    app.step(15)
+def test_l0_explained_variance_and_dead_units_are_shown_for_every_penalty(
+    make_explorer, penalty: str
+) -> None:
+    app = make_explorer(n_samples=1000, penalty=penalty, steps=15)
     model, probe = app.session.model, app.session.X[:PROBE]
     H = model.transform(probe)
     text = caption(app, "Units by log10 ρ̂")

@@ -26,8 +26,8 @@ CHANGED = {
 
 
 @pytest.fixture
-def dash() -> Explorer:
-    return Explorer(dataset="bars", n_samples=300, random_state=0)
+def dash(make_explorer) -> Explorer:
+    return make_explorer(dataset="bars")
 
 
 def _state(dash: Explorer) -> tuple:

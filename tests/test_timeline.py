@@ -14,10 +14,8 @@ from explorer.figures.mosaic import filter_mosaic
 
 
 @pytest.fixture
-def app() -> Explorer:
-    app = Explorer(dataset="natural-patches", n_samples=500, random_state=0)
-    app.step(40)
-    return app
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=500, steps=40)
 
 
 def recorded_filters(app: Explorer, position: int) -> np.ndarray:

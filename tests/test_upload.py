@@ -207,8 +207,8 @@ def test_from_images_checks_n_samples_and_rng() -> None:
 
 # ---------------------------------------------------------------- panel
 @pytest.fixture
-def app() -> Explorer:
-    return Explorer(dataset="natural-patches", n_samples=600, random_state=0)
+def app(make_explorer) -> Explorer:
+    return make_explorer(n_samples=600)
 
 
 def panel_parts(app: Explorer) -> tuple[widgets.FileUpload, widgets.HTML]:
