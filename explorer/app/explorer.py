@@ -24,7 +24,7 @@ from .controls import (
     role,
     to_param,
 )
-from .defaults import dashboard_params
+from .defaults import dashboard_params, is_full_batch
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
 from .sections import sections, stack
@@ -200,7 +200,8 @@ class Explorer(LiveDashboard):
             unit.value = min(unit.value, last)
 
     def _sync_enabled(self) -> None:
-        self.controls["batch_size"].disabled = self._param("optimizer") == "lbfgs"
+        """No batch size to choose for a full-batch optimiser (L-BFGS)."""
+        self.controls["batch_size"].disabled = is_full_batch(self._param("optimizer"))
 
     # ------------------------------------------------------------------ training
     def _show_latest(self) -> None:

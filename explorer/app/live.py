@@ -28,7 +28,7 @@ from ..training.session import StepReport
 from . import blas
 from .board import DASHBOARD_CLASS, Board
 from .controls import not_allowed, unshowable
-from .defaults import default_learning_rate
+from .defaults import check_batch_size, params_for_optimizer
 from .pacing import UNWATCHED_SECONDS, FramePacer
 from .settings import Instructor
 
@@ -180,29 +180,31 @@ class LiveDashboard(widgets.VBox):
     def _checked(
         self, params: Mapping[str, Any], controls: list[dict[str, widgets.Widget]]
     ) -> dict[str, Any]:
-        """``params`` as ``apply`` sets them: with what an optimiser switch brings (its own
-        learning rate; L-BFGS is full batch), unless they say otherwise.
+        """``params`` as ``apply`` sets them: with what an optimiser switch brings
+        (``defaults.params_for_optimizer``: its own learning rate; no mini-batches for L-BFGS),
+        unless they say otherwise.
 
         Raises
         ------
         ValueError
             For a value that its control among ``controls`` could not show (the page would
-            be out of step with training), or a batch size under L-BFGS (the controls are
-            put back to the values in use). Nothing has changed.
+            be out of step with training), or a batch size for a full-batch optimiser
+            (``defaults.check_batch_size``; the controls are put back to the values in use).
+            Nothing has changed.
         """
         params = dict(params)
-        for board_controls in controls:
-            for name, value, allowed in unshowable(board_controls, params):
+        for some in controls:
+            for name, value, allowed in unshowable(some, params):
                 raise ValueError(not_allowed(name, value, allowed))
         if "optimizer" in params and "learning_rate" not in params:
-            # A learning rate tuned for one optimiser is wrong for another; L-BFGS is full batch.
-            params["learning_rate"] = default_learning_rate(params["optimizer"])
-            if params["optimizer"] == "lbfgs":
-                params.setdefault("batch_size", None)
+            brought = params_for_optimizer(params["optimizer"])
+            params |= {key: value for key, value in brought.items() if key not in params}
         in_use = next(iter(self._sessions().values())).get_params()["optimizer"]
-        if params.get("batch_size") is not None and params.get("optimizer", in_use) == "lbfgs":
-            self._sync_controls()
-            raise ValueError("L-BFGS is full-batch: choose Adam or SGD to train on mini-batches.")
+        try:
+            check_batch_size(params.get("optimizer", in_use), params.get("batch_size"))
+        except ValueError:
+            self._sync_controls()  # e.g. the batch size control, moved under L-BFGS
+            raise
         return params
 
     # ------------------------------------------------------------------ drawing
