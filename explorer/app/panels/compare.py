@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..contract import SessionDashboard
 from ..live import LINK
 from ..settings import to_query
 
@@ -33,7 +34,7 @@ def compare_link(a: dict[str, Any], b: dict[str, Any]) -> str:
     return "?mode=compare&" + "&".join(parts)
 
 
-def compare_panel(dash: Any) -> widgets.Widget:
+def compare_panel(dash: SessionDashboard) -> widgets.HTML:
     """Links to comparison pages under Voila; the code to run elsewhere."""
     served = "VOILA_KERNEL_ID" in os.environ or "VOILA_BASE_URL" in os.environ
     items = []

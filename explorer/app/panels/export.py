@@ -10,36 +10,37 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
 
 import ipywidgets as widgets
 
 from ...figures import filter_mosaic
 from ...figures.movie import filters_movie
 from ...figures.png import mosaic_to_png
+from ...training import Session
+from ..contract import SessionDashboard
 from ..download import DownloadButton
 
 
-def filters_png(session: Any) -> bytes:
+def filters_png(session: Session) -> bytes:
     """The learned filters as the dashboard draws them, one tile per hidden unit."""
     mosaic = filter_mosaic(session.model.components_, session.dataset.image_shape)
     return mosaic_to_png(mosaic)
 
 
-def model_npz(session: Any) -> bytes:
+def model_npz(session: Session) -> bytes:
     """The file ``Session.load`` and the command line read (weights, parameters, history)."""
     buffer = io.BytesIO()
     session.save(buffer)
     return buffer.getvalue()
 
 
-def history_csv(session: Any) -> bytes:
+def history_csv(session: Session) -> bytes:
     """Loss terms per step, at full float precision."""
     return session.history.to_csv().encode("utf-8")
 
 
 #: (button label, file name suffix, MIME type, maker, tooltip): adding an export is adding a row.
-EXPORTS: tuple[tuple[str, str, str, Callable[[Any], bytes], str], ...] = (
+EXPORTS: tuple[tuple[str, str, str, Callable[[Session], bytes], str], ...] = (
     ("Filters (PNG)", "filters.png", "image/png", filters_png,
      "Download the learned filters as a PNG image"),
     ("Filters movie (GIF)", "filters.gif", "image/gif", filters_movie,
@@ -51,15 +52,25 @@ EXPORTS: tuple[tuple[str, str, str, Callable[[Any], bytes], str], ...] = (
 )  # fmt: skip
 
 
-def export_panel(dash: Any) -> widgets.Widget:
+class ExportPanel(widgets.VBox):
+    """The export panel, its parts by name: ``buttons`` (label -> its ``DownloadButton``, in
+    the order of ``EXPORTS``, in one wrapping row) above the ``note``."""
+
+    def __init__(self, *, buttons: dict[str, DownloadButton], note: widgets.HTML) -> None:
+        self.buttons, self.note = buttons, note
+        row = widgets.HBox(list(buttons.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([row, note])
+
+
+def export_panel(dash: SessionDashboard) -> ExportPanel:
     """A download button per row of ``EXPORTS``, for the live session of ``dash``."""
 
     def filename(suffix: str) -> str:
         session = dash.session
         return f"sae-{session.dataset.name}-step{session.n_steps}-{suffix}"
 
-    buttons = [
-        DownloadButton(
+    buttons = {
+        label: DownloadButton(
             content=lambda make=make: make(dash.session),
             filename=filename(suffix),
             filename_for=lambda suffix=suffix: filename(suffix),
@@ -69,9 +80,9 @@ def export_panel(dash: Any) -> widgets.Widget:
             tooltip=tooltip,
         )
         for label, suffix, mime, make, tooltip in EXPORTS
-    ]
+    }
     note = widgets.HTML(
         "<span style='color:var(--jp-ui-font-color2, #616161)'>Files are made from the "
         "current step when you click, and saved by your browser.</span>"
     )
-    return widgets.VBox([widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")), note])
+    return ExportPanel(buttons=buttons, note=note)

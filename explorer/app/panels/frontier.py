@@ -25,6 +25,7 @@ from ...figures.frontier import FRONTIER_VIEW, Frontier, format_value
 from ...training.sweep import SWEEPABLE, Point, Progress, Sweep, measure_session, parse_values
 from .. import blas
 from ..board import Board
+from ..contract import SessionDashboard
 from ..controls import control_values, label
 from ..live import LOOP_TURNS, MUTED, STATUS_SECONDS, warning_html
 from ..numberbox import NumberBox
@@ -60,10 +61,16 @@ INTRO = (
 
 
 class FrontierPanel(widgets.VBox):
-    """The panel of ``dash`` (an ``Explorer``): ``run()`` starts a sweep, ``stop()`` ends it."""
+    """The panel of ``dash`` (an ``Explorer``): ``run()`` starts a sweep, ``stop()`` ends it.
 
-    def __init__(self, dash: Any) -> None:
+    Its parts by name, in the order shown: ``intro``; ``setting``, ``values`` and ``steps``
+    (what to sweep); ``problem`` (why what was typed cannot be swept); ``button`` (Run sweep /
+    Stop), ``measure``, the progress ``bar`` and ``progress_line``; the ``chart`` (holding
+    ``board`` once drawn) beside the ``table``."""
+
+    def __init__(self, dash: SessionDashboard) -> None:
         self.dash = dash
+        self.intro = widgets.HTML(f"<span style='{MUTED}'>{INTRO}</span>")
         self.setting = widgets.Dropdown(options=CHOICES, value="beta", description="sweep")
         #: What was typed for each setting: switching the setting shows its own list.
         self._texts = {name: row.example for name, row in SWEEPABLE.items()}
@@ -96,7 +103,7 @@ class FrontierPanel(widgets.VBox):
         self._active = False  # from Run until the sweep's last draw
         self._stopping = False
         super().__init__([
-            widgets.HTML(f"<span style='{MUTED}'>{INTRO}</span>"),
+            self.intro,
             widgets.HBox([self.setting, self.values, self.steps],
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.problem,
@@ -300,6 +307,6 @@ class FrontierPanel(widgets.VBox):
             self.problem.value = warning_html(exc)
 
 
-def frontier_panel(dash: Any) -> widgets.Widget:
+def frontier_panel(dash: SessionDashboard) -> FrontierPanel:
     """The sweep's controls, its progress, the frontier chart and its table, for ``dash``."""
     return FrontierPanel(dash)

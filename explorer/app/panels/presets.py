@@ -9,12 +9,12 @@ disabled and its tooltip says where to put them (nothing is ever downloaded from
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import ipywidgets as widgets
 
 from ...datasets import mnist
 from ...training.presets import PRESETS, preset_params
+from ..contract import SessionDashboard
 from ..live import warning_html
 from ..settings import apply
 
@@ -22,9 +22,12 @@ CLASSIC = ("ufldl-patches", "ufldl-mnist")
 #: (heading, what the group is, its presets): every preset not classic is a failure.
 GROUPS = (
     ("Classic", "The settings of the UFLDL exercises.", CLASSIC),
-    ("Failure gallery", "Each breaks one thing in the patches exercise: press Play and watch "
-     "what goes wrong.", tuple(name for name in PRESETS if name not in CLASSIC)),
-)  # fmt: skip
+    (
+        "Failure gallery",
+        "Each breaks one thing in the patches exercise: press Play and watch what goes wrong.",
+        tuple(name for name in PRESETS if name not in CLASSIC),
+    ),
+)
 
 
 def mnist_missing() -> str | None:
@@ -39,7 +42,24 @@ def mnist_missing() -> str | None:
 NEEDS_FILES = {"mnist": mnist_missing}
 
 
-def presets_panel(dash: Any) -> widgets.Widget:
+class PresetsPanel(widgets.VBox):
+    """The presets panel, its parts by name: ``headings`` (one per group of ``GROUPS``, each
+    above its row of buttons), ``buttons`` (preset name -> its button) and, last, ``notice``
+    (what the preset chosen last says to watch for)."""
+
+    def __init__(
+        self,
+        *,
+        headings: list[widgets.HTML],
+        rows: list[widgets.HBox],
+        buttons: dict[str, widgets.Button],
+        notice: widgets.HTML,
+    ) -> None:
+        self.headings, self.buttons, self.notice = headings, buttons, notice
+        super().__init__([*(w for pair in zip(headings, rows, strict=True) for w in pair), notice])
+
+
+def presets_panel(dash: SessionDashboard) -> PresetsPanel:
     """A button per preset of ``PRESETS`` for ``dash``, grouped, and the last one's notice."""
     notice = widgets.HTML()
 
@@ -55,9 +75,8 @@ def presets_panel(dash: Any) -> widgets.Widget:
         notice.value = f"<b>{html.escape(name)}</b>: {html.escape(text)}"
         dash.show_message(f"Preset {name} loaded, training restarted from step 0. {text}")
 
-    rows: list[widgets.Widget] = []
+    headings, rows, buttons = [], [], {}
     for heading, intro, names in GROUPS:
-        buttons = []
         for name in names:
             row = PRESETS[name]
             button = widgets.Button(description=name, tooltip=row["description"])
@@ -65,6 +84,7 @@ def presets_panel(dash: Any) -> widgets.Widget:
             if missing:
                 button.disabled, button.tooltip = True, missing
             button.on_click(lambda _, name=name: choose(name))
-            buttons.append(button)
-        rows += [widgets.HTML(f"<b>{heading}</b>: {intro}"), widgets.HBox(buttons)]
-    return widgets.VBox([*rows, notice])
+            buttons[name] = button
+        headings.append(widgets.HTML(f"<b>{heading}</b>: {intro}"))
+        rows.append(widgets.HBox([buttons[name] for name in names]))
+    return PresetsPanel(headings=headings, rows=rows, buttons=buttons, notice=notice)

@@ -13,14 +13,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from ...core import SparseAutoencoder
+from ..contract import SessionDashboard
 from ..defaults import dashboard_params
 from ..live import LINK, MUTED, warning_html
 from ..settings import apply, from_json, shareable, to_json, to_query
 
 #: The settings of a freshly opened dashboard (``Explorer()``).
-FRESH = SparseAutoencoder().get_params() | dashboard_params({
-    "dataset": "natural-patches", "n_samples": None, "random_state": 0, "lock": [], "hide": [],
-})  # fmt: skip
+FRESH = SparseAutoencoder().get_params() | dashboard_params(
+    {"dataset": "natural-patches", "n_samples": None, "random_state": 0, "lock": [], "hide": []}
+)
 
 INTRO = (
     "Copy the settings to restore them later, or share the link: it opens the dashboard with "
@@ -30,7 +31,30 @@ INTRO = (
 )
 
 
-def share_panel(dash: Any) -> widgets.Widget:
+class SharePanel(widgets.VBox):
+    """The share panel, its parts by name, shown in this order: ``intro``; the buttons
+    ``show`` and ``restore``; the settings box ``text``; the ``link``; the instructor's
+    ``lock`` and ``hide`` lists side by side."""
+
+    def __init__(
+        self,
+        *,
+        intro: widgets.HTML,
+        show: widgets.Button,
+        restore: widgets.Button,
+        text: widgets.Textarea,
+        link: widgets.HTML,
+        lock: widgets.SelectMultiple,
+        hide: widgets.SelectMultiple,
+    ) -> None:
+        self.intro, self.show, self.restore, self.text = intro, show, restore, text
+        self.link, self.lock, self.hide = link, lock, hide
+        super().__init__(
+            [intro, widgets.HBox([show, restore]), text, link, widgets.HBox([lock, hide])]
+        )
+
+
+def share_panel(dash: SessionDashboard) -> SharePanel:
     """Settings of ``dash`` as JSON and link, a Restore button, and the lock/hide lists."""
     text = widgets.Textarea(
         description="settings",
@@ -38,11 +62,18 @@ def share_panel(dash: Any) -> widgets.Widget:
         style={"description_width": "initial"},
         layout=widgets.Layout(width="100%", height="16em"),
     )
-    show = widgets.Button(description="Show current settings", icon="refresh",
-                          tooltip="Fill the box with the settings in use",
-                          layout=widgets.Layout(width="auto"))  # fmt: skip
-    restore = widgets.Button(description="Restore", icon="upload", button_style="primary",
-                             tooltip="Apply the settings in the box")  # fmt: skip
+    show = widgets.Button(
+        description="Show current settings",
+        icon="refresh",
+        tooltip="Fill the box with the settings in use",
+        layout=widgets.Layout(width="auto"),
+    )
+    restore = widgets.Button(
+        description="Restore",
+        icon="upload",
+        button_style="primary",
+        tooltip="Apply the settings in the box",
+    )
     names = list(dash.controls)
     lock = widgets.SelectMultiple(options=names, description="lock", rows=8)
     hide = widgets.SelectMultiple(options=names, description="hide", rows=8)
@@ -85,5 +116,7 @@ def share_panel(dash: Any) -> widgets.Widget:
     lock.observe(refresh, names="value")
     hide.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HTML(f"<p>{INTRO}</p>"), widgets.HBox([show, restore]),
-                         text, link, widgets.HBox([lock, hide])])  # fmt: skip
+    intro = widgets.HTML(f"<p>{INTRO}</p>")
+    return SharePanel(
+        intro=intro, show=show, restore=restore, text=text, link=link, lock=lock, hide=hide
+    )

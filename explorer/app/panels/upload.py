@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as widgets
 
 from ... import datasets
 from ...datasets.natural import DEFAULT_N_SAMPLES
+from ..contract import SessionDashboard
 from ..live import warning_html
 from ..upload import MAX_FILE_BYTES, MAX_FILES, MAX_SIDE, decode_uploads
 
@@ -27,7 +26,18 @@ INTRO = (
 )
 
 
-def upload_panel(dash: Any) -> widgets.Widget:
+class UploadPanel(widgets.VBox):
+    """The your-images panel, its parts by name, in this order: ``intro``, the ``upload``
+    button and the ``report`` line (what was loaded, or what went wrong)."""
+
+    def __init__(
+        self, *, intro: widgets.HTML, upload: widgets.FileUpload, report: widgets.HTML
+    ) -> None:
+        self.intro, self.upload, self.report = intro, upload, report
+        super().__init__([intro, upload, report])
+
+
+def upload_panel(dash: SessionDashboard) -> UploadPanel:
     """An upload button for ``dash`` and a line saying what was loaded, or what went wrong."""
     upload = widgets.FileUpload(
         accept=ACCEPT, multiple=True, description="Upload images", tooltip="PNG or JPEG files"
@@ -56,4 +66,4 @@ def upload_panel(dash: Any) -> widgets.Widget:
             upload.value = ()
 
     upload.observe(on_upload, names="value")
-    return widgets.VBox([widgets.HTML(f"<p>{INTRO}</p>"), upload, report])
+    return UploadPanel(intro=widgets.HTML(f"<p>{INTRO}</p>"), upload=upload, report=report)
