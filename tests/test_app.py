@@ -114,9 +114,14 @@ def test_live_parameters_are_used_by_the_next_step(app: Explorer) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("n_hidden", 10), ("dataset", "bars"), ("loss", "cross_entropy"), ("optimizer", "adam"),
-     ("seed", 3)],
-)  # fmt: skip
+    [
+        ("n_hidden", 10),
+        ("dataset", "bars"),
+        ("loss", "cross_entropy"),
+        ("optimizer", "adam"),
+        ("seed", 3),
+    ],
+)
 def test_structural_controls_reset(app: Explorer, name: str, value: object) -> None:
     app.step(3)
     app.controls[name].value = value
@@ -157,8 +162,9 @@ def test_callback_error_is_shown_and_state_kept(app: Explorer) -> None:
 
 
 def test_divergence_is_reported_in_status() -> None:
-    app = Explorer(dataset="bars", n_samples=500, random_state=0, optimizer="sgd",
-                   learning_rate=1e4)  # fmt: skip
+    app = Explorer(
+        dataset="bars", n_samples=500, random_state=0, optimizer="sgd", learning_rate=1e4
+    )
     app.step(50)
     assert app.session.n_steps < 50
     assert "diverged" in app.status.value and "learning rate" in app.status.value
@@ -288,8 +294,9 @@ def page_message(board, content: dict) -> None:
 def sent_frames(monkeypatch, board) -> list[tuple[dict, list]]:
     """From now on, what ``board`` sends the page (content, buffers), instead of sending it."""
     frames: list[tuple[dict, list]] = []
-    monkeypatch.setattr(board, "send", lambda content, buffers=None: frames.append(
-        (content, buffers)))  # fmt: skip
+    monkeypatch.setattr(
+        board, "send", lambda content, buffers=None: frames.append((content, buffers))
+    )
     return frames
 
 

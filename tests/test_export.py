@@ -35,8 +35,9 @@ def click(button: DownloadButton, message: object = None) -> list[tuple[dict, li
         message = {"event": "download", "request": "r1"}
     sent = []
     button.comm.send = lambda data=None, metadata=None, buffers=None: sent.append((data, buffers))
-    button._handle_msg({"content": {"data": {"method": "custom", "content": message}},
-                        "buffers": []})  # fmt: skip
+    button._handle_msg(
+        {"content": {"data": {"method": "custom", "content": message}}, "buffers": []}
+    )
     return [(data, buffers) for data, buffers in sent if data["method"] == "custom"]
 
 
@@ -51,8 +52,11 @@ def download(button: DownloadButton) -> tuple[dict, bytes]:
 
 def test_panel_offers_the_downloads(app: Explorer) -> None:
     assert list(buttons(app)) == [
-        "Filters (PNG)", "Filters movie (GIF)", "Model (.npz)", "Loss history (CSV)"
-    ]  # fmt: skip
+        "Filters (PNG)",
+        "Filters movie (GIF)",
+        "Model (.npz)",
+        "Loss history (CSV)",
+    ]
 
 
 def test_filters_movie_is_filters_movie_of_the_session(app: Explorer) -> None:
@@ -156,8 +160,13 @@ def test_other_messages_and_disabled_buttons_send_nothing() -> None:
 
 def test_button_front_end_uses_a_real_button_and_custom_messages() -> None:
     esm = DownloadButton._esm
-    for needle in ('createElement("button")', 'model.on("msg:custom"', "model.send(",
-                   "URL.revokeObjectURL", "link.download"):  # fmt: skip
+    for needle in (
+        'createElement("button")',
+        'model.on("msg:custom"',
+        "model.send(",
+        "URL.revokeObjectURL",
+        "link.download",
+    ):
         assert needle in esm
     assert ":focus-visible" in DownloadButton._css and "var(--jp-" in DownloadButton._css
 

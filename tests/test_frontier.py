@@ -68,8 +68,9 @@ def fitted_point(value, param, steps, **settings):
     """What ``SparseAutoencoder(...).fit(X, max_iter=steps)`` with that setting gives, measured
     by the metric functions themselves."""
     s = dict(settings)
-    data = datasets.load(s.pop("dataset"), n_samples=s.pop("n_samples"),
-                         random_state=s["random_state"])  # fmt: skip
+    data = datasets.load(
+        s.pop("dataset"), n_samples=s.pop("n_samples"), random_state=s["random_state"]
+    )
     model = SparseAutoencoder(**(s | {param: value})).fit(data.X, max_iter=steps)
     X = np.asarray(data.X, dtype=model.dtype)
     H = model.transform(X[:500])
@@ -238,10 +239,12 @@ def dashboard_sweep(app: Explorer, param: str, values: tuple, steps: int) -> lis
 def test_the_panel_refuses_what_cannot_be_swept_saying_why_and_keeps_the_text():
     app = Explorer(dataset="bars", n_samples=300)
     panel = frontier_of(app)
-    for setting, text, why in [("beta", "0 abc", "beta=&#x27;abc&#x27; is not a number"),
-                               ("beta", "1 -2", "beta=-2.0 is not allowed"),
-                               ("penalty", "kl l2", "penalty=&#x27;l2&#x27; is not allowed"),
-                               ("rho", "", "no values of rho")]:  # fmt: skip
+    for setting, text, why in [
+        ("beta", "0 abc", "beta=&#x27;abc&#x27; is not a number"),
+        ("beta", "1 -2", "beta=-2.0 is not allowed"),
+        ("penalty", "kl l2", "penalty=&#x27;l2&#x27; is not allowed"),
+        ("rho", "", "no values of rho"),
+    ]:
         panel.setting.value = setting
         panel.values.value = text
         assert panel.run() is None, text
@@ -277,8 +280,11 @@ def test_a_slider_moved_mid_sweep_is_applied_before_it_ends_and_changes_no_point
         # As the kernel handles a page's slider move: a callback on the event loop, which
         # runs only if the sweep gives the loop turns.
         loop.call_soon(lambda: setattr(app.controls["rho"], "value", 0.2))
-        loop.call_soon(lambda: moved.update(done=panel.progress.done, ended=task.done(),
-                                            rho=app.session.model.rho))  # fmt: skip
+        loop.call_soon(
+            lambda: moved.update(
+                done=panel.progress.done, ended=task.done(), rho=app.session.model.rho
+            )
+        )
         await task
 
     asyncio.run(asyncio.wait_for(drive(), timeout=120))

@@ -72,8 +72,13 @@ def _click(app: Explorer) -> dict[str, dict[str, str]]:
 
 def _state(app: Explorer) -> tuple:
     model = app.session.model
-    return (app.session.n_steps, model.theta_.copy(), model.get_params(),
-            len(app.session.history), model.rho_hat_.copy())  # fmt: skip
+    return (
+        app.session.n_steps,
+        model.theta_.copy(),
+        model.get_params(),
+        len(app.session.history),
+        model.rho_hat_.copy(),
+    )
 
 
 def _assert_unchanged(app: Explorer, before: tuple) -> None:
@@ -111,8 +116,13 @@ def test_click_checks_the_current_objective_and_changes_nothing(
     assert table["all"]["result"].strip() == "✓ pass"
     # 64-25: every array but b1 (25 entries) is sampled.
     coords = {name: table[name]["coordinates checked"] for name in table}
-    assert coords == {"W1": "30 of 1,600", "b1": "25 of 25", "W2": "30 of 1,600",
-                      "b2": "30 of 64", "all": "115 of 3,289"}  # fmt: skip
+    assert coords == {
+        "W1": "30 of 1,600",
+        "b1": "25 of 25",
+        "W2": "30 of 1,600",
+        "b2": "30 of 64",
+        "all": "115 of 3,289",
+    }
     _, result, _ = _parts(app)
     assert "Step 5:" in result.value and "20 inputs" in result.value
     _assert_unchanged(app, before)

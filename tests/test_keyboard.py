@@ -23,8 +23,9 @@ def test_every_panel_opens_and_closes_under_a_header_button() -> None:
     app = Explorer(n_samples=300)
     everything = list(walk(app))
     assert not [w for w in everything if isinstance(w, widgets.Accordion)]
-    headers = [w for w in everything if isinstance(w, widgets.ToggleButton)
-               and w.description in TITLES]  # fmt: skip
+    headers = [
+        w for w in everything if isinstance(w, widgets.ToggleButton) and w.description in TITLES
+    ]
     # One button per panel, in the panels' order, after every control (reading order).
     assert [h.description for h in headers] == TITLES
     last_control = max(everything.index(c) for c in app.controls.values())

@@ -12,10 +12,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "explorer"
 #: Each layer, bottom first; a module may import its own layer and the ones before it.
 LAYERS = ("core", "datasets", "training", "figures", "app", "serving", "cli")
 #: Third-party packages a layer must not know about, with every layer above allowed them.
-FORBIDDEN = {"core": {"plotly", "ipywidgets", "anywidget", "traitlets"},
-             "datasets": {"plotly", "ipywidgets", "anywidget", "traitlets"},
-             "training": {"plotly", "ipywidgets", "anywidget", "traitlets"},
-             "figures": {"ipywidgets", "anywidget", "traitlets"}}  # fmt: skip
+FORBIDDEN = {
+    "core": {"plotly", "ipywidgets", "anywidget", "traitlets"},
+    "datasets": {"plotly", "ipywidgets", "anywidget", "traitlets"},
+    "training": {"plotly", "ipywidgets", "anywidget", "traitlets"},
+    "figures": {"ipywidgets", "anywidget", "traitlets"},
+}
 
 
 def _layer(path: Path) -> str:
@@ -35,8 +37,10 @@ def _imports(path: Path, source: str | None = None) -> list[tuple[int, str]]:
             base = package[: len(package) - node.level + 1] if node.level else []
             name = ".".join([*base, node.module] if node.module else base)
             # "from . import datasets" names a module too
-            out += [(node.lineno, f"{name}.{alias.name}" if not node.module else name)
-                    for alias in node.names]  # fmt: skip
+            out += [
+                (node.lineno, f"{name}.{alias.name}" if not node.module else name)
+                for alias in node.names
+            ]
     return out
 
 

@@ -88,9 +88,14 @@ def test_a_typed_seed_is_taken_exactly_and_restarts(app, monkeypatch):
     assert "Changing seed restarted training from step 0." in app.status.value
 
 
-@pytest.mark.parametrize(("text", "why"), [("99", "99 is outside the range"),
-                                           ("-1", "-1 is outside the range"),
-                                           ("2.5", "'2.5' is not a whole number")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("99", "99 is outside the range"),
+        ("-1", "-1 is outside the range"),
+        ("2.5", "'2.5' is not a whole number"),
+    ],
+)
 def test_the_inspect_unit_box_refuses_a_unit_the_network_lacks(app, monkeypatch, text, why):
     box = app.controls["unit"]
     box.type("4")

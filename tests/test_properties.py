@@ -116,12 +116,14 @@ def test_any_setting_in_range_keeps_the_dashboard_consistent(actions, data_seed)
     scale=st.sampled_from([1e-6, 1.0, 1e3]),
     seed=st.integers(0, 1000),
 )
-def test_the_objective_is_finite_for_any_finite_data(rows, cols, hidden, rho, beta, lam, scale,
-                                                     seed):  # fmt: skip
+def test_the_objective_is_finite_for_any_finite_data(
+    rows, cols, hidden, rho, beta, lam, scale, seed
+):
     """Linear decoder, any finite data (tiny, unit, huge scale): loss and gradient finite."""
     X = np.random.default_rng(seed).standard_normal((rows, cols)) * scale
-    model = SparseAutoencoder(n_hidden=hidden, rho=rho, beta=beta, weight_decay=lam,
-                              decoder="linear", random_state=seed)  # fmt: skip
+    model = SparseAutoencoder(
+        n_hidden=hidden, rho=rho, beta=beta, weight_decay=lam, decoder="linear", random_state=seed
+    )
     terms, grads = model.loss_and_grad(X)
     assert all(math.isfinite(v) for v in terms.values())
     assert all(np.isfinite(g).all() for g in grads.values())
@@ -195,11 +197,17 @@ def test_what_is_typed_in_any_box_is_taken_exactly_or_refused_and_changes_nothin
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     clicks=st.lists(
-        st.tuples(st.sampled_from(["ufldl-patches", "no-sparsity", "rho-too-high",
-                                   "lr-too-high", "too-few-hidden"]), st.integers(0, 6)),
-        min_size=1, max_size=4),
+        st.tuples(
+            st.sampled_from(
+                ["ufldl-patches", "no-sparsity", "rho-too-high", "lr-too-high", "too-few-hidden"]
+            ),
+            st.integers(0, 6),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
     seed=st.integers(0, 3),
-)  # fmt: skip
+)
 def test_a_preset_click_after_any_training_starts_from_the_seeds_weights(clicks, seed):
     from explorer.training.presets import preset_params
 

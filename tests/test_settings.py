@@ -123,20 +123,34 @@ def test_an_uploaded_data_set_cannot_be_shared(dash):
 # ----------------------------------------------------------------------------- links
 def test_parse_query_gives_typed_settings():
     settings = S.parse_query("?rho=0.05&beta=3&dataset=digits&lock=rho,beta&hide=optimizer,seed")
-    assert settings == {"rho": 0.05, "beta": 3.0, "dataset": "digits",
-                        "lock": ["rho", "beta"], "hide": ["optimizer", "seed"]}  # fmt: skip
+    assert settings == {
+        "rho": 0.05,
+        "beta": 3.0,
+        "dataset": "digits",
+        "lock": ["rho", "beta"],
+        "hide": ["optimizer", "seed"],
+    }
     assert type(settings["beta"]) is float
     typed = S.parse_query("n_hidden=9&seed=4&batch_size=full&n_samples=all&optimizer=adam")
-    assert typed == {"n_hidden": 9, "random_state": 4, "batch_size": None, "n_samples": None,
-                     "optimizer": "adam"}  # fmt: skip
+    assert typed == {
+        "n_hidden": 9,
+        "random_state": 4,
+        "batch_size": None,
+        "n_samples": None,
+        "optimizer": "adam",
+    }
     assert S.parse_query("batch_size=none&n_samples=700") == {"batch_size": None, "n_samples": 700}
     assert S.parse_query("") == {}
 
 
 def test_parse_query_reads_a_comparison():
     settings = S.parse_query("mode=compare&a.rho=0.01&b.rho=0.1&b.beta=0&seed=2")
-    assert settings == {"mode": "compare", "random_state": 2,
-                        "a": {"rho": 0.01}, "b": {"rho": 0.1, "beta": 0.0}}  # fmt: skip
+    assert settings == {
+        "mode": "compare",
+        "random_state": 2,
+        "a": {"rho": 0.01},
+        "b": {"rho": 0.1, "beta": 0.0},
+    }
     assert S.parse_query("mode=compare") == {"mode": "compare", "a": {}, "b": {}}
     assert S.parse_query("mode=single&rho=0.1") == {"mode": "single", "rho": 0.1}
 
@@ -280,8 +294,9 @@ def test_from_query_reads_the_request_outside_voila(dash, monkeypatch):
 def test_from_query_builds_a_comparison(dash):
     from explorer.app.compare import Comparison
 
-    shown = from_query(dash, "mode=compare&a.rho=0.01&b.rho=0.1&dataset=bars&n_samples=300"
-                             "&n_hidden=9&seed=2")  # fmt: skip
+    shown = from_query(
+        dash, "mode=compare&a.rho=0.01&b.rho=0.1&dataset=bars&n_samples=300&n_hidden=9&seed=2"
+    )
     assert isinstance(shown, Comparison)
     a, b = shown.sessions["A"].get_params(), shown.sessions["B"].get_params()
     assert (a["rho"], b["rho"]) == (0.01, 0.1)

@@ -44,8 +44,14 @@ def png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + crc
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"".join([b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header),
-                     chunk(b"IDAT", zlib.compress(b"\0" * 64)), chunk(b"IEND", b"")])  # fmt: skip
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            chunk(b"IHDR", header),
+            chunk(b"IDAT", zlib.compress(b"\0" * 64)),
+            chunk(b"IEND", b""),
+        ]
+    )
 
 
 def refused(start: str):
@@ -55,8 +61,13 @@ def refused(start: str):
 
 def file_value(name: str, data: bytes) -> dict:
     """One file as the page sends it to an ipywidgets 8 FileUpload."""
-    return {"name": name, "type": "", "size": len(data), "last_modified": 0,
-            "content": memoryview(data)}  # fmt: skip
+    return {
+        "name": name,
+        "type": "",
+        "size": len(data),
+        "last_modified": 0,
+        "content": memoryview(data),
+    }
 
 
 def page_uploads(uploader: widgets.FileUpload, *files: dict) -> None:
@@ -123,10 +134,15 @@ def test_too_many_files_are_refused() -> None:
 
 @pytest.mark.parametrize(
     ("shape", "message"),
-    [((10, 40), "tiny.png: 40x10 pixels is too small: each side must be at least 16 pixels"),
-     ((16, 1000), "tiny.png: 1000x16 pixels shrinks to 512x8 (longer side at most 512): each "
-                  "side must be at least 16 pixels")],
-)  # fmt: skip
+    [
+        ((10, 40), "tiny.png: 40x10 pixels is too small: each side must be at least 16 pixels"),
+        (
+            (16, 1000),
+            "tiny.png: 1000x16 pixels shrinks to 512x8 (longer side at most 512): each "
+            "side must be at least 16 pixels",
+        ),
+    ],
+)
 def test_too_small_images_are_refused(shape: tuple[int, int], message: str) -> None:
     image = np.random.default_rng(0).integers(0, 256, shape).astype(np.uint8)
     with refused(message):
@@ -186,13 +202,15 @@ def test_bigger_images_give_proportionally_more_patches() -> None:
 
 @pytest.mark.parametrize(
     ("images", "error", "message"),
-    [([], ValueError, "images is empty"),
-     (np.zeros((20, 20)), TypeError, "for one image pass \\[image\\]"),
-     ([np.zeros(30)], ValueError, r"images\[0\] must be a 2-D array"),
-     ([np.ones((5, 30))], ValueError, r"images\[0\] has shape \(5, 30\): each side must be at"),
-     ([np.ones((20, 20))], ValueError, r"images\[0\] is constant"),
-     ([np.full((20, 20), np.nan)], ValueError, r"images\[0\] contains NaN")],
-)  # fmt: skip
+    [
+        ([], ValueError, "images is empty"),
+        (np.zeros((20, 20)), TypeError, "for one image pass \\[image\\]"),
+        ([np.zeros(30)], ValueError, r"images\[0\] must be a 2-D array"),
+        ([np.ones((5, 30))], ValueError, r"images\[0\] has shape \(5, 30\): each side must be at"),
+        ([np.ones((20, 20))], ValueError, r"images\[0\] is constant"),
+        ([np.full((20, 20), np.nan)], ValueError, r"images\[0\] contains NaN"),
+    ],
+)
 def test_from_images_refuses_bad_input(images: object, error: type, message: str) -> None:
     with pytest.raises(error, match=message):
         from_images(images, n_samples=10, rng=0)
@@ -221,8 +239,11 @@ def panel_parts(app: Explorer) -> tuple[widgets.FileUpload, widgets.HTML]:
 def test_uploading_images_switches_training_to_them(app: Explorer) -> None:
     uploader, report = panel_parts(app)
     app.step(3)
-    page_uploads(uploader, file_value("a.png", encode(scene(), "PNG")),
-                 file_value("b.jpg", encode(scene(64, 80), "JPEG")))  # fmt: skip
+    page_uploads(
+        uploader,
+        file_value("a.png", encode(scene(), "PNG")),
+        file_value("b.jpg", encode(scene(64, 80), "JPEG")),
+    )
     session = app.session
     assert session.dataset.name == "your-images" and session.n_steps == 0
     assert session.X.shape == (600, 64)
@@ -242,8 +263,11 @@ def test_a_bad_upload_changes_nothing_and_says_why(app: Explorer) -> None:
     uploader, report = panel_parts(app)
     app.step(3)
     weights = app.session.model.theta_.copy()
-    page_uploads(uploader, file_value("ok.png", encode(scene(), "PNG")),
-                 file_value("photo.gif", encode(scene(), "GIF")))  # fmt: skip
+    page_uploads(
+        uploader,
+        file_value("ok.png", encode(scene(), "PNG")),
+        file_value("photo.gif", encode(scene(), "GIF")),
+    )
     assert app.session.dataset.name == "natural-patches" and app.session.n_steps == 3
     np.testing.assert_array_equal(app.session.model.theta_, weights)
     assert app.controls["dataset"].value == "natural-patches"

@@ -154,11 +154,12 @@ def torch_reference(params, X, rho, beta, lam, loss, decoder, penalty="kl"):
     rho_hat = h.mean(0)
     K = max(1, round(rho * h.shape[1]))
     omega = {
-        "kl": lambda: (rho * torch.log(rho / rho_hat)
-                       + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))).sum(),
+        "kl": lambda: (
+            rho * torch.log(rho / rho_hat) + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))
+        ).sum(),
         "l1": lambda: rho_hat.sum(),
         "topk": lambda: (h.sum() - torch.topk(h, K, dim=1).values.sum()) / m,
-    }[penalty]()  # fmt: skip
+    }[penalty]()
     total = rec + beta * omega + lam / 2 * ((t["W1"] ** 2).sum() + (t["W2"] ** 2).sum())
     total.backward()
     return total.item(), {name: t[name].grad.numpy() for name in PARAMS}

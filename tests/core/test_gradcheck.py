@@ -67,8 +67,7 @@ def test_sampled_check_takes_n_coords_per_array_seeded():
     model = make_model()
     coords = check_coordinates(model, n_coords=7, random_state=3)
     # W1 (40) and W2 (40) and b2 (8) are sampled; b1 has only 5 entries, all taken.
-    assert {name: len(idx) for name, idx in coords.items()} == {"W1": 7, "b1": 5, "W2": 7,
-                                                                  "b2": 7}  # fmt: skip
+    assert {name: len(idx) for name, idx in coords.items()} == {"W1": 7, "b1": 5, "W2": 7, "b2": 7}
     starts = {"W1": 0, "b1": 40, "W2": 45, "b2": 85}
     for name, idx in coords.items():
         size = model.params_[name].size

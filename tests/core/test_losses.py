@@ -10,8 +10,10 @@ from oracles import RHO, make_model
 from explorer.core import kl_divergence
 
 
-@pytest.mark.parametrize(("loss", "decoder"), [("squared", "sigmoid"), ("squared", "linear"),
-                                               ("cross_entropy", "sigmoid")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("loss", "decoder"),
+    [("squared", "sigmoid"), ("squared", "linear"), ("cross_entropy", "sigmoid")],
+)
 def test_terms_add_up(X, loss, decoder):
     beta, lam = 3.0, 1e-3
     model = make_model(loss=loss, decoder=decoder, beta=beta, weight_decay=lam)

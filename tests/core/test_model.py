@@ -32,8 +32,9 @@ from explorer.core.gradcheck import numerical_gradient
 @pytest.mark.parametrize(("loss", "decoder", "penalty", "beta", "lam"), COMBINATIONS)
 def test_loss_and_grad_match_independent_numpy(X, loss, decoder, penalty, beta, lam):
     rho = PENALTY_RHO[penalty]
-    model = make_model(loss=loss, decoder=decoder, penalty=penalty, rho=rho, beta=beta,
-                       weight_decay=lam)  # fmt: skip
+    model = make_model(
+        loss=loss, decoder=decoder, penalty=penalty, rho=rho, beta=beta, weight_decay=lam
+    )
     # Move off the symmetric initialisation so that biases matter too.
     rng = np.random.default_rng(5)
     for p in model.params_.values():
@@ -41,8 +42,9 @@ def test_loss_and_grad_match_independent_numpy(X, loss, decoder, penalty, beta, 
     assert_topk_cannot_swap(model, X)
     terms, grads = model.loss_and_grad(X)
     params = {k: v.copy() for k, v in model.params_.items()}
-    ref = functools.partial(reference, X=X, rho=rho, beta=beta, lam=lam, loss=loss,
-                            decoder=decoder, penalty=penalty)  # fmt: skip
+    ref = functools.partial(
+        reference, X=X, rho=rho, beta=beta, lam=lam, loss=loss, decoder=decoder, penalty=penalty
+    )
     ref_terms, ref_grads = ref(params)
     for name, value in ref_terms.items():
         if value == 0.0:
@@ -61,8 +63,9 @@ def test_loss_and_grad_match_independent_numpy(X, loss, decoder, penalty, beta, 
 def test_loss_and_grad_match_pytorch(X, loss, decoder, penalty, beta, lam):
     pytest.importorskip("torch")
     rho = PENALTY_RHO[penalty]
-    model = make_model(loss=loss, decoder=decoder, penalty=penalty, rho=rho, beta=beta,
-                       weight_decay=lam)  # fmt: skip
+    model = make_model(
+        loss=loss, decoder=decoder, penalty=penalty, rho=rho, beta=beta, weight_decay=lam
+    )
     terms, grads = model.loss_and_grad(X)
     total, torch_grads = torch_reference(model.params_, X, rho, beta, lam, loss, decoder, penalty)
     assert relative(terms["total"], total) < 1e-12
@@ -208,8 +211,9 @@ def test_beta_zero_gives_zero_sparsity_at_the_next_step(bars):
 
 
 def test_learning_rate_change_applies_at_the_next_step(bars):
-    model = SparseAutoencoder(n_hidden=8, optimizer="sgd", momentum=0.0, learning_rate=0.1,
-                              random_state=0)  # fmt: skip
+    model = SparseAutoencoder(
+        n_hidden=8, optimizer="sgd", momentum=0.0, learning_rate=0.1, random_state=0
+    )
     model.partial_fit(bars)
     for lr in (0.1, 0.02):
         model.set_params(learning_rate=lr)

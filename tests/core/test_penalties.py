@@ -62,8 +62,10 @@ def test_topk_margin_by_hand():
     np.testing.assert_allclose(topk_margin(HAND_H, 0.5).min(axis=1), topk_gap(HAND_H, 0.5))
 
 
-@pytest.mark.parametrize(("rho", "k", "K"), [(0.01, 25, 1), (0.1, 196, 20), (0.3, 5, 2),
-                                              (0.5, 5, 2), (0.1, 5, 1), (0.99, 5, 5)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("rho", "k", "K"),
+    [(0.01, 25, 1), (0.1, 196, 20), (0.3, 5, 2), (0.5, 5, 2), (0.1, 5, 1), (0.99, 5, 5)],
+)
 def test_topk_count(rho, k, K):
     assert topk_count(rho, k) == K  # (0.5, 5): round(2.5) = 2, Python rounds halves to even
 
@@ -98,8 +100,10 @@ def test_penalty_descriptions_are_one_short_line():
 
 
 @pytest.mark.parametrize("penalty", ["l1", "topk"])
-@pytest.mark.parametrize(("loss", "decoder"), [("squared", "sigmoid"), ("squared", "linear"),
-                                               ("cross_entropy", "sigmoid")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("loss", "decoder"),
+    [("squared", "sigmoid"), ("squared", "linear"), ("cross_entropy", "sigmoid")],
+)
 @pytest.mark.parametrize("optimizer", ["lbfgs", "adam", "sgd"])
 def test_training_reduces_the_chosen_penalty(bars, penalty, loss, decoder, optimizer):
     """30 steps with β = 2 leave Ω under half of what it was, and under half of what the same

@@ -79,8 +79,9 @@ def test_non_finite_X_is_rejected(X, bad):
 @pytest.mark.parametrize("shape", [(10,), (2, 5, 8)])
 def test_X_must_be_2d(shape):
     X = np.full(shape, 0.5)
-    with pytest.raises(ValueError, match=re.escape(f"X must be 2-D (n_samples, n_features); "
-                                                   f"got shape {shape}")):  # fmt: skip
+    with pytest.raises(
+        ValueError, match=re.escape(f"X must be 2-D (n_samples, n_features); got shape {shape}")
+    ):
         SparseAutoencoder().partial_fit(X)
 
 
