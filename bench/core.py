@@ -56,7 +56,7 @@ def ours(n: int, k: int, X: np.ndarray, dtype: str):
     model.initialize(n)
     X = np.ascontiguousarray(X, dtype=dtype)
     theta0 = model.theta_.copy()
-    return (lambda: model._step(X)), theta0
+    return (lambda: model.step(X)), theta0
 
 
 def peer(n: int, k: int, X: np.ndarray, dtype: str, theta0: np.ndarray):
