@@ -99,11 +99,10 @@ class Comparison(LiveDashboard):
     # ------------------------------------------------------------------ layout and wiring
     def _layout(self) -> list[widgets.Widget]:
         c = self.controls
-        controls = columns([
-            column("Both runs", [action_buttons(c), c["speed"]]),
-            *(column(f"Run {run} (live)", list(self.run_controls[run].values())) for run in RUNS),
-            column("Both runs (⟲ restarts)", [c[name] for name in SHARED_CONTROLS]),
-        ])  # fmt: skip
+        runs = [column(f"Run {run} (live)", list(self.run_controls[run].values())) for run in RUNS]
+        both = column("Both runs", [action_buttons(c), c["speed"]])
+        shared = column("Both runs (⟲ restarts)", [c[name] for name in SHARED_CONTROLS])
+        controls = columns([both, *runs, shared])
         return [sidebar_layout(controls, [self.status, *self.boards.values()])]
 
     def _wire(self) -> None:
@@ -186,8 +185,8 @@ class Comparison(LiveDashboard):
             if any(r.stuck for r in reports.values()):
                 said = " ".join(f"Run {run}: {r.message}" for run, r in reports.items())
                 return StepReport(steps, stuck=True, message=said)
-            return StepReport(steps, converged=True, message="Both runs have converged: change "
-                              "a setting and press Play to go on, or Reset.")  # fmt: skip
+            said = "Both runs have converged: change a setting and press Play to go on, or Reset."
+            return StepReport(steps, converged=True, message=said)
         return StepReport(steps)
 
     @property

@@ -24,8 +24,7 @@ STYLE = {"description_width": "120px"}
 WIDE = widgets.Layout(width="330px")
 #: A slider leaves room in WIDE for its readout box (``numberbox.Readout``, 72 px).
 SLIDER = widgets.Layout(width="258px")
-BATCH_SIZES = (("full batch", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256),
-               ("512", 512), ("1024", 1024))  # fmt: skip
+BATCH_SIZES = (("full batch", 0), *((str(n), n) for n in (32, 64, 128, 256, 512, 1024)))
 PENALTY_LABELS = (("KL divergence", "kl"), ("L1", "l1"), ("TopK", "topk"))
 #: Ends the label of a control whose change restarts training.
 RESTARTS = " ⟲"
@@ -71,8 +70,11 @@ def is_snap_echo(control: widgets.Widget, in_use: Any, new: Any) -> bool:
 def refusal(control: widgets.Widget, value: Any) -> str | None:
     """None if ``control`` can show ``value``, else what it can show."""
     if isinstance(control, widgets.Dropdown):
-        values = [v for _, v in control.options] if control.options and isinstance(
-            control.options[0], tuple) else list(control.options)  # fmt: skip
+        values = (
+            [v for _, v in control.options]
+            if control.options and isinstance(control.options[0], tuple)
+            else list(control.options)
+        )
         return None if value in values else f"one of {values}"
     if isinstance(control, widgets.FloatLogSlider):
         return _in_range(value, control.base**control.min, control.base**control.max)
@@ -112,18 +114,31 @@ def _strict(cls: type) -> type:
 
 
 FloatLogSlider, FloatSlider, IntSlider, Dropdown, NumberBox = (
-    _strict(c) for c in (widgets.FloatLogSlider, widgets.FloatSlider, widgets.IntSlider,
-                         widgets.Dropdown, numberbox.NumberBox)
-)  # fmt: skip
+    _strict(c)
+    for c in (
+        widgets.FloatLogSlider,
+        widgets.FloatSlider,
+        widgets.IntSlider,
+        widgets.Dropdown,
+        numberbox.NumberBox,
+    )
+)
 
 
 def _log_slider(description: str, low: float, high: float, fmt: str = ".3g") -> Callable:
     def make(value: float) -> widgets.FloatLogSlider:
         return FloatLogSlider(
-            value=value, base=10, min=math.log10(low), max=math.log10(high), step=0.01,
-            description=description, readout_format=fmt, continuous_update=True,
-            style=STYLE, layout=SLIDER,
-        )  # fmt: skip
+            value=value,
+            base=10,
+            min=math.log10(low),
+            max=math.log10(high),
+            step=0.01,
+            description=description,
+            readout_format=fmt,
+            continuous_update=True,
+            style=STYLE,
+            layout=SLIDER,
+        )
 
     return make
 

@@ -27,7 +27,8 @@ function render({ model, el }) {
     button.disabled = model.get("disabled");
   };
   sync();
-  for (const name of ["description", "tooltip", "disabled"]) model.on(`change:${name}`, sync);
+  const changes = "change:description change:tooltip change:disabled";
+  model.on(changes, sync);
 
   // Requests this view made and has not been answered yet.
   const pending = new Set();
@@ -39,7 +40,7 @@ function render({ model, el }) {
     model.send({ event: "download", request });
   });
 
-  model.on("msg:custom", (msg, buffers) => {
+  const onMessage = (msg, buffers) => {
     if (msg.event !== "download" || !pending.delete(msg.request)) return;
     const url = URL.createObjectURL(new Blob(buffers, { type: msg.mime }));
     const link = document.createElement("a");
@@ -51,8 +52,14 @@ function render({ model, el }) {
     link.remove();
     // Revoking at once can cancel the download in some browsers; a minute is ample.
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  });
+  };
+  model.on("msg:custom", onMessage);
   el.append(button);
+  // A view removed from the page (a re-render, a closed output) stops listening.
+  return () => {
+    model.off(changes, sync);
+    model.off("msg:custom", onMessage);
+  };
 }
 export default { render };
 """

@@ -75,8 +75,8 @@ class Explorer(LiveDashboard):
         #: Data sets given as ``Dataset`` objects (yours, uploads), by name, so that the data set
         #: control can offer them and switch back to them.
         self._own_data: dict[str, datasets.Dataset] = {}
-        initial = control_values(self.session.get_params()) | {
-            "speed": 1, "log_loss": True, "unit": 0}  # fmt: skip
+        views = {"speed": 1, "log_loss": True, "unit": 0}
+        initial = control_values(self.session.get_params()) | views
         initial["dataset"] = UI_DATASETS[0]  # the control offers an own data set below
         self.controls = build_controls(
             initial, on_refusal=lambda message: self._show_error(ValueError(message))
@@ -101,14 +101,19 @@ class Explorer(LiveDashboard):
     # ------------------------------------------------------------------ layout
     def _layout(self) -> list[widgets.Widget]:
         c = self.controls
-        controls = columns([
-            column("Training", [action_buttons(c), c["speed"], c["unit"], c["log_loss"]]),
-            column("Sparsity (live)", [c["rho"], c["beta"], c["penalty"]]),
-            column("Optimisation (live)", [c["learning_rate"], c["weight_decay"],
-                                           c["batch_size"]]),
-            column("Model and data (⟲ restarts)", [c["dataset"], c["n_hidden"], c["loss"],
-                                                   c["optimizer"], c["seed"]]),
-        ])  # fmt: skip
+        controls = columns(
+            [
+                column("Training", [action_buttons(c), c["speed"], c["unit"], c["log_loss"]]),
+                column("Sparsity (live)", [c["rho"], c["beta"], c["penalty"]]),
+                column(
+                    "Optimisation (live)", [c["learning_rate"], c["weight_decay"], c["batch_size"]]
+                ),
+                column(
+                    "Model and data (⟲ restarts)",
+                    [c["dataset"], c["n_hidden"], c["loss"], c["optimizer"], c["seed"]],
+                ),
+            ]
+        )
         # The feature panels, each under a header button (keyboard-operable, unlike an
         # Accordion's headers), closed at first.
         self.panels = {title: build(self) for title, build in PANELS}

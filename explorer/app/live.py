@@ -68,9 +68,11 @@ def warning_html(exc: BaseException) -> str:
 def column(title: str, children: list[widgets.Widget]) -> widgets.VBox:
     """A column of controls under a bold title; a slider with its readout box beside it."""
     rows = [
-        widgets.HBox([c, c.box], layout=widgets.Layout(overflow="visible")) if hasattr(c, "box")
-        else c for c in children
-    ]  # fmt: skip
+        widgets.HBox([c, c.box], layout=widgets.Layout(overflow="visible"))
+        if hasattr(c, "box")
+        else c
+        for c in children
+    ]
     return widgets.VBox(
         [widgets.HTML(f"<b>{title}</b>"), *rows], layout=widgets.Layout(margin="0 16px 0 0")
     )

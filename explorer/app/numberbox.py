@@ -123,8 +123,9 @@ class Readout(NumberBox):
         self, slider: widgets.Widget, label: str, snap: Callable[[float], float] = lambda v: v
     ) -> None:
         log = isinstance(slider, widgets.FloatLogSlider)
-        low, high = (slider.base**slider.min, slider.base**slider.max) if log else (
-            slider.min, slider.max)  # fmt: skip
+        low, high = (
+            (slider.base**slider.min, slider.base**slider.max) if log else (slider.min, slider.max)
+        )
         super().__init__(
             label=label,
             description="",  # the slider beside it has the label

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
 
+from .contract import Dashboard, SessionDashboard
 from .settings import SESSION_KEYS, apply, instruct, parse_query
 
 #: A query asking for the A/B page: mode=compare, or a run's own setting (a.rho=…).
@@ -27,7 +27,7 @@ def request_query() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
-def from_query(dash: Any, query: str | None = None) -> Any:
+def from_query(dash: SessionDashboard, query: str | None = None) -> Dashboard:
     """Apply the settings of ``query`` (default: the page's address) to ``dash``; return the
     widget to display.
 
@@ -49,7 +49,9 @@ def from_query(dash: Any, query: str | None = None) -> Any:
         return comparison
     except Exception as exc:  # the page must open whatever the address holds
         if COMPARE.search(query if query is not None else request_query()):
-            exc = ValueError(f"{exc} The comparison this link asks for could not open, so this "
-                             "is the single-run dashboard, on its defaults.")  # fmt: skip
+            exc = ValueError(
+                f"{exc} The comparison this link asks for could not open, so this "
+                "is the single-run dashboard, on its defaults."
+            )
         dash.show_error(exc)
         return dash

@@ -177,8 +177,10 @@ def shareable(dash: SessionDashboard) -> tuple[dict[str, Any], str]:
     keys, note, name = SESSION_KEYS, "", dash.session.dataset.name
     if name not in datasets.NAMES:
         keys = tuple(k for k in SESSION_KEYS if k not in ("dataset", "n_samples"))
-        note = (f"Your data set {name!r} exists only in this page, so it is not in the settings "
-                "or the link: they open on the data set the page starts with.")  # fmt: skip
+        note = (
+            f"Your data set {name!r} exists only in this page, so it is not in the settings "
+            "or the link: they open on the data set the page starts with."
+        )
     settings = _settings(dash, keys)
     for key, value in settings.items():
         if key in dash.controls:
@@ -257,8 +259,9 @@ def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -
         run, _, key = param.rpartition(".")
         if param == "mode":
             if text not in MODES:
-                raise ValueError(f"mode={text!r} in the link is not allowed: mode must be one "
-                                 f"of {list(MODES)}.")  # fmt: skip
+                raise ValueError(
+                    f"mode={text!r} in the link is not allowed: mode must be one of {list(MODES)}."
+                )
             if "mode" in out:
                 raise ValueError(f"mode={text!r}: mode is given twice in the link.")
             out["mode"] = text
@@ -392,8 +395,11 @@ class Instructor:
                 control = controls[name]
                 # Controls share one Layout object: hiding must not touch the others.
                 self.hidden[name] = control.layout
-                own = {k: getattr(control.layout, k) for k in control.layout.keys
-                       if not k.startswith("_")}  # fmt: skip
+                own = {
+                    k: getattr(control.layout, k)
+                    for k in control.layout.keys
+                    if not k.startswith("_")
+                }
                 control.layout = widgets.Layout(**(own | {"display": "none"}))
 
 

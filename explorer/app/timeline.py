@@ -31,10 +31,15 @@ class Timeline:
     def __init__(self, dash: Explorer) -> None:
         self.dash = dash
         self.slider = widgets.IntSlider(
-            min=0, max=0, value=0, description="timeline", readout=False,
-            continuous_update=True, style={"description_width": "64px"},
+            min=0,
+            max=0,
+            value=0,
+            description="timeline",
+            readout=False,
+            continuous_update=True,
+            style={"description_width": "64px"},
             layout=widgets.Layout(flex="1 1 auto", min_width="160px"),
-        )  # fmt: skip
+        )
         self.replay = widgets.ToggleButton(
             description="Replay", icon="history", tooltip="Play the recorded run back"
         )
@@ -45,11 +50,16 @@ class Timeline:
             layout=widgets.Layout(width="auto"),
         )
         self.label = widgets.HTML()
-        self.box = widgets.VBox([
-            widgets.HBox([self.slider, self.replay, self.here],
-                         layout=widgets.Layout(width="100%", align_items="center")),
-            self.label,
-        ], layout=widgets.Layout(width="100%"))  # fmt: skip
+        self.box = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.slider, self.replay, self.here],
+                    layout=widgets.Layout(width="100%", align_items="center"),
+                ),
+                self.label,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         self._live = True  # at the end: the views are live and the timeline follows the run
         self._task: asyncio.Task | None = None
         # Guarded as every control is: an error is shown in the status line, never lost.
@@ -99,8 +109,10 @@ class Timeline:
             text = f"step {latest} (latest) · {every}: drag back to see an earlier step"
         else:
             shown = steps[self.slider.value]
-            text = (f"showing step {shown} of {latest} · {every}. Play goes on from step "
-                    f"{latest}; Continue from here drops steps {shown + 1}–{latest}.")  # fmt: skip
+            text = (
+                f"showing step {shown} of {latest} · {every}. Play goes on from step "
+                f"{latest}; Continue from here drops steps {shown + 1}–{latest}."
+            )
         self.label.value = f"<span style='{MUTED}'>{text}</span>"
         playing = self.dash.controls["play"].value
         self.slider.disabled = playing or len(steps) < 2

@@ -29,8 +29,12 @@ FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG"}
 
 #: Pillow mode -> (mode to convert to before resizing, value of white). 16-bit PNGs become
 #: floats, since Pillow's conversion of them to 8 bits clips at 255 instead of scaling.
-GRAY = {"I;16": ("F", 65535.0), "I;16B": ("F", 65535.0), "I;16L": ("F", 65535.0),
-        "I": ("F", 65535.0)}  # fmt: skip
+GRAY = {
+    "I;16": ("F", 65535.0),
+    "I;16B": ("F", 65535.0),
+    "I;16L": ("F", 65535.0),
+    "I": ("F", 65535.0),
+}
 DEFAULT_GRAY = ("L", 255.0)
 
 #: What Pillow raises on data it cannot decode (zlib.error: a broken PNG stream).

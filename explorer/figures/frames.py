@@ -124,7 +124,11 @@ def spec(views: Iterable[View], prefix: str = "", picks: bool = True) -> list[di
     """The page's static description of the views, in reading order: name, title, kind and
     whether a click on it selects a unit."""
     return [
-        {"name": v.name, "title": f"{prefix}{v.title}", "kind": v.kind,
-         "clickable": picks and v.pick is not None}
+        {
+            "name": v.name,
+            "title": f"{prefix}{v.title}",
+            "kind": v.kind,
+            "clickable": picks and v.pick is not None,
+        }
         for v in views
-    ]  # fmt: skip
+    ]

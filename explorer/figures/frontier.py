@@ -52,9 +52,11 @@ def _x(p: Point) -> float:
 
 def _hover(p: Point) -> str:
     # Numbers written in, not %{x}: a point at the axis' edge is not at its true L0.
-    return (f"L0 {p.l0:.3g}, explained variance {p.explained_variance:.3g}<extra>dead "
-            f"{p.dead} · mean log10 ρ̂ {p.mean_log10_rho_hat:.2f} · max decoder cos "
-            f"{p.max_decoder_cosine:.2f}</extra>")  # fmt: skip
+    return (
+        f"L0 {p.l0:.3g}, explained variance {p.explained_variance:.3g}<extra>dead "
+        f"{p.dead} · mean log10 ρ̂ {p.mean_log10_rho_hat:.2f} · max decoder cos "
+        f"{p.max_decoder_cosine:.2f}</extra>"
+    )
 
 
 def _point_trace(f: Frontier, value: float | str) -> dict[str, Any]:
@@ -62,11 +64,15 @@ def _point_trace(f: Frontier, value: float | str) -> dict[str, Any]:
     done = [p for p in f.points if p.value == value]
     off = bool(done) and done[0].l0 < L0_FLOOR
     # One trace per value, so that its hover text can name it; unnamed: no legend entry.
-    return {"type": "scatter", "name": "", "mode": "markers",
-            "x": [_x(p) for p in done], "y": [p.explained_variance for p in done],
-            "marker": OFF_AXIS_MARKER if off else MARKER,
-            "hovertemplate": f"{label} = {format_value(value)}: "
-                             + (_hover(done[0]) if done else "")}  # fmt: skip
+    return {
+        "type": "scatter",
+        "name": "",
+        "mode": "markers",
+        "x": [_x(p) for p in done],
+        "y": [p.explained_variance for p in done],
+        "marker": OFF_AXIS_MARKER if off else MARKER,
+        "hovertemplate": f"{label} = {format_value(value)}: " + (_hover(done[0]) if done else ""),
+    }
 
 
 def _frontier_data(f: Frontier) -> list[dict[str, Any]]:
@@ -79,20 +85,42 @@ def _frontier_data(f: Frontier) -> list[dict[str, Any]]:
     off = [p for p in f.points if p.l0 < L0_FLOOR]  # the star says it in its own name
     edge = ", L0 = 0: at the axis' left edge" if any(p.l0 < L0_FLOOR for p in current) else ""
     return [
-        {"type": "scatter", "name": sweep_name, "mode": "lines+markers" if row.ordered
-         else "markers", "x": [_x(p) for p in order], "y": [p.explained_variance for p in order],
-         "line": {"color": COLORS["blue"]}, "hoverinfo": "skip", "marker": MARKER},
+        {
+            "type": "scatter",
+            "name": sweep_name,
+            "mode": "lines+markers" if row.ordered else "markers",
+            "x": [_x(p) for p in order],
+            "y": [p.explained_variance for p in order],
+            "line": {"color": COLORS["blue"]},
+            "hoverinfo": "skip",
+            "marker": MARKER,
+        },
         *(_point_trace(f, value) for value in f.values),
-        {"type": "scatter", "name": f"this dashboard's run{f.current_note}{edge}",
-         "mode": "markers",
-         "x": [_x(p) for p in current], "y": [p.explained_variance for p in current],
-         "marker": {"symbol": "star", "color": COLORS["vermillion"], "size": 18,
-                    "line": {"width": 1}},
-         "hovertemplate": "this dashboard's run: " + (_hover(f.current) if current else "")},
+        {
+            "type": "scatter",
+            "name": f"this dashboard's run{f.current_note}{edge}",
+            "mode": "markers",
+            "x": [_x(p) for p in current],
+            "y": [p.explained_variance for p in current],
+            "marker": {
+                "symbol": "star",
+                "color": COLORS["vermillion"],
+                "size": 18,
+                "line": {"width": 1},
+            },
+            "hovertemplate": "this dashboard's run: " + (_hover(f.current) if current else ""),
+        },
         # Named only while there are some (no legend entry for what is not there).
-        {"type": "scatter", "name": ZERO_L0 if off else "", "mode": "markers",
-         "x": [], "y": [], "hoverinfo": "skip", "marker": OFF_AXIS_MARKER},
-    ]  # fmt: skip
+        {
+            "type": "scatter",
+            "name": ZERO_L0 if off else "",
+            "mode": "markers",
+            "x": [],
+            "y": [],
+            "hoverinfo": "skip",
+            "marker": OFF_AXIS_MARKER,
+        },
+    ]
 
 
 def _frontier_caption(f: Frontier) -> str:
@@ -110,9 +138,17 @@ def _frontier_caption(f: Frontier) -> str:
 
 
 FRONTIER_VIEW = View(
-    "frontier", "Sparsity frontier: explained variance against L0", "chart", _frontier_data,
-    {"xaxis": {"title": {"text": f"L0: active units per input (h > {ACTIVE:g})"},
-               "type": "log", "nice": True},
-     "yaxis": {"title": {"text": "explained variance"}, "nice": True}},
-    _frontier_caption,
-)  # fmt: skip
+    name="frontier",
+    title="Sparsity frontier: explained variance against L0",
+    kind="chart",
+    data=_frontier_data,
+    layout={
+        "xaxis": {
+            "title": {"text": f"L0: active units per input (h > {ACTIVE:g})"},
+            "type": "log",
+            "nice": True,
+        },
+        "yaxis": {"title": {"text": "explained variance"}, "nice": True},
+    },
+    caption=_frontier_caption,
+)

@@ -27,8 +27,15 @@ ROW = 22  # table row height
 INK, MUTED, GRID = (0, 0, 0), (85, 85, 85), (225, 225, 225)
 #: What the PNG calls each setting (ASCII: see the module's docstring).
 NAMES = {"beta": "beta", "rho": "rho", "penalty": "penalty"}
-TABLE = (("", 90), ("L0", 90), ("explained var.", 130), ("dead", 70),
-         ("mean log10 rho_hat", 170), ("max decoder cos", 150), ("loss", 100))  # fmt: skip
+TABLE = (
+    ("", 90),
+    ("L0", 90),
+    ("explained var.", 130),
+    ("dead", 70),
+    ("mean log10 rho_hat", 170),
+    ("max decoder cos", 150),
+    ("loss", 100),
+)
 #: The DejaVu font most Linux systems have; Pillow's own otherwise.
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 
@@ -85,19 +92,32 @@ def frontier_png(
     draw = ImageDraw.Draw(image)
     left, top, right, bottom = PLOT
     values = ", ".join(format_value(p.value) for p in points)
-    draw.text((left - 70, 14), f"Sparsity frontier: {name} = {values}", fill=INK,
-              font=_font(18, bold=True))  # fmt: skip
+    draw.text(
+        (left - 70, 14),
+        f"Sparsity frontier: {name} = {values}",
+        fill=INK,
+        font=_font(18, bold=True),
+    )
     shape = f"{settings.get('n_hidden')} hidden units"
     fixed = [settings.get("dataset"), shape] + [
         f"{NAMES.get(k, k)} {format_value(settings[k])}"
-        for k in ("rho", "beta", "penalty", "optimizer") if k in settings
-    ]  # fmt: skip
+        for k in ("rho", "beta", "penalty", "optimizer")
+        if k in settings
+    ]
     seed = settings.get("random_state")
-    draw.text((left - 70, 40), f"{', '.join(map(str, fixed))}; {steps} steps each from the same "
-              f"weights (seed {seed})", fill=MUTED, font=_font(13))  # fmt: skip
-    draw.text((left - 70, 58), f"L0 and explained variance on the first {PROBE} training inputs"
-              + (f"; points joined in order of {name}" if row.ordered else ""), fill=MUTED,
-              font=_font(13))  # fmt: skip
+    draw.text(
+        (left - 70, 40),
+        f"{', '.join(map(str, fixed))}; {steps} steps each from the same weights (seed {seed})",
+        fill=MUTED,
+        font=_font(13),
+    )
+    draw.text(
+        (left - 70, 58),
+        f"L0 and explained variance on the first {PROBE} training inputs"
+        + (f"; points joined in order of {name}" if row.ordered else ""),
+        fill=MUTED,
+        font=_font(13),
+    )
 
     xs = [max(p.l0, L0_FLOOR) for p in points]
     a, b = _x_decades(xs)
@@ -121,24 +141,30 @@ def frontier_png(
         draw.line([(left, py(y)), (right, py(y))], fill=GRID)
         draw.text((left - 8, py(y)), f"{y:.4g}", fill=INK, font=small, anchor="rm")
     draw.rectangle([left, top, right, bottom], outline=MUTED)
-    draw.text(((left + right) / 2, bottom + 26), f"L0: active units per input (h > {ACTIVE:g}), "
-              "log scale", fill=INK, font=_font(13), anchor="ma")  # fmt: skip
+    draw.text(
+        ((left + right) / 2, bottom + 26),
+        f"L0: active units per input (h > {ACTIVE:g}), log scale",
+        fill=INK,
+        font=_font(13),
+        anchor="ma",
+    )
     axis_title = Image.new("RGB", (bottom - top, 20), "white")
-    ImageDraw.Draw(axis_title).text(((bottom - top) / 2, 10), "explained variance", fill=INK,
-                                    font=_font(13), anchor="mm")  # fmt: skip
+    ImageDraw.Draw(axis_title).text(
+        ((bottom - top) / 2, 10), "explained variance", fill=INK, font=_font(13), anchor="mm"
+    )
     image.paste(axis_title.rotate(90, expand=True), (left - 82, top))
 
     blue = _rgb(COLORS["blue"])
     order = sorted(range(len(points)), key=lambda i: points[i].value) if row.ordered else []
     if len(order) > 1:
-        draw.line([(px(xs[i]), py(points[i].explained_variance)) for i in order], fill=blue,
-                  width=2)  # fmt: skip
+        draw.line(
+            [(px(xs[i]), py(points[i].explained_variance)) for i in order], fill=blue, width=2
+        )
     taken: list[tuple[float, ...]] = []
     centres = [(px(x), py(p.explained_variance)) for x, p in zip(xs, points, strict=True)]
     for (cx, cy), p in zip(centres, points, strict=True):
         if p.l0 < L0_FLOOR:  # at the axis' edge, pointing off it
-            draw.polygon([(cx - 8, cy), (cx + 5, cy - 7), (cx + 5, cy + 7)], fill=blue,
-                         outline=INK)  # fmt: skip
+            draw.polygon([(cx - 8, cy), (cx + 5, cy - 7), (cx + 5, cy + 7)], fill=blue, outline=INK)
         else:
             draw.ellipse([cx - 5, cy - 5, cx + 5, cy + 5], fill=blue, outline=INK)
         taken.append((cx - 6, cy - 6, cx + 6, cy + 6))
@@ -147,10 +173,19 @@ def frontier_png(
         # Each label where it hides no point and no other label: right, left, above, below.
         text = f"{name} {format_value(p.value)}"
         w = draw.textlength(text, font=font)
-        spots = [(cx + 9, cy - 8), (cx - 9 - w, cy - 8), (cx - w / 2, cy - 24),
-                 (cx - w / 2, cy + 8), (cx + 9, cy - 22), (cx + 9, cy + 6)]  # fmt: skip
-        inside = [s for s in spots if left <= s[0] and s[0] + w <= right and top <= s[1]
-                  and s[1] + 16 <= bottom]  # fmt: skip
+        spots = [
+            (cx + 9, cy - 8),
+            (cx - 9 - w, cy - 8),
+            (cx - w / 2, cy - 24),
+            (cx - w / 2, cy + 8),
+            (cx + 9, cy - 22),
+            (cx + 9, cy + 6),
+        ]
+        inside = [
+            s
+            for s in spots
+            if left <= s[0] and s[0] + w <= right and top <= s[1] and s[1] + 16 <= bottom
+        ]
         free = [s for s in inside if not _overlaps((s[0], s[1], s[0] + w, s[1] + 16), taken)]
         x, y = (free or inside or spots)[0]
         taken.append((x, y, x + w, y + 16))
@@ -163,9 +198,15 @@ def frontier_png(
         x += width
     for p in points:
         y += ROW
-        cells = (format_value(p.value), f"{p.l0:.3g}", f"{p.explained_variance:.3f}",
-                 str(p.dead), f"{p.mean_log10_rho_hat:.2f}", f"{p.max_decoder_cosine:.3f}",
-                 f"{p.loss:.4g}")  # fmt: skip
+        cells = (
+            format_value(p.value),
+            f"{p.l0:.3g}",
+            f"{p.explained_variance:.3f}",
+            str(p.dead),
+            f"{p.mean_log10_rho_hat:.2f}",
+            f"{p.max_decoder_cosine:.3f}",
+            f"{p.loss:.4g}",
+        )
         x = left - 70
         for text, (_, width) in zip(cells, TABLE, strict=True):
             draw.text((x, y), text, fill=INK, font=_font(13))

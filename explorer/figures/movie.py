@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -27,6 +27,9 @@ from PIL import Image, ImageDraw, ImageFont
 from .mosaic import filter_mosaic
 from .png import mosaic_pixels
 from .state import replica
+
+if TYPE_CHECKING:
+    from ..training import Session
 
 #: The movie's length without the final hold, when each frame gets a delay in the range below.
 MOVIE_SECONDS = 10.0
@@ -42,7 +45,7 @@ HOLD_MS = 2000
 MAX_SCALE, MAX_SIDE = 4, 480
 
 
-def movie_steps(session: Any) -> list[int]:
+def movie_steps(session: Session) -> list[int]:
     """The step of each frame: the recorded steps, then the session's current step if the
     recording does not end there (snapshots are kept every ``stride`` steps, so the last one
     can be earlier than the end of the run; the movie always ends on the final filters)."""
@@ -52,7 +55,7 @@ def movie_steps(session: Any) -> list[int]:
     return steps
 
 
-def movie_mosaics(session: Any) -> Iterator[tuple[int, np.ndarray]]:
+def movie_mosaics(session: Session) -> Iterator[tuple[int, np.ndarray]]:
     """(step, filter mosaic) per frame, in order: the recorded weights, and the current ones
     for the final step (exactly what the Export panel's PNG draws)."""
     model, shape = session.model, session.dataset.image_shape
@@ -112,7 +115,9 @@ def movie_frame(mosaic: np.ndarray, step: int, scale: int) -> Image.Image:
     return frame
 
 
-def filters_movie(session: Any, scale: int | None = None, seconds: float = MOVIE_SECONDS) -> bytes:
+def filters_movie(
+    session: Session, scale: int | None = None, seconds: float = MOVIE_SECONDS
+) -> bytes:
     """An animated GIF of the filters over ``session``'s run, looping forever.
 
     One frame per snapshot of ``session.recording`` (its first is step 0, or the step a
@@ -140,7 +145,12 @@ def filters_movie(session: Any, scale: int | None = None, seconds: float = MOVIE
     frames += [movie_frame(mosaic, step, scale) for step, mosaic in mosaics]
     buffer = io.BytesIO()
     frames[0].save(
-        buffer, format="GIF", save_all=True, append_images=frames[1:], duration=durations,
-        loop=0, optimize=True,
-    )  # fmt: skip
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=durations,
+        loop=0,
+        optimize=True,
+    )
     return buffer.getvalue()

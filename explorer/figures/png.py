@@ -27,9 +27,13 @@ def encode_png(image: np.ndarray) -> bytes:
     raw = np.hstack([np.zeros((h, 1), np.uint8), img.reshape(h, w * channels)]).tobytes()
     header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
     return b"".join(
-        [b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
-         _chunk(b"IDAT", zlib.compress(raw, 9)), _chunk(b"IEND", b"")]
-    )  # fmt: skip
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(raw, 9)),
+            _chunk(b"IEND", b""),
+        ]
+    )
 
 
 def mosaic_pixels(mosaic: np.ndarray, scale: int = 8, background: int = 0) -> np.ndarray:

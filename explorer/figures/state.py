@@ -8,13 +8,17 @@ the number of views, and figures stay pure functions of a ``Snapshot``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core import metrics
 from ..training.history import TERMS
 from ..training.sweep import PROBE  # the inputs the views measure on, as the frontier does
+
+if TYPE_CHECKING:
+    from ..core import SparseAutoencoder
+    from ..training import Session
 
 #: Inputs shown beside their reconstructions.
 N_RECONSTRUCTIONS = 8
@@ -52,14 +56,14 @@ def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(np.int64))
 
 
-def replica(model: Any, weights: np.ndarray) -> Any:
+def replica(model: SparseAutoencoder, weights: np.ndarray) -> SparseAutoencoder:
     """A copy of ``model`` (its settings) holding ``weights``, to look at a recorded step."""
     copy = type(model)(**model.get_params()).initialize(model.n_features_in_)
     copy.theta_[...] = weights
     return copy
 
 
-def snapshot(session: Any, unit: int = 0, at: int | None = None) -> Snapshot:
+def snapshot(session: Session, unit: int = 0, at: int | None = None) -> Snapshot:
     """Gather the state every view draws from ``session`` (a ``training.Session``).
 
     ``unit`` is the hidden unit the inspector shows; one past the last is taken as the last

@@ -61,8 +61,10 @@ COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision defic
 #: puts it wherever a trace names ``INK``, so "black" lines stay visible on a dark page.
 INK = "ink"
 #: How the selected unit is marked in every chart: a ring, so colour is not the only cue.
-SELECTED = {"marker": {"symbol": "circle-open", "size": 18, "color": INK,
-                       "line": {"width": 3}}, "hoverinfo": "skip"}  # fmt: skip
+SELECTED = {
+    "marker": {"symbol": "circle-open", "size": 18, "color": INK, "line": {"width": 3}},
+    "hoverinfo": "skip",
+}
 #: Which penalty curve the page draws for each penalty (TopK has none: KL for reference).
 PAGE_CURVES = {name: (name if p.curve else "kl") for name, p in PENALTIES.items()}
 
@@ -104,26 +106,67 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
     selected = slice(s.unit, s.unit + 1)
     off = _off_axis(s.rho_hat)
     return [
-        {"type": "scatter", "name": "penalty per unit", "mode": "lines", "x": RHO_HAT_GRID,
-         "y": curve(s.rho, RHO_HAT_GRID), "line": {"color": COLORS["blue"]},
-         "hoverinfo": "skip", **follow},
-        {"type": "scatter", "name": "hidden units", "mode": "markers", "x": units,
-         "y": penalties, "rho_hat": s.rho_hat, "hovertemplate":
-         "unit %{pointNumber}: ρ̂ = %{rho_hat:.3g}, penalty %{y:.3g}"
-         "<extra>click to inspect</extra>",
-         "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}}, **follow},
-        {"type": "scatter", "name": "target ρ̂ = ρ", "mode": "markers", "x": [s.rho],
-         "y": curve(s.rho, np.array([s.rho])), "hoverinfo": "skip",
-         "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]},
-         "follow": "target", "curve": page_curve},
-        {"type": "scatter", "name": "selected unit", "mode": "markers", "x": units[selected],
-         "y": penalties[selected], "rho_hat": s.rho_hat[selected], **SELECTED, **follow},
+        {
+            "type": "scatter",
+            "name": "penalty per unit",
+            "mode": "lines",
+            "x": RHO_HAT_GRID,
+            "y": curve(s.rho, RHO_HAT_GRID),
+            "line": {"color": COLORS["blue"]},
+            "hoverinfo": "skip",
+            **follow,
+        },
+        {
+            "type": "scatter",
+            "name": "hidden units",
+            "mode": "markers",
+            "x": units,
+            "y": penalties,
+            "rho_hat": s.rho_hat,
+            "hovertemplate": "unit %{pointNumber}: ρ̂ = %{rho_hat:.3g}, penalty %{y:.3g}"
+            "<extra>click to inspect</extra>",
+            "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}},
+            **follow,
+        },
+        {
+            "type": "scatter",
+            "name": "target ρ̂ = ρ",
+            "mode": "markers",
+            "x": [s.rho],
+            "y": curve(s.rho, np.array([s.rho])),
+            "hoverinfo": "skip",
+            "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]},
+            "follow": "target",
+            "curve": page_curve,
+        },
+        {
+            "type": "scatter",
+            "name": "selected unit",
+            "mode": "markers",
+            "x": units[selected],
+            "y": penalties[selected],
+            "rho_hat": s.rho_hat[selected],
+            **SELECTED,
+            **follow,
+        },
         # Over the units off the axis: a triangle pointing off it, as large as their dots.
-        {"type": "scatter", "name": _off_axis_name(s.rho_hat) and f"{OFF_AXIS}, at its penalty",
-         "mode": "markers", "x": units[off], "y": penalties[off], "rho_hat": s.rho_hat[off],
-         "hoverinfo": "skip", "marker": {"symbol": "triangle-left", "color": COLORS["orange"],
-                                         "size": 18, "line": {"width": 1}}, **follow},
-    ]  # fmt: skip
+        {
+            "type": "scatter",
+            "name": _off_axis_name(s.rho_hat) and f"{OFF_AXIS}, at its penalty",
+            "mode": "markers",
+            "x": units[off],
+            "y": penalties[off],
+            "rho_hat": s.rho_hat[off],
+            "hoverinfo": "skip",
+            "marker": {
+                "symbol": "triangle-left",
+                "color": COLORS["orange"],
+                "size": 18,
+                "line": {"width": 1},
+            },
+            **follow,
+        },
+    ]
 
 
 def _kl_layout(s: Snapshot) -> dict[str, Any]:
@@ -147,20 +190,48 @@ def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
     k, off = len(s.rho_hat), _off_axis(s.rho_hat)
     return [
         # A bar off the axis has no height; the marker below shows it, the hover its ρ̂.
-        {"type": "bar", "name": "ρ̂ per unit", "x": np.arange(k),
-         "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0), "rho_hat": s.rho_hat,
-         "marker": {"color": COLORS["sky"]},
-         "hovertemplate": "unit %{x}: ρ̂ = %{rho_hat:.3g}<extra>click to inspect</extra>"},
-        {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [-0.5, k - 0.5],
-         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
-         "hoverinfo": "skip", "follow": "level"},
-        {"type": "scatter", "name": "selected unit", "mode": "markers", "x": [s.unit],
-         "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0), **SELECTED},
-        {"type": "scatter", "name": _off_axis_name(s.rho_hat), "mode": "markers",
-         "x": np.flatnonzero(off), "y": np.full(off.sum(), RHO_HAT_FLOOR), "hoverinfo": "skip",
-         "marker": {"symbol": "triangle-down", "color": COLORS["sky"], "size": 11,
-                    "line": {"width": 1}}},
-    ]  # fmt: skip
+        {
+            "type": "bar",
+            "name": "ρ̂ per unit",
+            "x": np.arange(k),
+            "y": np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0),
+            "rho_hat": s.rho_hat,
+            "marker": {"color": COLORS["sky"]},
+            "hovertemplate": "unit %{x}: ρ̂ = %{rho_hat:.3g}<extra>click to inspect</extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "target ρ",
+            "mode": "lines",
+            "x": [-0.5, k - 0.5],
+            "y": [s.rho, s.rho],
+            "line": {"color": COLORS["vermillion"], "dash": "dash"},
+            "hoverinfo": "skip",
+            "follow": "level",
+        },
+        {
+            "type": "scatter",
+            "name": "selected unit",
+            "mode": "markers",
+            "x": [s.unit],
+            "y": np.clip(s.rho_hat[s.unit : s.unit + 1], RHO_HAT_FLOOR, 1.0),
+            **SELECTED,
+        },
+        {
+            "type": "scatter",
+            "name": _off_axis_name(s.rho_hat),
+            "mode": "markers",
+            "x": np.flatnonzero(off),
+            "y": np.full(off.sum(), RHO_HAT_FLOOR),
+            "hoverinfo": "skip",
+            "marker": {
+                "symbol": "triangle-down",
+                "color": COLORS["sky"],
+                "size": 11,
+                "line": {"width": 1},
+            },
+        },
+    ]
 
 
 def _activation_layout(s: Snapshot) -> dict[str, Any]:
@@ -172,13 +243,25 @@ def _histogram_data(s: Snapshot) -> list[dict[str, Any]]:
     counts, _ = np.histogram(logs, bins=HIST_EDGES)
     centers = 0.5 * (HIST_EDGES[1:] + HIST_EDGES[:-1])
     return [
-        {"type": "bar", "name": "units", "x": centers, "y": counts,
-         "marker": {"color": COLORS["green"]},
-         "hovertemplate": "log10 ρ̂ ≈ %{x:.1f}: %{y} units<extra></extra>"},
-        {"type": "scatter", "name": "log10 ρ", "mode": "lines", "x": [np.log10(s.rho)] * 2,
-         "y": [0, max(1, int(counts.max()))], "hoverinfo": "skip",
-         "line": {"color": COLORS["vermillion"], "dash": "dash"}, "follow": "log_level"},
-    ]  # fmt: skip
+        {
+            "type": "bar",
+            "name": "units",
+            "x": centers,
+            "y": counts,
+            "marker": {"color": COLORS["green"]},
+            "hovertemplate": "log10 ρ̂ ≈ %{x:.1f}: %{y} units<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "log10 ρ",
+            "mode": "lines",
+            "x": [np.log10(s.rho)] * 2,
+            "y": [0, max(1, int(counts.max()))],
+            "hoverinfo": "skip",
+            "line": {"color": COLORS["vermillion"], "dash": "dash"},
+            "follow": "log_level",
+        },
+    ]
 
 
 def _histogram_caption(s: Snapshot) -> str:
@@ -196,8 +279,14 @@ def _image(
     ring: tuple[int, int, int, int] | None = None,
     label: str = "",
 ) -> dict[str, Any]:
-    return {"type": "image", "name": name, "z": z, "range": list(value_range),
-            "ring": list(ring) if ring else None, "label": label}  # fmt: skip
+    return {
+        "type": "image",
+        "name": name,
+        "z": z,
+        "range": list(value_range),
+        "ring": list(ring) if ring else None,
+        "label": label,
+    }
 
 
 def _filter_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -230,11 +319,17 @@ LOSS_DASHES = ("solid", "dot", "dash", "dashdot")
 
 def _loss_data(s: Snapshot) -> list[dict[str, Any]]:
     return [
-        {"type": "scatter", "name": label, "mode": "lines", "x": s.loss_steps,
-         "y": s.loss_terms[term], "line": {"color": color, "dash": dash},
-         "hovertemplate": f"step %{{x}}: {label} %{{y:.4g}}<extra></extra>"}
+        {
+            "type": "scatter",
+            "name": label,
+            "mode": "lines",
+            "x": s.loss_steps,
+            "y": s.loss_terms[term],
+            "line": {"color": color, "dash": dash},
+            "hovertemplate": f"step %{{x}}: {label} %{{y:.4g}}<extra></extra>",
+        }
         for (term, label, color), dash in zip(LOSS_LINES, LOSS_DASHES, strict=True)
-    ]  # fmt: skip
+    ]
 
 
 def _steps_layout(steps: np.ndarray) -> dict[str, Any]:
@@ -251,17 +346,37 @@ def _unit_history_data(s: Snapshot) -> list[dict[str, Any]]:
     steps = s.unit_steps if len(s.unit_steps) else np.array([0, EMPTY_STEPS])
     off = _off_axis(s.unit_rho_hat)
     return [
-        {"type": "scatter", "name": "ρ̂ of the selected unit", "mode": "lines+markers",
-         "x": s.unit_steps, "y": np.clip(s.unit_rho_hat, RHO_HAT_FLOOR, 1.0),
-         "rho_hat": s.unit_rho_hat, "marker": {"size": 4}, "line": {"color": INK},
-         "hovertemplate": "step %{x}: ρ̂ = %{rho_hat:.3g}<extra></extra>"},
-        {"type": "scatter", "name": "target ρ", "mode": "lines", "x": [steps[0], steps[-1]],
-         "y": [s.rho, s.rho], "line": {"color": COLORS["vermillion"], "dash": "dash"},
-         "hoverinfo": "skip", "follow": "level"},
-        {"type": "scatter", "name": _off_axis_name(s.unit_rho_hat), "mode": "markers",
-         "x": s.unit_steps[off], "y": np.full(off.sum(), RHO_HAT_FLOOR), "hoverinfo": "skip",
-         "marker": {"symbol": "triangle-down", "color": INK, "size": 9}},
-    ]  # fmt: skip
+        {
+            "type": "scatter",
+            "name": "ρ̂ of the selected unit",
+            "mode": "lines+markers",
+            "x": s.unit_steps,
+            "y": np.clip(s.unit_rho_hat, RHO_HAT_FLOOR, 1.0),
+            "rho_hat": s.unit_rho_hat,
+            "marker": {"size": 4},
+            "line": {"color": INK},
+            "hovertemplate": "step %{x}: ρ̂ = %{rho_hat:.3g}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "target ρ",
+            "mode": "lines",
+            "x": [steps[0], steps[-1]],
+            "y": [s.rho, s.rho],
+            "line": {"color": COLORS["vermillion"], "dash": "dash"},
+            "hoverinfo": "skip",
+            "follow": "level",
+        },
+        {
+            "type": "scatter",
+            "name": _off_axis_name(s.unit_rho_hat),
+            "mode": "markers",
+            "x": s.unit_steps[off],
+            "y": np.full(off.sum(), RHO_HAT_FLOOR),
+            "hoverinfo": "skip",
+            "marker": {"symbol": "triangle-down", "color": INK, "size": 9},
+        },
+    ]
 
 
 def _unit_caption(s: Snapshot) -> str:
@@ -276,8 +391,11 @@ def _unit_caption(s: Snapshot) -> str:
 def _unit_filter_data(s: Snapshot) -> list[dict[str, Any]]:
     w = s.components[s.unit]
     scale = float(np.abs(w).max()) or 1.0
-    return [_image("filter of the selected unit", (w / scale).reshape(s.image_shape), (-1, 1),
-                   label="w")]  # fmt: skip
+    return [
+        _image(
+            "filter of the selected unit", (w / scale).reshape(s.image_shape), (-1, 1), label="w"
+        )
+    ]
 
 
 def _top_inputs_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -328,26 +446,75 @@ def _titled(text: str, **axis: Any) -> dict[str, Any]:
 
 
 VIEWS: tuple[View, ...] = (
-    View("kl", "Sparsity penalty per unit", "chart", _kl_data,
-         _axes(_titled("ρ̂ (mean activation)", type="log", range=[-4, 0]), _titled("penalty")),
-         _curve_caption, _kl_layout, pick=_unit_of_point(1)),
-    View("filters", "Filters: W₁ rows, each / max|w|", "image", _filter_data,
-         pick=_filter_pick),
-    View("activations", "Mean activation ρ̂ per unit", "chart", _activation_data,
-         _axes(_titled("hidden unit"), _titled("ρ̂", type="log", range=[-4, 0])),
-         layout_live=_activation_layout, pick=_unit_of_point(0)),
-    View("loss", "Loss terms", "chart", _loss_data,
-         _axes(_titled("step", nice=True), _titled("loss", type="log", nice=True)),
-         _loss_caption, lambda s: _steps_layout(s.loss_steps)),
-    View("histogram", "Units by log10 ρ̂", "chart", _histogram_data,
-         _axes(_titled("log10 ρ̂", range=[-6, 0]), _titled("units", nice=True)),
-         _histogram_caption),
-    View("reconstructions", "Inputs (top) and reconstructions (bottom)", "image",
-         _reconstruction_data),
-    View("unit_history", "Selected unit: ρ̂ during training", "chart", _unit_history_data,
-         _axes(_titled("step", nice=True), _titled("ρ̂", type="log", range=[-4, 0])),
-         _unit_caption, lambda s: _steps_layout(s.unit_steps)),
-    View("unit_filter", "Selected unit: its filter", "image", _unit_filter_data),
-    View("unit_top", "Selected unit: inputs that excite it most", "image", _top_inputs_data,
-         caption=_top_inputs_caption),
-)  # fmt: skip
+    View(
+        name="kl",
+        title="Sparsity penalty per unit",
+        kind="chart",
+        data=_kl_data,
+        layout=_axes(_titled("ρ̂ (mean activation)", type="log", range=[-4, 0]), _titled("penalty")),
+        caption=_curve_caption,
+        layout_live=_kl_layout,
+        pick=_unit_of_point(1),
+    ),
+    View(
+        name="filters",
+        title="Filters: W₁ rows, each / max|w|",
+        kind="image",
+        data=_filter_data,
+        pick=_filter_pick,
+    ),
+    View(
+        name="activations",
+        title="Mean activation ρ̂ per unit",
+        kind="chart",
+        data=_activation_data,
+        layout=_axes(_titled("hidden unit"), _titled("ρ̂", type="log", range=[-4, 0])),
+        layout_live=_activation_layout,
+        pick=_unit_of_point(0),
+    ),
+    View(
+        name="loss",
+        title="Loss terms",
+        kind="chart",
+        data=_loss_data,
+        layout=_axes(_titled("step", nice=True), _titled("loss", type="log", nice=True)),
+        caption=_loss_caption,
+        layout_live=lambda s: _steps_layout(s.loss_steps),
+    ),
+    View(
+        name="histogram",
+        title="Units by log10 ρ̂",
+        kind="chart",
+        data=_histogram_data,
+        layout=_axes(_titled("log10 ρ̂", range=[-6, 0]), _titled("units", nice=True)),
+        caption=_histogram_caption,
+    ),
+    View(
+        name="reconstructions",
+        title="Inputs (top) and reconstructions (bottom)",
+        kind="image",
+        data=_reconstruction_data,
+    ),
+    View(
+        name="unit_history",
+        title="Selected unit: ρ̂ during training",
+        kind="chart",
+        data=_unit_history_data,
+        layout=_axes(_titled("step", nice=True), _titled("ρ̂", type="log", range=[-4, 0])),
+        caption=_unit_caption,
+        layout_live=lambda s: _steps_layout(s.unit_steps),
+    ),
+    View(
+        name="unit_filter",
+        title="Selected unit: its filter",
+        kind="image",
+        data=_unit_filter_data,
+    ),
+    View(
+        name="unit_top",
+        title="Selected unit: inputs that excite it most",
+        kind="image",
+        data=_top_inputs_data,
+        caption=_top_inputs_caption,
+    ),
+)

@@ -18,19 +18,32 @@ from ..settings import to_query
 
 #: (what the pair teaches, run A's settings, run B's settings)
 PAIRS = (
-    ("ρ = 0.01 against ρ = 0.1: each run's units settle at its own target",
-     {"rho": 0.01}, {"rho": 0.1}),
-    ("KL against L1 (β = 0.01): L1 pulls every unit toward 0 and ignores ρ",
-     {"penalty": "kl"}, {"penalty": "l1", "beta": 0.01}),
-    ("β = 0 against β = 3: without the penalty nothing makes the code sparse",
-     {"beta": 0.0}, {"beta": 3.0}),
-)  # fmt: skip
+    (
+        "ρ = 0.01 against ρ = 0.1: each run's units settle at its own target",
+        {"rho": 0.01},
+        {"rho": 0.1},
+    ),
+    (
+        "KL against L1 (β = 0.01): L1 pulls every unit toward 0 and ignores ρ",
+        {"penalty": "kl"},
+        {"penalty": "l1", "beta": 0.01},
+    ),
+    (
+        "β = 0 against β = 3: without the penalty nothing makes the code sparse",
+        {"beta": 0.0},
+        {"beta": 3.0},
+    ),
+)
 
 
 def compare_link(a: dict[str, Any], b: dict[str, Any]) -> str:
     """The relative address of the comparison page of runs ``a`` and ``b``."""
-    parts = [f"{run}.{item}" for run, settings in (("a", a), ("b", b))
-             for item in to_query(settings).split("&") if item]  # fmt: skip
+    parts = [
+        f"{run}.{item}"
+        for run, settings in (("a", a), ("b", b))
+        for item in to_query(settings).split("&")
+        if item
+    ]
     return "?mode=compare&" + "&".join(parts)
 
 
@@ -46,10 +59,11 @@ def compare_panel(dash: SessionDashboard) -> widgets.HTML:
             item = f"{lesson}: <code>Comparison(a={a!r}, b={b!r})</code>"
         items.append(f"<li>{item}</li>")
     where = (
-        "Each opens in a new tab" if served
+        "Each opens in a new tab"
+        if served
         else "Run the line in a cell (<code>from explorer.app import Comparison</code>), or "
         "open <code>notebooks/compare.ipynb</code>"
-    )  # fmt: skip
+    )
     return widgets.HTML(
         "<p>Two runs on the same data from the same initial weights, trained in lockstep, "
         f"one row of plots each. {where}:</p><ul>{''.join(items)}</ul>"

@@ -41,15 +41,35 @@ def history_csv(session: Session) -> bytes:
 
 #: (button label, file name suffix, MIME type, maker, tooltip): adding an export is adding a row.
 EXPORTS: tuple[tuple[str, str, str, Callable[[Session], bytes], str], ...] = (
-    ("Filters (PNG)", "filters.png", "image/png", filters_png,
-     "Download the learned filters as a PNG image"),
-    ("Filters movie (GIF)", "filters.gif", "image/gif", filters_movie,
-     "Download the filters learning as an animated GIF, a frame per recorded step"),
-    ("Model (.npz)", "model.npz", "application/octet-stream", model_npz,
-     "Download weights, settings and history; Session.load and the CLI read it"),
-    ("Loss history (CSV)", "history.csv", "text/csv", history_csv,
-     "Download the loss terms of every step as CSV"),
-)  # fmt: skip
+    (
+        "Filters (PNG)",
+        "filters.png",
+        "image/png",
+        filters_png,
+        "Download the learned filters as a PNG image",
+    ),
+    (
+        "Filters movie (GIF)",
+        "filters.gif",
+        "image/gif",
+        filters_movie,
+        "Download the filters learning as an animated GIF, a frame per recorded step",
+    ),
+    (
+        "Model (.npz)",
+        "model.npz",
+        "application/octet-stream",
+        model_npz,
+        "Download weights, settings and history; Session.load and the CLI read it",
+    ),
+    (
+        "Loss history (CSV)",
+        "history.csv",
+        "text/csv",
+        history_csv,
+        "Download the loss terms of every step as CSV",
+    ),
+)
 
 
 class ExportPanel(widgets.VBox):

@@ -80,10 +80,19 @@ class FrontierPanel(widgets.VBox):
             continuous_update=False,
             tooltip="Numbers for β and ρ, names for the penalty, separated by spaces or commas",
         )
-        self.steps = NumberBox(label="steps each", min=1, max=MAX_STEPS, value=DEFAULT_STEPS,
-                               tooltip="Training steps of every run")  # fmt: skip
-        self.button = widgets.Button(description="Run sweep", icon="play", button_style="success",
-                                     tooltip="Train one run per value (Stop ends it)")  # fmt: skip
+        self.steps = NumberBox(
+            label="steps each",
+            min=1,
+            max=MAX_STEPS,
+            value=DEFAULT_STEPS,
+            tooltip="Training steps of every run",
+        )
+        self.button = widgets.Button(
+            description="Run sweep",
+            icon="play",
+            button_style="success",
+            tooltip="Train one run per value (Stop ends it)",
+        )
         self.measure = widgets.Button(
             description="Update this run",
             icon="refresh",
@@ -91,27 +100,35 @@ class FrontierPanel(widgets.VBox):
         )
         self.problem = widgets.HTML()
         self.progress_line = widgets.HTML(f"<span style='{MUTED}'>No sweep run yet.</span>")
-        self.bar = widgets.IntProgress(value=0, min=0, max=1,
-                                       layout=widgets.Layout(width="240px"))  # fmt: skip
+        self.bar = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="240px"))
         self.table = widgets.HTML()
-        self.chart = widgets.Box(layout=widgets.Layout(flex="1 1 460px", max_width="640px",
-                                                       min_width="0"))  # fmt: skip
+        self.chart = widgets.Box(
+            layout=widgets.Layout(flex="1 1 460px", max_width="640px", min_width="0")
+        )
         self.board: Board | None = None  # made at the first draw: no chart nobody asked for
         self.runs: Sweep | None = None  # the last sweep started
         self.progress: Progress | None = None  # where it is
         self.task: asyncio.Task | None = None
         self._active = False  # from Run until the sweep's last draw
         self._stopping = False
-        super().__init__([
-            self.intro,
-            widgets.HBox([self.setting, self.values, self.steps],
-                         layout=widgets.Layout(flex_flow="row wrap")),
-            self.problem,
-            widgets.HBox([self.button, self.measure, self.bar, self.progress_line],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
-            widgets.HBox([self.chart, self.table],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start")),
-        ])  # fmt: skip
+        super().__init__(
+            [
+                self.intro,
+                widgets.HBox(
+                    [self.setting, self.values, self.steps],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
+                self.problem,
+                widgets.HBox(
+                    [self.button, self.measure, self.bar, self.progress_line],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                widgets.HBox(
+                    [self.chart, self.table],
+                    layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
+                ),
+            ]
+        )
         self.setting.observe(self._on_setting, names="value")
         self.values.observe(lambda _: self._check(), names="value")
         self.button.on_click(lambda _: self.stop() if self.running else self.run())
@@ -144,8 +161,15 @@ class FrontierPanel(widgets.VBox):
         seed = params.pop("random_state")
         for key in ("dataset", "n_samples", param):
             del params[key]
-        return Sweep(param, values, self.steps.value, dataset=session.dataset,
-                     n_samples=session.n_samples, random_state=seed, **params)  # fmt: skip
+        return Sweep(
+            param,
+            values,
+            self.steps.value,
+            dataset=session.dataset,
+            n_samples=session.n_samples,
+            random_state=seed,
+            **params,
+        )
 
     # ------------------------------------------------------------------ running
     def run(self) -> asyncio.Task | None:
@@ -225,8 +249,9 @@ class FrontierPanel(widgets.VBox):
         if self.runs is not None:
             ours = control_values(self.runs.settings())
             theirs = control_values(session.get_params())
-            differ = [label(self.dash.controls[name]) for name in ours
-                      if ours[name] != theirs.get(name)]  # fmt: skip
+            differ = [
+                label(self.dash.controls[name]) for name in ours if ours[name] != theirs.get(name)
+            ]
             if differ:
                 note += f", other {', '.join(differ)} than the sweep"
         return measure_session(session, value), note
@@ -264,8 +289,9 @@ class FrontierPanel(widgets.VBox):
                     cells += f"<td style='{MUTED}'>stopped at step {point.steps}</td>"
             else:
                 cells = f"<td colspan='{len(COLUMNS)}' style='{MUTED}'>{self._pending(value)}</td>"
-            rows.append(f"<tr><td style='{CELL};text-align:left'>{format_value(value)}</td>"
-                        f"{cells}</tr>")  # fmt: skip
+            rows.append(
+                f"<tr><td style='{CELL};text-align:left'>{format_value(value)}</td>{cells}</tr>"
+            )
         if f.current is not None:
             cells = "".join(f"<td style='{CELL}'>{cell(f.current)}</td>" for _, cell in COLUMNS)
             rows.append(f"<tr><td style='{CELL};text-align:left'>★ this run</td>{cells}</tr>")
@@ -293,8 +319,10 @@ class FrontierPanel(widgets.VBox):
             stopped = [pt for pt in runs.points if pt.message]
             text += "".join(f" {label_} = {format_value(pt.value)}: {pt.message}" for pt in stopped)
         elif p is not None:
-            text = (f"Training {label_} = {format_value(p.value)} ({p.index + 1} of {total}): "
-                    f"step {p.step} of {runs.steps} · {seconds:.0f} s")  # fmt: skip
+            text = (
+                f"Training {label_} = {format_value(p.value)} ({p.index + 1} of {total}): "
+                f"step {p.step} of {runs.steps} · {seconds:.0f} s"
+            )
         else:
             text = "Starting…"
         self.progress_line.value = f"<span style='{MUTED}'>{html.escape(text)}</span>"
