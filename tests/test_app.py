@@ -407,8 +407,7 @@ def test_dashboards_train_in_float32_with_the_optimizers_learning_rate() -> None
 
 def _share_query(app: Explorer) -> str:
     panel = app.panels["Share and instructor mode"]
-    link = next(w for w in panel.children if "Link:" in getattr(w, "value", ""))
-    return html.unescape(re.search(r"href='\?([^']*)'", link.value).group(1))
+    return html.unescape(re.search(r"href='\?([^']*)'", panel.link.value).group(1))
 
 
 def test_the_share_link_of_a_fresh_dashboard_leaves_the_dtype_out() -> None:

@@ -23,9 +23,7 @@ def app(make_explorer) -> Explorer:
 
 
 def buttons(app: Explorer) -> dict[str, DownloadButton]:
-    panel = app.panels["Export"]
-    found = [w for box in panel.children for w in getattr(box, "children", ())]
-    return {b.description: b for b in found if isinstance(b, DownloadButton)}
+    return {b.description: b for b in app.panels["Export"].buttons.values()}
 
 
 def click(button: DownloadButton, message: object = None) -> list[tuple[dict, list]]:

@@ -33,7 +33,7 @@ def test_every_panel_opens_and_closes_under_a_header_button() -> None:
     for header, title in zip(headers, TITLES, strict=True):
         panel = app.panels[title]  # the panel itself, as before
         section = next(w for w in everything if header in getattr(w, "children", ()))
-        holder = section.children[1]
+        holder = section.holder
         assert panel in holder.children
         assert header.value is False and holder.layout.display == "none"  # closed at first
         assert header.icon == "chevron-right" and header.tooltip

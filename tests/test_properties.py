@@ -212,7 +212,8 @@ def test_a_preset_click_after_any_training_starts_from_the_seeds_weights(clicks,
     from explorer.training.presets import preset_params
 
     app = Explorer(dataset="bars", n_samples=200, random_state=seed)
-    buttons = {b.description: b for b in _buttons(app.panels["Presets and failure gallery"])}
+    panel = app.panels["Presets and failure gallery"]
+    buttons = {b.description: b for b in panel.buttons.values()}
     for name, steps in clicks:
         if steps:
             app.step(steps)
@@ -226,15 +227,6 @@ def test_a_preset_click_after_any_training_starts_from_the_seeds_weights(clicks,
             assert params[key] == value, (name, key)
         assert params["random_state"] == seed and params["dtype"] == "float32"
         assert f"Preset {name} loaded" in app.status.value
-
-
-def _buttons(widget) -> list:
-    import ipywidgets as widgets
-
-    out = [widget] if isinstance(widget, widgets.Button) else []
-    for child in getattr(widget, "children", ()):
-        out += _buttons(child)
-    return out
 
 
 # ---------------------------------------------------------------------------- storm

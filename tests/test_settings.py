@@ -50,19 +50,13 @@ def _assert_same(before: tuple, after: tuple) -> None:
 
 
 def _buttons(widget: widgets.Widget) -> dict[str, widgets.Button]:
+    """Every button inside ``widget``, by its label (what a reader clicks)."""
     found = {}
     for child in getattr(widget, "children", ()):
         if isinstance(child, widgets.Button):
             found[child.description] = child
         found |= _buttons(child)
     return found
-
-
-def _find(widget: widgets.Widget, kind: type) -> list[widgets.Widget]:
-    out = [widget] if isinstance(widget, kind) else []
-    for child in getattr(widget, "children", ()):
-        out += _find(child, kind)
-    return out
 
 
 # ----------------------------------------------------------------------------- JSON
@@ -316,10 +310,10 @@ def test_presets_panel_applies_each_preset_and_shows_its_notice(no_mnist):
     panel = dash.panels["Presets and failure gallery"]
     buttons = _buttons(panel)
     assert set(buttons) == set(PRESETS)
-    assert "Classic" in panel.children[0].value and "Failure gallery" in panel.children[2].value
+    assert "Classic" in panel.headings[0].value and "Failure gallery" in panel.headings[1].value
     mnist_button = buttons["ufldl-mnist"]
     assert mnist_button.disabled and str(no_mnist) in mnist_button.tooltip
-    notice = panel.children[-1]
+    notice = panel.notice
     for name in ("no-sparsity", "lr-too-high", "too-few-hidden", "ufldl-patches"):
         dash.step(2)
         buttons[name].click()
@@ -338,7 +332,7 @@ def test_a_preset_always_starts_from_the_seeds_fresh_weights(no_mnist):
     # ufldl-patches, no-sparsity and rho-too-high differ only in live settings (β, ρ): a click
     # used to change them and train on from the step reached.
     dash = Explorer(n_samples=300, random_state=3)
-    buttons = _buttons(dash.panels["Presets and failure gallery"])
+    buttons = dash.panels["Presets and failure gallery"].buttons
     buttons["ufldl-patches"].click()
     fresh = dash.session.model.theta_.copy()
     assert dash.session.model.dtype == "float32"  # still the dashboard's dtype
@@ -359,7 +353,7 @@ def test_the_mnist_preset_runs_where_the_files_are(no_mnist):
     header = struct.pack(">4I", mnist.IMAGES_MAGIC, 10000, 28, 28)
     (no_mnist / mnist.FILE_NAMES[1]).write_bytes(gzip.compress(header + images.tobytes(), 1))
     dash = Explorer(dataset="bars", n_samples=300, random_state=0)
-    button = _buttons(dash.panels["Presets and failure gallery"])["ufldl-mnist"]
+    button = dash.panels["Presets and failure gallery"].buttons["ufldl-mnist"]
     assert not button.disabled
     button.click()
     params = dash.session.get_params()
@@ -370,8 +364,7 @@ def test_the_mnist_preset_runs_where_the_files_are(no_mnist):
 
 def test_the_share_panel_shares_what_the_controls_show(dash):
     panel = dash.panels["Share and instructor mode"]
-    (text,) = _find(panel, widgets.Textarea)
-    link = next(w for w in _find(panel, widgets.HTML) if "Link" in w.value)
+    text, link = panel.text, panel.link
     dash.controls["rho"].value = 10 ** (-1.9)  # the slider's grid: 0.012589254117941675
     dash.controls["learning_rate"].value = 10 ** (-0.37)  # 0.42657951880159256
     _buttons(panel)["Show current settings"].click()
@@ -383,8 +376,7 @@ def test_the_share_panel_shares_what_the_controls_show(dash):
 
 def test_after_an_upload_the_share_panel_shares_everything_else(dash):
     panel = dash.panels["Share and instructor mode"]
-    (text,) = _find(panel, widgets.Textarea)
-    link = next(w for w in _find(panel, widgets.HTML) if "Link" in w.value)
+    text, link = panel.text, panel.link
     rng = np.random.default_rng(0)
     dash.use_dataset(datasets.Dataset("your-images", rng.uniform(size=(50, 64)), (8, 8), "x"))
     dash.controls["beta"].value = 2.5
@@ -397,9 +389,7 @@ def test_after_an_upload_the_share_panel_shares_everything_else(dash):
 
 def test_share_panel_shows_links_and_restores(dash):
     panel = dash.panels["Share and instructor mode"]
-    (text,) = _find(panel, widgets.Textarea)
-    lock, hide = _find(panel, widgets.SelectMultiple)
-    link = next(w for w in _find(panel, widgets.HTML) if "Link" in w.value)
+    text, lock, hide, link = panel.text, panel.lock, panel.hide, panel.link
     buttons = _buttons(panel)
     assert S.from_json(text.value) == S.current(dash)
     dash.controls["rho"].value = 0.05
@@ -430,11 +420,9 @@ def test_the_share_link_holds_only_changes_and_reopens_the_same_settings() -> No
     dash = Explorer(n_samples=300)
     dash.apply({"rho": 0.05, "beta": 1.0, "optimizer": "adam", "penalty": "l1"})
     panel = dash.panels["Share and instructor mode"]
-    show = panel.children[1].children[0]
-    assert show.description == "Show current settings"
-    show.click()
-    link = next(w for w in panel.children if "Link:" in getattr(w, "value", ""))
-    query = re.search(r"href='\?([^']*)'", link.value).group(1).replace("&amp;", "&")
+    assert panel.show.description == "Show current settings"
+    panel.show.click()
+    query = re.search(r"href='\?([^']*)'", panel.link.value).group(1).replace("&amp;", "&")
     assert "loss=" not in query and "momentum=" not in query  # defaults are left out
     fresh = Explorer(n_samples=300)
     from_query(fresh, query)

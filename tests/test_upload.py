@@ -230,7 +230,8 @@ def app(make_explorer) -> Explorer:
 
 
 def panel_parts(app: Explorer) -> tuple[widgets.FileUpload, widgets.HTML]:
-    intro, uploader, report = app.panels["Your images"].children
+    panel = app.panels["Your images"]
+    intro, uploader, report = panel.intro, panel.upload, panel.report
     assert isinstance(uploader, widgets.FileUpload) and uploader.multiple
     assert "whitened" in intro.value and "restarts" in intro.value
     return uploader, report
