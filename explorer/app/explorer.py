@@ -62,6 +62,8 @@ class Explorer(LiveDashboard):
     timeline : Timeline
         The step slider over the views: ``timeline.show(i)`` shows recorded step i
         (``session.recording``), as dragging it there does.
+    instructor : settings.Instructor
+        What instructor mode locked and hid on ``controls`` (``settings.instruct``).
     """
 
     def __init__(

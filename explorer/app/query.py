@@ -13,7 +13,7 @@ import os
 import re
 
 from .contract import Dashboard, SessionDashboard
-from .settings import SESSION_KEYS, apply, instruct, parse_query
+from .settings import SESSION_KEYS, apply_settings, instruct, parse_query
 
 #: A query asking for the A/B page: mode=compare, or a run's own setting (a.rho=…).
 COMPARE = re.compile(r"(^|[?&])(mode=compare|[ab]\.)")
@@ -38,7 +38,7 @@ def from_query(dash: SessionDashboard, query: str | None = None) -> Dashboard:
     try:
         settings = parse_query(request_query() if query is None else query, dash.controls)
         if settings.get("mode") != "compare":
-            apply(dash, settings)
+            apply_settings(dash, settings)
             return dash
         from .compare import Comparison  # built only for a comparison page
 

@@ -2,8 +2,9 @@
 
 Settings are a dict of session keywords (``rho``, ``beta``, ``dataset``, ...) plus two lists of
 control names: ``lock`` (shown, but the page cannot change them) and ``hide`` (not shown).
-``current`` reads them from a dashboard, ``apply`` sets them, ``to_json``/``from_json`` and
-``to_query``/``parse_query`` carry them in a file or a link. Every value is checked against one
+``current`` reads them from a dashboard, ``apply_settings`` sets them (the session parameters
+through the dashboard's own ``apply``, then ``lock`` and ``hide``), ``to_json``/``from_json``
+and ``to_query``/``parse_query`` carry them in a file or a link. Every value is checked against one
 table (``SETTINGS``), so a bad file, a bad link and a bad call are refused the same way, naming
 the setting, the value and what is allowed.
 """
@@ -296,7 +297,7 @@ def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -
 
 
 # ----------------------------------------------------------------------------- applying
-def apply(dash: SessionDashboard, settings: dict[str, Any]) -> bool:
+def apply_settings(dash: SessionDashboard, settings: dict[str, Any]) -> bool:
     """Set ``dash`` to ``settings``; return True if training restarted.
 
     Session parameters go to ``dash.apply`` all at once, so a rejected value changes nothing.

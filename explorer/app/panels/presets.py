@@ -16,7 +16,7 @@ from ...datasets import mnist
 from ...training.presets import PRESETS, preset_params
 from ..contract import SessionDashboard
 from ..live import warning_html
-from ..settings import apply
+from ..settings import apply_settings
 
 CLASSIC = ("ufldl-patches", "ufldl-mnist")
 #: (heading, what the group is, its presets): every preset not classic is a failure.
@@ -65,7 +65,7 @@ def presets_panel(dash: SessionDashboard) -> PresetsPanel:
 
     def choose(name: str) -> None:
         try:
-            if not apply(dash, preset_params(name)):
+            if not apply_settings(dash, preset_params(name)):
                 dash.reset()  # it changed only live settings: still start from the seed's weights
         except Exception as exc:  # shown in the page; the session stays as it was
             notice.value = warning_html(exc)

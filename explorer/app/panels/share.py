@@ -16,7 +16,7 @@ from ...core import SparseAutoencoder
 from ..contract import SessionDashboard
 from ..defaults import dashboard_params
 from ..live import LINK, MUTED, warning_html
-from ..settings import apply, from_json, shareable, to_json, to_query
+from ..settings import apply_settings, from_json, shareable, to_json, to_query
 
 #: The settings of a freshly opened dashboard (``Explorer()``).
 FRESH = SparseAutoencoder().get_params() | dashboard_params(
@@ -102,7 +102,7 @@ def share_panel(dash: SessionDashboard) -> SharePanel:
     def on_restore(_: Any) -> None:
         try:
             settings = from_json(text.value)
-            apply(dash, settings)
+            apply_settings(dash, settings)
         except Exception as exc:  # shown in the page; the session stays as it was
             fail(exc)
             return
