@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import ipywidgets as widgets
+from wcag import contrast
 
 from explorer import Explorer
 from explorer.app.board import STATIC
@@ -80,18 +81,6 @@ def test_status_text_follows_the_jupyterlab_theme() -> None:
         # Grey text is drawn with JupyterLab's variables, warnings with ours (board.css): both
         # change with the theme.
         assert color.startswith(("var(--jp-", "var(--sae-warning,")), color
-
-
-def luminance(hex_color: str) -> float:
-    channels = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two colours (#rrggbb)."""
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 #: JupyterLab Dark's --jp-layout-color0 and --jp-layout-color1 (its page and panels).

@@ -1,9 +1,9 @@
 """The served dashboard in a real browser: Voila and JupyterLab, driven by headless Chromium.
 
 What only a browser shows: the page renders, asks nothing of other hosts, reacts to the
-keyboard and the mouse, and keeps receiving the kernel's updates (STACK-NOTES' silent-failure
-trap: a figure that renders once and then never updates). The server is the project's own
-``python -m explorer serve`` on a free loopback port.
+keyboard and the mouse, and keeps receiving the kernel's updates (the silent failure to guard
+against: a figure that renders once and then never updates). The server is the project's own
+``python -m explorer serve`` on a free loopback port (the fixtures are in conftest.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+import wcag
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
@@ -364,14 +365,7 @@ def contrast(page, locator) -> float:
              return [getComputedStyle(el).color, bg];
            }"""
     )
-
-    def luminance(css: str) -> float:
-        r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    return wcag.contrast(fg, bg)
 
 
 # ---------------------------------------------------------------------------- security

@@ -4,13 +4,13 @@ Space opens a panel (whose controls Tab then reaches before the next header)."""
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 
 import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from wcag import contrast
 
 from explorer import Explorer
 from explorer.app.panels import PANELS
@@ -55,17 +55,6 @@ BODY_SHOWN = """(title) => {
   const body = header.closest('.sae-section').querySelector('.sae-section-body');
   return body.offsetHeight > 0 && getComputedStyle(body).display !== 'none';
 }"""
-
-
-def luminance(css: str) -> float:
-    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def ratio(a: str, b: str) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def control_labels() -> list[str]:
@@ -117,7 +106,7 @@ def test_tab_enter_and_space_reach_and_open_everything_in_reading_order(browser,
             style, width, color = f["outline"]
             # A focus ring: a solid line of 2 px or more, 3:1 against what is behind it.
             assert style == "solid" and width >= 2, f
-            assert ratio(color, f["background"]) >= 3, f
+            assert contrast(color, f["background"]) >= 3, f
 
         # Space on a header closes its panel again.
         page.locator(".sae-section-header", has_text=TITLES[0]).focus()
