@@ -68,7 +68,7 @@ def test_json_round_trip_gives_equal_session_params(dash):
     assert list(data) == sorted(data) and "\n  " in text  # pretty, sorted keys
     assert data["lock"] == ["beta"] and data["hide"] == ["seed"]
     other = Explorer(dataset="natural-patches", n_samples=300)
-    assert S.apply(other, S.from_json(text))  # training restarted on the new settings
+    assert S.apply_settings(other, S.from_json(text))  # training restarted on the new settings
     assert other.session.get_params() == dash.session.get_params()
     assert S.current(other) == S.current(dash)
     assert other.controls["beta"].disabled and other.controls["seed"].layout.display == "none"
@@ -101,7 +101,7 @@ def test_bad_settings_are_refused_by_name_and_change_nothing(dash, text, phrases
     dash.step(3)
     before = _state(dash)
     with pytest.raises(ValueError) as refused:
-        S.apply(dash, S.from_json(text))
+        S.apply_settings(dash, S.from_json(text))
     for phrase in phrases:
         assert phrase in str(refused.value), (phrase, str(refused.value))
     _assert_same(before, _state(dash))
@@ -186,7 +186,7 @@ def test_a_link_carries_the_settings(dash):
 # ----------------------------------------------------------------------------- instructor mode
 def test_lock_and_hide_change_the_controls_and_undo(dash):
     rho_layout, seed_layout = dash.controls["rho"].layout, dash.controls["seed"].layout
-    S.apply(dash, {"lock": ["beta", "batch_size"], "hide": ["seed", "optimizer"]})
+    S.apply_settings(dash, {"lock": ["beta", "batch_size"], "hide": ["seed", "optimizer"]})
     beta = dash.controls["beta"]
     assert beta.disabled and beta.description.endswith(S.LOCK_MARK)
     assert beta.tooltip == S.LOCK_HINT
@@ -203,7 +203,7 @@ def test_lock_and_hide_change_the_controls_and_undo(dash):
     # Code may still change a locked setting (the instructor's own notebook does).
     dash.controls["beta"].value = 2.0
     assert dash.session.model.beta == 2.0
-    S.apply(dash, {"lock": [], "hide": []})
+    S.apply_settings(dash, {"lock": [], "hide": []})
     assert not beta.disabled and beta.description == "β (weight of Ω)" and beta.tooltip is None
     assert dash.controls["seed"].layout is seed_layout  # the one it shares with others again
     assert not dash.controls["batch_size"].disabled  # Adam: the page's own rule again
@@ -219,8 +219,8 @@ def test_unlocking_the_batch_size_under_lbfgs_leaves_it_disabled(dash):
 
 
 def test_settings_without_lock_or_hide_leave_instructor_mode_alone(dash):
-    S.apply(dash, {"lock": ["beta"]})
-    S.apply(dash, {"rho": 0.2})
+    S.apply_settings(dash, {"lock": ["beta"]})
+    S.apply_settings(dash, {"rho": 0.2})
     assert dash.controls["beta"].disabled and dash.session.model.rho == 0.2
 
 
