@@ -51,10 +51,9 @@ class _Cells(HTMLParser):
 
 
 def _parts(app: Explorer) -> tuple[widgets.Button, widgets.HTML, widgets.HTML]:
-    box = app.panels["Gradient check"]
-    intro, button, result = box.children
-    assert isinstance(button, widgets.Button) and isinstance(result, widgets.HTML)
-    return button, result, intro
+    panel = app.panels["Gradient check"]
+    assert isinstance(panel.button, widgets.Button) and isinstance(panel.result, widgets.HTML)
+    return panel.button, panel.result, panel.intro
 
 
 def _table(result: widgets.HTML) -> dict[str, dict[str, str]]:

@@ -217,7 +217,7 @@ N_COORDS = 30
 #: still ~1e-9 at ε = 1e-3. Seven points at ε = 2e-2 measured ≤ 3e-10 on every case tried,
 #: with truncation error still ≤ 1e-11 (it shows from ε ≈ 3e-2).
 ORDER, EPSILON = 6, 2e-2
-#: DESIGN.md's bar on ‖g_num − g‖/‖g_num + g‖.
+#: The bar of docs/architecture.md (the math contract) on ‖g_num − g‖/‖g_num + g‖.
 BAR = 1e-9
 #: Seeds the choice of inputs and coordinates: the same state gives the same check.
 SEED = 0

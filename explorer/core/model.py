@@ -4,7 +4,7 @@ Encoder h = g(W1ᵀx + b1) with g the logistic sigmoid, decoder x̂ = f(W2ᵀh +
 
     L̂(θ) = L(x̂, x) + β·Ω(ρ̂) + (λ/2)(‖W1‖² + ‖W2‖²),   ρ̂_l = (1/m) Σ_i h(x_i)_l
 
-(In DESIGN.md's notation W = W1 and W* = W2; rows of X are samples, so the code computes
+(In the lecture notes' notation W = W1 and W* = W2; rows of X are samples, so the code computes
 ``X @ W1``.) All parameters live in one flat vector; ``params_`` holds named views into it,
 which is what the optimisers (L-BFGS above all) want and what makes a step allocation-light.
 """

@@ -16,10 +16,12 @@ from typing import Any
 import ipywidgets as widgets
 
 from ...core.gradcheck import BAR, N_COORDS, N_SAMPLES, SpotCheck, spot_check
+from ...training import Session
 from ..blas import one_thread
+from ..contract import SessionDashboard
 
 
-def check_session(session: Any) -> SpotCheck:
+def check_session(session: Session) -> SpotCheck:
     """``core.gradcheck.spot_check`` of ``session``'s model on its data; one BLAS thread."""
     with one_thread():  # 20-row products: threads would only wait on each other
         return spot_check(session.model, session.X)
@@ -69,7 +71,18 @@ def render(report: SpotCheck) -> str:
     )
 
 
-def gradcheck_panel(dash: Any) -> widgets.Widget:
+class GradcheckPanel(widgets.VBox):
+    """The gradient check panel, its parts by name, in this order: ``intro``, the ``button``
+    and the ``result`` table of the last check."""
+
+    def __init__(
+        self, *, intro: widgets.HTML, button: widgets.Button, result: widgets.HTML
+    ) -> None:
+        self.intro, self.button, self.result = intro, button, result
+        super().__init__([intro, button, result])
+
+
+def gradcheck_panel(dash: SessionDashboard) -> GradcheckPanel:
     """A "Check gradient" button and the table of its last result."""
     button = widgets.Button(
         description="Check gradient",
@@ -96,4 +109,4 @@ def gradcheck_panel(dash: Any) -> widgets.Widget:
             button.disabled = False
 
     button.on_click(on_click)
-    return widgets.VBox([widgets.HTML(INTRO), button, result])
+    return GradcheckPanel(intro=widgets.HTML(INTRO), button=button, result=result)
