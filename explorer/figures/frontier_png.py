@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -81,23 +82,68 @@ def _overlaps(box: tuple[float, ...], others: list[tuple[float, ...]]) -> bool:
     return any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in others)
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """Where a (L0, explained variance) pair falls in the plot area: L0 on a log axis over the
+    decades ``a`` to ``b``, explained variance from ``y_lo`` to ``y_hi`` in ticks of ``y_step``."""
+
+    a: int
+    b: int
+    y_lo: float
+    y_hi: float
+    y_step: float
+
+    def px(self, x: float) -> float:
+        left, _, right, _ = PLOT
+        return left + (math.log10(x) - self.a) / (self.b - self.a) * (right - left)
+
+    def py(self, y: float) -> float:
+        _, top, _, bottom = PLOT
+        return bottom - (y - self.y_lo) / (self.y_hi - self.y_lo) * (bottom - top)
+
+
 def frontier_png(
     param: str, points: Sequence[Point], steps: int, settings: dict[str, Any]
 ) -> bytes:
     """PNG bytes of the frontier of ``points`` (a sweep of ``param``, ``steps`` steps each;
     ``settings``: the runs' other settings, for the subtitle)."""
-    name, row = NAMES[param], SWEEPABLE[param]
+    name, ordered = NAMES[param], SWEEPABLE[param].ordered
     height = PLOT[3] + 64 + ROW * (len(points) + 1) + 16
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    left, top, right, bottom = PLOT
+    _draw_titles(draw, name, ordered, points, steps, settings)
+
+    xs = [max(p.l0, L0_FLOOR) for p in points]  # a run with L0 = 0 at the left edge
+    a, b = _x_decades(xs)
+    y_lo, y_hi, y_step = _y_range([p.explained_variance for p in points])
+    scale = _Scale(a, b, y_lo, y_hi, y_step)
+    _draw_axes(image, draw, scale)
+    centres = [
+        (scale.px(x), scale.py(p.explained_variance)) for x, p in zip(xs, points, strict=True)
+    ]
+    taken = _draw_points(draw, centres, points, ordered)
+    _draw_labels(draw, centres, points, name, taken)
+    _draw_table(draw, name, points)
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _draw_titles(
+    draw: ImageDraw.ImageDraw,
+    name: str,
+    ordered: bool,
+    points: Sequence[Point],
+    steps: int,
+    settings: dict[str, Any],
+) -> None:
+    """The title (the values swept) and two lines under it: the runs' other settings, and
+    what was measured."""
+    x = PLOT[0] - 70
     values = ", ".join(format_value(p.value) for p in points)
-    draw.text(
-        (left - 70, 14),
-        f"Sparsity frontier: {name} = {values}",
-        fill=INK,
-        font=_font(18, bold=True),
-    )
+    title = f"Sparsity frontier: {name} = {values}"
+    draw.text((x, 14), title, fill=INK, font=_font(18, bold=True))
     shape = f"{settings.get('n_hidden')} hidden units"
     fixed = [settings.get("dataset"), shape] + [
         f"{NAMES.get(k, k)} {format_value(settings[k])}"
@@ -105,41 +151,28 @@ def frontier_png(
         if k in settings
     ]
     seed = settings.get("random_state")
-    draw.text(
-        (left - 70, 40),
-        f"{', '.join(map(str, fixed))}; {steps} steps each from the same weights (seed {seed})",
-        fill=MUTED,
-        font=_font(13),
+    runs = f"{', '.join(map(str, fixed))}; {steps} steps each from the same weights (seed {seed})"
+    draw.text((x, 40), runs, fill=MUTED, font=_font(13))
+    measured = f"L0 and explained variance on the first {PROBE} training inputs" + (
+        f"; points joined in order of {name}" if ordered else ""
     )
-    draw.text(
-        (left - 70, 58),
-        f"L0 and explained variance on the first {PROBE} training inputs"
-        + (f"; points joined in order of {name}" if row.ordered else ""),
-        fill=MUTED,
-        font=_font(13),
-    )
+    draw.text((x, 58), measured, fill=MUTED, font=_font(13))
 
-    xs = [max(p.l0, L0_FLOOR) for p in points]
-    a, b = _x_decades(xs)
-    y_lo, y_hi, y_step = _y_range([p.explained_variance for p in points])
 
-    def px(x: float) -> float:
-        return left + (math.log10(x) - a) / (b - a) * (right - left)
-
-    def py(y: float) -> float:
-        return bottom - (y - y_lo) / (y_hi - y_lo) * (bottom - top)
-
+def _draw_axes(image: Image.Image, draw: ImageDraw.ImageDraw, scale: _Scale) -> None:
+    """The grid, a tick label per decade of L0 and per step of explained variance, the frame,
+    and the two axis titles (the vertical one drawn upright, then turned)."""
+    left, top, right, bottom = PLOT
     small = _font(12)
-    for d in range(a, b + 1):  # a tick and a grid line per decade
-        x = px(10.0**d)
+    for d in range(scale.a, scale.b + 1):  # a tick and a grid line per decade
+        x = scale.px(10.0**d)
         draw.line([(x, top), (x, bottom)], fill=GRID)
-        label = f"{10.0**d:g}"
-        draw.text((x, bottom + 6), label, fill=INK, font=small, anchor="ma")
-    ticks = round((y_hi - y_lo) / y_step)
+        draw.text((x, bottom + 6), f"{10.0**d:g}", fill=INK, font=small, anchor="ma")
+    ticks = round((scale.y_hi - scale.y_lo) / scale.y_step)
     for i in range(ticks + 1):
-        y = y_lo + i * y_step
-        draw.line([(left, py(y)), (right, py(y))], fill=GRID)
-        draw.text((left - 8, py(y)), f"{y:.4g}", fill=INK, font=small, anchor="rm")
+        y = scale.y_lo + i * scale.y_step
+        draw.line([(left, scale.py(y)), (right, scale.py(y))], fill=GRID)
+        draw.text((left - 8, scale.py(y)), f"{y:.4g}", fill=INK, font=small, anchor="rm")
     draw.rectangle([left, top, right, bottom], outline=MUTED)
     draw.text(
         ((left + right) / 2, bottom + 26),
@@ -154,63 +187,95 @@ def frontier_png(
     )
     image.paste(axis_title.rotate(90, expand=True), (left - 82, top))
 
+
+def _draw_points(
+    draw: ImageDraw.ImageDraw,
+    centres: list[tuple[float, float]],
+    points: Sequence[Point],
+    ordered: bool,
+) -> list[tuple[float, ...]]:
+    """The line joining the points in the order of their values (if the setting has one),
+    then a dot per point, or a triangle at the left edge for L0 = 0; the boxes they take."""
     blue = _rgb(COLORS["blue"])
-    order = sorted(range(len(points)), key=lambda i: points[i].value) if row.ordered else []
+    order = sorted(range(len(points)), key=lambda i: points[i].value) if ordered else []
     if len(order) > 1:
-        draw.line(
-            [(px(xs[i]), py(points[i].explained_variance)) for i in order], fill=blue, width=2
-        )
+        draw.line([centres[i] for i in order], fill=blue, width=2)
     taken: list[tuple[float, ...]] = []
-    centres = [(px(x), py(p.explained_variance)) for x, p in zip(xs, points, strict=True)]
     for (cx, cy), p in zip(centres, points, strict=True):
         if p.l0 < L0_FLOOR:  # at the axis' edge, pointing off it
             draw.polygon([(cx - 8, cy), (cx + 5, cy - 7), (cx + 5, cy + 7)], fill=blue, outline=INK)
         else:
             draw.ellipse([cx - 5, cy - 5, cx + 5, cy + 5], fill=blue, outline=INK)
         taken.append((cx - 6, cy - 6, cx + 6, cy + 6))
+    return taken
+
+
+def _draw_labels(
+    draw: ImageDraw.ImageDraw,
+    centres: list[tuple[float, float]],
+    points: Sequence[Point],
+    name: str,
+    taken: list[tuple[float, ...]],
+) -> None:
+    """Each point labelled with its value, where the label hides no point and no other label
+    (``taken``, which grows by each label drawn)."""
     font = _font(13)
     for (cx, cy), p in zip(centres, points, strict=True):
-        # Each label where it hides no point and no other label: right, left, above, below.
         text = f"{name} {format_value(p.value)}"
         w = draw.textlength(text, font=font)
-        spots = [
-            (cx + 9, cy - 8),
-            (cx - 9 - w, cy - 8),
-            (cx - w / 2, cy - 24),
-            (cx - w / 2, cy + 8),
-            (cx + 9, cy - 22),
-            (cx + 9, cy + 6),
-        ]
-        inside = [
-            s
-            for s in spots
-            if left <= s[0] and s[0] + w <= right and top <= s[1] and s[1] + 16 <= bottom
-        ]
-        free = [s for s in inside if not _overlaps((s[0], s[1], s[0] + w, s[1] + 16), taken)]
-        x, y = (free or inside or spots)[0]
+        x, y = _label_spot(cx, cy, w, taken)
         taken.append((x, y, x + w, y + 16))
         draw.text((x, y), text, fill=INK, font=font)
 
-    y = bottom + 56
-    x = left - 70
-    for title, width in ((name, TABLE[0][1]), *TABLE[1:]):  # the first column: the values
+
+def _label_spot(
+    cx: float, cy: float, w: float, taken: list[tuple[float, ...]]
+) -> tuple[float, float]:
+    """Top-left corner of a label ``w`` wide beside the point at (``cx``, ``cy``): right, left,
+    above, below, then higher or lower on the right; the first inside the plot that overlaps
+    nothing ``taken``, else the first inside, else the first."""
+    left, top, right, bottom = PLOT
+    spots = [
+        (cx + 9, cy - 8),
+        (cx - 9 - w, cy - 8),
+        (cx - w / 2, cy - 24),
+        (cx - w / 2, cy + 8),
+        (cx + 9, cy - 22),
+        (cx + 9, cy + 6),
+    ]
+    inside = [
+        s
+        for s in spots
+        if left <= s[0] and s[0] + w <= right and top <= s[1] and s[1] + 16 <= bottom
+    ]
+    free = [s for s in inside if not _overlaps((s[0], s[1], s[0] + w, s[1] + 16), taken)]
+    return (free or inside or spots)[0]
+
+
+def _draw_table(draw: ImageDraw.ImageDraw, name: str, points: Sequence[Point]) -> None:
+    """Under the chart, a row per point: its value (the first column, headed by the setting's
+    name), then the measures of ``TABLE``."""
+    y = PLOT[3] + 56
+    x = PLOT[0] - 70
+    for title, width in ((name, TABLE[0][1]), *TABLE[1:]):
         draw.text((x, y), title, fill=INK, font=_font(13, bold=True))
         x += width
     for p in points:
         y += ROW
-        cells = (
-            format_value(p.value),
-            f"{p.l0:.3g}",
-            f"{p.explained_variance:.3f}",
-            str(p.dead),
-            f"{p.mean_log10_rho_hat:.2f}",
-            f"{p.max_decoder_cosine:.3f}",
-            f"{p.loss:.4g}",
-        )
-        x = left - 70
-        for text, (_, width) in zip(cells, TABLE, strict=True):
+        x = PLOT[0] - 70
+        for text, (_, width) in zip(_table_row(p), TABLE, strict=True):
             draw.text((x, y), text, fill=INK, font=_font(13))
             x += width
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+
+
+def _table_row(p: Point) -> tuple[str, ...]:
+    """The cells of ``p``'s row of the table, in the order of ``TABLE``."""
+    return (
+        format_value(p.value),
+        f"{p.l0:.3g}",
+        f"{p.explained_variance:.3f}",
+        str(p.dead),
+        f"{p.mean_log10_rho_hat:.2f}",
+        f"{p.max_decoder_cosine:.3f}",
+        f"{p.loss:.4g}",
+    )

@@ -71,6 +71,20 @@ class FrontierPanel(widgets.VBox):
     def __init__(self, dash: SessionDashboard) -> None:
         self.dash = dash
         self.intro = widgets.HTML(f"<span style='{MUTED}'>{INTRO}</span>")
+        self._make_controls()
+        self._make_outputs()
+        self.board: Board | None = None  # made at the first draw: no chart nobody asked for
+        self.runs: Sweep | None = None  # the last sweep started
+        self.progress: Progress | None = None  # where it is
+        self.task: asyncio.Task | None = None
+        self._active = False  # from Run until the sweep's last draw
+        self._stopping = False
+        super().__init__(self._layout())
+        self._wire()
+
+    # ------------------------------------------------------------------ building
+    def _make_controls(self) -> None:
+        """What to sweep (``setting``, ``values``, ``steps``), and the two buttons."""
         self.setting = widgets.Dropdown(options=CHOICES, value="beta", description="sweep")
         #: What was typed for each setting: switching the setting shows its own list.
         self._texts = {name: row.example for name, row in SWEEPABLE.items()}
@@ -98,6 +112,9 @@ class FrontierPanel(widgets.VBox):
             icon="refresh",
             tooltip="Put the dashboard's run, as it is now, on the frontier",
         )
+
+    def _make_outputs(self) -> None:
+        """Where the panel answers: ``problem``, the progress, the ``table`` and the ``chart``."""
         self.problem = widgets.HTML()
         self.progress_line = widgets.HTML(f"<span style='{MUTED}'>No sweep run yet.</span>")
         self.bar = widgets.IntProgress(value=0, min=0, max=1, layout=widgets.Layout(width="240px"))
@@ -105,30 +122,29 @@ class FrontierPanel(widgets.VBox):
         self.chart = widgets.Box(
             layout=widgets.Layout(flex="1 1 460px", max_width="640px", min_width="0")
         )
-        self.board: Board | None = None  # made at the first draw: no chart nobody asked for
-        self.runs: Sweep | None = None  # the last sweep started
-        self.progress: Progress | None = None  # where it is
-        self.task: asyncio.Task | None = None
-        self._active = False  # from Run until the sweep's last draw
-        self._stopping = False
-        super().__init__(
-            [
-                self.intro,
-                widgets.HBox(
-                    [self.setting, self.values, self.steps],
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                ),
-                self.problem,
-                widgets.HBox(
-                    [self.button, self.measure, self.bar, self.progress_line],
-                    layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
-                ),
-                widgets.HBox(
-                    [self.chart, self.table],
-                    layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
-                ),
-            ]
-        )
+
+    def _layout(self) -> list[widgets.Widget]:
+        """The panel's rows, top to bottom, each wrapping on a narrow page."""
+        return [
+            self.intro,
+            widgets.HBox(
+                [self.setting, self.values, self.steps],
+                layout=widgets.Layout(flex_flow="row wrap"),
+            ),
+            self.problem,
+            widgets.HBox(
+                [self.button, self.measure, self.bar, self.progress_line],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+            ),
+            widgets.HBox(
+                [self.chart, self.table],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
+            ),
+        ]
+
+    def _wire(self) -> None:
+        """A new setting shows its own values; new values are checked at once; the button
+        runs or stops; Update this run redraws."""
         self.setting.observe(self._on_setting, names="value")
         self.values.observe(lambda _: self._check(), names="value")
         self.button.on_click(lambda _: self.stop() if self.running else self.run())

@@ -56,6 +56,13 @@ class SharePanel(widgets.VBox):
 
 def share_panel(dash: SessionDashboard) -> SharePanel:
     """Settings of ``dash`` as JSON and link, a Restore button, and the lock/hide lists."""
+    panel = _build(list(dash.controls))
+    _wire(panel, dash)
+    return panel
+
+
+def _build(names: list[str]) -> SharePanel:
+    """The panel's widgets, nothing filled in yet; ``names``: the controls to lock or hide."""
     text = widgets.Textarea(
         description="settings",
         placeholder='{"rho": 0.05, "beta": 3}',
@@ -74,49 +81,67 @@ def share_panel(dash: SessionDashboard) -> SharePanel:
         button_style="primary",
         tooltip="Apply the settings in the box",
     )
-    names = list(dash.controls)
     lock = widgets.SelectMultiple(options=names, description="lock", rows=8)
     hide = widgets.SelectMultiple(options=names, description="hide", rows=8)
     link = widgets.HTML()
-
-    def fail(exc: Exception) -> None:
-        link.value = warning_html(exc)
-        dash.show_error(exc)
-
-    def refresh(*_: Any) -> None:
-        try:
-            settings, note = shareable(dash)
-            settings |= {"lock": list(lock.value), "hide": list(hide.value)}
-        except Exception as exc:  # reported in the page, never lost
-            fail(exc)
-            return
-        text.value = to_json(settings)
-        # The link opens a fresh page, so it needs only what differs from a fresh page.
-        changed = {k: v for k, v in settings.items() if FRESH.get(k, ...) != v}
-        query = html.escape(to_query(changed))
-        link.value = (
-            f"Link: <a href='?{query}' target='_blank' style='word-break:break-all;{LINK}'>"
-            f"?{query or ' (the defaults)'}</a>"
-        ) + (f"<div style='{MUTED}'>{html.escape(note)}</div>" if note else "")
-
-    def on_restore(_: Any) -> None:
-        try:
-            settings = from_json(text.value)
-            apply_settings(dash, settings)
-        except Exception as exc:  # shown in the page; the session stays as it was
-            fail(exc)
-            return
-        lock.value = tuple(settings.get("lock", lock.value))
-        hide.value = tuple(settings.get("hide", hide.value))
-        refresh()
-        dash.show_message("Settings restored.")
-
-    show.on_click(refresh)
-    restore.on_click(on_restore)
-    lock.observe(refresh, names="value")
-    hide.observe(refresh, names="value")
-    refresh()
     intro = widgets.HTML(f"<p>{INTRO}</p>")
     return SharePanel(
         intro=intro, show=show, restore=restore, text=text, link=link, lock=lock, hide=hide
     )
+
+
+def _wire(panel: SharePanel, dash: SessionDashboard) -> None:
+    """Show and a change of the lock or hide list refill the box and the link; Restore
+    applies the box. Then fill them once."""
+
+    def refresh(*_: Any) -> None:
+        _refresh(panel, dash)
+
+    panel.show.on_click(refresh)
+    panel.restore.on_click(lambda _: _restore(panel, dash))
+    panel.lock.observe(refresh, names="value")
+    panel.hide.observe(refresh, names="value")
+    refresh()
+
+
+def _refresh(panel: SharePanel, dash: SessionDashboard) -> None:
+    """Fill the box with ``dash``'s settings (and the lock and hide lists), and the link."""
+    try:
+        settings, note = shareable(dash)
+        settings |= {"lock": list(panel.lock.value), "hide": list(panel.hide.value)}
+    except Exception as exc:  # reported in the page, never lost
+        _fail(panel, dash, exc)
+        return
+    panel.text.value = to_json(settings)
+    panel.link.value = _link_html(settings, note)
+
+
+def _link_html(settings: dict[str, Any], note: str) -> str:
+    """The link to a page opened with ``settings``, and ``note`` (if any) under it."""
+    # The link opens a fresh page, so it needs only what differs from a fresh page.
+    changed = {k: v for k, v in settings.items() if FRESH.get(k, ...) != v}
+    query = html.escape(to_query(changed))
+    return (
+        f"Link: <a href='?{query}' target='_blank' style='word-break:break-all;{LINK}'>"
+        f"?{query or ' (the defaults)'}</a>"
+    ) + (f"<div style='{MUTED}'>{html.escape(note)}</div>" if note else "")
+
+
+def _restore(panel: SharePanel, dash: SessionDashboard) -> None:
+    """Apply the settings in the box to ``dash``, lock and hide included."""
+    try:
+        settings = from_json(panel.text.value)
+        apply_settings(dash, settings)
+    except Exception as exc:  # shown in the page; the session stays as it was
+        _fail(panel, dash, exc)
+        return
+    panel.lock.value = tuple(settings.get("lock", panel.lock.value))
+    panel.hide.value = tuple(settings.get("hide", panel.hide.value))
+    _refresh(panel, dash)
+    dash.show_message("Settings restored.")
+
+
+def _fail(panel: SharePanel, dash: SessionDashboard, exc: Exception) -> None:
+    """``exc`` shown in place of the link, and as the dashboard shows an error."""
+    panel.link.value = warning_html(exc)
+    dash.show_error(exc)
