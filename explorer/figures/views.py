@@ -79,6 +79,14 @@ def _off_axis_name(rho_hat: np.ndarray) -> str:
     return OFF_AXIS if _off_axis(rho_hat).any() else ""
 
 
+def _off_axis_marker(symbol: str, color: str, size: int) -> dict[str, Any]:
+    """How units off a ρ̂ axis are drawn: a triangle pointing off it, no hover of its own."""
+    return {
+        "hoverinfo": "skip",
+        "marker": {"symbol": symbol, "color": color, "size": size, "line": {"width": 1}},
+    }
+
+
 def _curve(s: Snapshot) -> Callable[[float, Any], np.ndarray]:
     """The active penalty's per-unit curve; KL for reference when it has none (TopK)."""
     return PENALTIES[s.penalty].curve or kl_divergence
@@ -157,13 +165,7 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
             "x": units[off],
             "y": penalties[off],
             "rho_hat": s.rho_hat[off],
-            "hoverinfo": "skip",
-            "marker": {
-                "symbol": "triangle-left",
-                "color": COLORS["orange"],
-                "size": 18,
-                "line": {"width": 1},
-            },
+            **_off_axis_marker("triangle-left", COLORS["orange"], 18),
             **follow,
         },
     ]
@@ -223,13 +225,7 @@ def _activation_data(s: Snapshot) -> list[dict[str, Any]]:
             "mode": "markers",
             "x": np.flatnonzero(off),
             "y": np.full(off.sum(), RHO_HAT_FLOOR),
-            "hoverinfo": "skip",
-            "marker": {
-                "symbol": "triangle-down",
-                "color": COLORS["sky"],
-                "size": 11,
-                "line": {"width": 1},
-            },
+            **_off_axis_marker("triangle-down", COLORS["sky"], 11),
         },
     ]
 
