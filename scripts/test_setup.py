@@ -1,0 +1,78 @@
+"""Install what the tests need beyond Python packages: a Chromium for the browser tests.
+
+The README's test command runs this first (standard library only: it runs before anything is
+installed). Where a Chromium is there (``SAE_CHROMIUM``, else Debian's ``/usr/bin/chromium``)
+it does nothing; on Debian as root it installs Debian's package; anywhere else it stops at
+once, saying what to install, so the test run never gets as far as failing in the browser.
+(Playwright cannot download its own browser here: the machines reach only package
+registries.)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+#: Where the browser tests look (``explorer/serving/page.py`` reads the same variable).
+CHROMIUM = os.environ.get("SAE_CHROMIUM", "/usr/bin/chromium")
+APT = (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"])
+
+
+def is_debian(os_release: Path = Path("/etc/os-release")) -> bool:
+    """Debian itself, or a system built on it (Ubuntu's ``ID_LIKE=debian``)."""
+    try:
+        fields = dict(
+            line.split("=", 1) for line in os_release.read_text().splitlines() if "=" in line
+        )
+    except OSError:
+        return False
+    names = {
+        fields.get("ID", "").strip('"'),
+        *fields.get("ID_LIKE", "").strip('"').split(),
+    }
+    return "debian" in names
+
+
+def what_to_install(root: bool, debian: bool) -> str | None:
+    """None where this script can install Chromium itself, else what the user must do."""
+    if root and debian:
+        return None
+    how = (
+        "Install it as root (`sudo apt-get install chromium`), or point SAE_CHROMIUM at a "
+        "Chromium or Chrome binary"
+        if debian
+        else "Install Chromium or Google Chrome with your system's package manager, and point "
+        "SAE_CHROMIUM at its binary"
+    )
+    return (
+        f"The browser tests need Chromium, and there is none at {CHROMIUM}. {how}; then run "
+        "the test command again."
+    )
+
+
+def main() -> int:
+    if Path(CHROMIUM).is_file():
+        print(f"Chromium for the browser tests: {CHROMIUM}")
+        return 0
+    if missing := what_to_install(os.geteuid() == 0, is_debian()):
+        print(missing, file=sys.stderr)
+        return 1
+    print("Installing Debian's chromium for the browser tests (apt-get) ...", flush=True)
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    for command in APT:
+        if subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL).returncode:
+            print(f"`{' '.join(command)}` failed: see its message above.", file=sys.stderr)
+            return 1
+    if not Path(CHROMIUM).is_file():
+        print(
+            f"apt-get installed chromium, but {CHROMIUM} is still missing.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
