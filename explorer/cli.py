@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from . import datasets
 from .core import SparseAutoencoder, gradient_errors
@@ -46,15 +47,14 @@ FREE_PARAMS: dict[str, type] = {
 }
 
 
-def _progress(done: int, total: int, terms: dict[str, float], start: float) -> None:
-    width = 30
-    filled = width * done // total
-    rate = done / max(time.perf_counter() - start, 1e-9)
-    sys.stderr.write(
-        f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-        f"loss {terms.get('total', float('nan')):.5f}  {rate:.0f} it/s"
-    )
-    sys.stderr.flush()
+def _progress_bar(total: int) -> tqdm:
+    """A progress bar of training steps on stderr, its postfix the latest loss."""
+    return tqdm(total=total, unit="step", file=sys.stderr, dynamic_ncols=True)
+
+
+def _progress(bar: tqdm, done: int, terms: dict[str, float]) -> None:
+    bar.set_postfix(loss=f"{terms.get('total', float('nan')):.5f}", refresh=False)
+    bar.update(done - bar.n)
 
 
 def _settings(args: argparse.Namespace, flags: dict[str, type], drop: str = "") -> dict:
@@ -89,15 +89,15 @@ def train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     chunk = max(1, steps // 100)
     done = 0
-    while done < steps:
-        report = session.step(min(chunk, steps - done))
-        done = session.n_steps
-        _progress(done, steps, session.model.last_terms_, start)
-        if report.diverged or report.stuck:
-            sys.stderr.write(f"\n{report.message}\n")
-            break
+    with _progress_bar(steps) as bar:
+        while done < steps:
+            report = session.step(min(chunk, steps - done))
+            done = session.n_steps
+            _progress(bar, done, session.model.last_terms_)
+            if report.diverged or report.stuck:
+                bar.write(report.message, file=sys.stderr)
+                break
     seconds = time.perf_counter() - start
-    sys.stderr.write("\n")
     model = session.model
     session.save(out / "model.npz")
     mosaic = filter_mosaic(model.components_, session.dataset.image_shape)
@@ -192,10 +192,9 @@ def sweep(args: argparse.Namespace) -> int:
     runs = Sweep(args.param, values, steps, **settings)  # checks every value before training
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    for progress in runs.runs(chunk=max(1, steps // 100)):
-        _progress(progress.done, progress.total, progress.terms, start)
-    sys.stderr.write("\n")
+    with _progress_bar(runs.total) as bar:
+        for progress in runs.runs(chunk=max(1, steps // 100)):
+            _progress(bar, progress.done, progress.terms)
     points, fixed = runs.points, runs.settings()
     for point in points:
         if point.message:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -188,8 +189,9 @@ def test_sweep_draws_the_frontier_png(swept):
 def test_sweep_shows_a_progress_bar(tmp_path, capsys):
     assert cli.main(with_flags([*SWEEP, "--out", str(tmp_path)], ["--steps", "3"])) == 0
     captured = capsys.readouterr()
-    # 3 values × 3 steps, counted over the whole sweep.
-    assert "] 1/9 " in captured.err and "] 9/9 " in captured.err and "it/s" in captured.err
+    # 3 values × 3 steps, counted over the whole sweep (tqdm's bar), with the latest loss.
+    assert "| 0/9 [" in captured.err and "| 9/9 [" in captured.err
+    assert re.search(r"loss=\d+\.\d{5}", captured.err)
     assert "frontier.json" in captured.out
 
 

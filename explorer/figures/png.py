@@ -1,39 +1,23 @@
-"""A minimal PNG writer (NumPy + zlib), so exporting an image needs no imaging library."""
+"""Filter mosaics as PNG images (Pillow writes the files)."""
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+from PIL import Image
 
 
 def encode_png(image: np.ndarray) -> bytes:
     """PNG bytes of a uint8 image, (h, w) grayscale or (h, w, 3) RGB."""
     img = np.ascontiguousarray(image, dtype=np.uint8)
-    if img.ndim == 2:
-        color_type, channels = 0, 1
-    elif img.ndim == 3 and img.shape[2] == 3:
-        color_type, channels = 2, 3
-    else:
+    if not (img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 3)):
         raise ValueError(f"image must be (h, w) or (h, w, 3); got shape {img.shape}.")
-    h, w = img.shape[:2]
-    # Each scanline starts with filter byte 0 (no filtering).
-    raw = np.hstack([np.zeros((h, 1), np.uint8), img.reshape(h, w * channels)]).tobytes()
-    header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(raw, 9)),
-            _chunk(b"IEND", b""),
-        ]
-    )
+    out = io.BytesIO()
+    Image.fromarray(img).save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def mosaic_pixels(mosaic: np.ndarray, scale: int = 8, background: int = 0) -> np.ndarray:
@@ -55,5 +39,5 @@ def mosaic_to_png(mosaic: np.ndarray, scale: int = 8, background: int = 0) -> by
 
 
 def save_png(path: Any, png: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(png)
+    """Write PNG bytes (``encode_png``, ``mosaic_to_png``, ``frontier_png``) to ``path``."""
+    Path(path).write_bytes(png)

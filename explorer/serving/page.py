@@ -17,10 +17,11 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page, sync_playwright
+if TYPE_CHECKING:  # Playwright is a test-only dependency: imported where a browser starts
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = os.environ.get("SAE_CHROMIUM", "/usr/bin/chromium")
 # No sandbox: CI runs as root in a container. The rest stops Chromium's own background traffic
@@ -109,6 +110,13 @@ ARRIVALS = """(() => {
 @contextmanager
 def chromium() -> Iterator[Browser]:
     """A headless Chromium, closed on exit."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise ImportError(
+            "Driving the dashboard in a browser needs Playwright, a test-only dependency: "
+            'pip install -e ".[test]" (or pip install playwright).'
+        ) from exc
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
