@@ -1,12 +1,19 @@
 """The NumPy core against PyTorch (CPU, autograd) on the same math, and the classic preset.
 
-    python bench/core.py [--rounds 5] [--quick]
+    python bench/core.py [--rounds 5] [--quick] [--before DIR] [--mnist-rounds 1]
 
 torch is a benchmark-only dependency (``pip install torch``), never a project one.
 
+The header names the CPU (/proc/cpuinfo) and NumPy's SIMD: its baseline and the dispatched
+extensions this CPU has (float64 exp and tanh are vectorised only with AVX-512).
+
 Table 1, per grid point (network 64-25 or 784-196, batch 256 or 10,000, float64 or
-float32): milliseconds per training step for ours and for the peer, their ratio, our
-GFLOP/s, and our fraction of the GEMM-bound limit.
+float32): milliseconds per training step for ours, through the internal ``step`` (data
+already checked) and through the public ``partial_fit`` (parameter and data validation
+included: what a user calls), for the peer, the two ratios, our GFLOP/s, and our fraction
+of the GEMM-bound limit. With ``--before DIR`` (a worktree of an earlier commit), that
+version's ``explorer.core`` is loaded beside this one and timed in the same rounds: one row
+each, against the same PyTorch figure.
 
 - A step, for both: objective (squared error, sigmoid decoder, β·Σ KL(ρ‖ρ̂), (λ/2)‖W‖²),
   its gradient by backpropagation, and a plain gradient-descent update of every parameter,
@@ -20,14 +27,25 @@ GFLOP/s, and our fraction of the GEMM-bound limit.
 Table 2: the ``ufldl-patches`` preset (400 L-BFGS iterations on 10,000 patches, float64)
 with our model, and with ``bench/naive.py`` (a straightforward NumPy version of the same
 objective, driven by the same L-BFGS) as the unoptimised reference.
+
+Table 3: the MNIST-shape exercise (``ufldl-mnist``: 784-196 on 10,000 images, ρ = 0.1,
+β = 3, λ = 3e-3, 400 L-BFGS iterations, float64). It reads MNIST from the cache
+(``explorer.datasets.mnist.default_cache_dir()``); where the files are absent, it writes an
+IDX file of that shape (synthetic strokes, uint8) to a temporary directory and loads it
+through the same reader, so the exercise runs everywhere.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import importlib.util
 import os
 import statistics
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 # Interleaved runs share two cores: PyTorch's OpenMP threads otherwise spin for a while after
 # each of its steps and slow down whatever NumPy runs next (and so our measured time).
@@ -36,7 +54,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np
 
 from explorer.core import SparseAutoencoder
-from explorer.datasets import load
+from explorer.datasets import load, mnist
 
 try:
     import naive  # bench/naive.py, when run as `python bench/core.py`
@@ -49,14 +67,60 @@ BATCHES = (256, 10_000)
 DTYPES = ("float64", "float32")
 
 
-def ours(n: int, k: int, X: np.ndarray, dtype: str):
-    model = SparseAutoencoder(n_hidden=k, rho=RHO, beta=BETA, weight_decay=LAM,
-                              optimizer="sgd", momentum=0.0, learning_rate=LR,
-                              random_state=0, dtype=dtype)  # fmt: skip
-    model.initialize(n)
-    X = np.ascontiguousarray(X, dtype=dtype)
-    theta0 = model.theta_.copy()
-    return (lambda: model.step(X)), theta0
+def cpu_header() -> str:
+    """The CPU model and NumPy's SIMD: baseline, and the dispatched extensions found here."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        from numpy._core import _multiarray_umath as umath
+
+        features = umath.__cpu_features__
+        found = [f for f in umath.__cpu_dispatch__ if features.get(f)]
+        missing = [f for f in umath.__cpu_dispatch__ if not features.get(f)]
+        simd = (f"baseline {' '.join(umath.__cpu_baseline__)}; dispatched, found: "
+                f"{' '.join(found) or '-'}; not found: {' '.join(missing) or '-'}")  # fmt: skip
+    except (ImportError, AttributeError):  # pragma: no cover - NumPy's private module moved
+        simd = "unknown (numpy._core._multiarray_umath has no __cpu_features__)"
+    has_512 = any(f.startswith("AVX512") and v for f, v in features.items()) if found else False
+    return (f"CPU: {model}, {os.cpu_count()} logical CPUs, AVX-512 {'yes' if has_512 else 'no'}"
+            f"\nNumPy SIMD: {simd}")  # fmt: skip
+
+
+def load_core(root: str):
+    """``explorer.core`` of another checkout (``--before``), as a module of its own name."""
+    name = "core_before"
+    init = Path(root) / "explorer" / "core" / "__init__.py"
+    spec = importlib.util.spec_from_file_location(
+        name, init, submodule_search_locations=[str(init.parent)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def ours(n: int, k: int, X: np.ndarray, dtype: str, model_class=SparseAutoencoder):
+    """Our step two ways: ``step`` on data already checked, and the public ``partial_fit``
+    (each on a model of its own, from the same weights)."""
+
+    def make():
+        model = model_class(n_hidden=k, rho=RHO, beta=BETA, weight_decay=LAM,
+                            optimizer="sgd", momentum=0.0, learning_rate=LR,
+                            random_state=0, dtype=dtype)  # fmt: skip
+        model.initialize(n)
+        return model
+
+    stepper, fitter = make(), make()
+    X = np.ascontiguousarray(X, dtype=dtype)  # the user's data, in the model's dtype
+    checked = stepper.check_input(X)
+    theta0 = stepper.theta_.copy()
+    return (lambda: stepper.step(checked)), (lambda: fitter.partial_fit(X)), theta0
 
 
 def peer(n: int, k: int, X: np.ndarray, dtype: str, theta0: np.ndarray):
@@ -116,26 +180,37 @@ def per_step(fn, steps: int) -> float:
     return (time.perf_counter() - start) / steps
 
 
-def grid(rounds: int, quick: bool) -> None:
-    print(f"{'net':>8}{'batch':>7}{'dtype':>9}{'ours ms':>10}{'torch ms':>10}{'ratio':>7}"
-          f"{'GFLOP/s':>9}{'of GEMM limit':>15}")  # fmt: skip
+def grid(rounds: int, quick: bool, before=None) -> None:
+    print(f"{'version':>8}{'net':>9}{'batch':>7}{'dtype':>9}{'step ms':>9}{'pfit ms':>9}"
+          f"{'torch ms':>10}{'step/t':>8}{'pfit/t':>8}{'GFLOP/s':>9}"
+          f"{'of GEMM limit':>15}")  # fmt: skip
+    versions = [("after", SparseAutoencoder)]
+    if before is not None:
+        versions.insert(0, ("before", before.SparseAutoencoder))
     rng = np.random.default_rng(0)
     for (n, k), m, dtype in [(net, m, d) for net in NETS for m in BATCHES for d in DTYPES]:
         if quick and n * m > 64 * 10_000:
             continue
         X = rng.uniform(0.1, 0.9, size=(m, n))
-        step_ours, theta0 = ours(n, k, X, dtype)
-        step_peer = peer(n, k, X, dtype, theta0)
+        timed = {}
+        for name, cls in versions:
+            step_fn, fit_fn, theta0 = ours(n, k, X, dtype, cls)
+            timed[name, "step"], timed[name, "pfit"] = step_fn, fit_fn
+        timed["torch"] = peer(n, k, X, dtype, theta0)
         products, flops = gemm_limit(n, k, X, dtype)
+        timed["gemm"] = products
         steps = max(2, int(2e8 / (m * n * k)))  # about the same work per round everywhere
-        t_ours, t_peer, t_gemm = [], [], []
+        times: dict = {key: [] for key in timed}
         for _ in range(rounds):
-            t_ours.append(per_step(step_ours, steps))
-            t_peer.append(per_step(step_peer, steps))
-            t_gemm.append(per_step(products, steps))
-        o, p, g = (statistics.median(t) for t in (t_ours, t_peer, t_gemm))
-        print(f"{n}-{k:<4}{m:>7}{dtype:>9}{o * 1e3:>10.3f}{p * 1e3:>10.3f}{o / p:>7.2f}"
-              f"{flops / o / 1e9:>9.1f}{g / o:>14.0%}")  # fmt: skip
+            for key, fn in timed.items():
+                times[key].append(per_step(fn, steps))
+        med = {key: statistics.median(t) for key, t in times.items()}
+        p, g = med["torch"], med["gemm"]
+        for name, _ in versions:
+            o, f = med[name, "step"], med[name, "pfit"]
+            print(f"{name:>8}{n:>5}-{k:<4}{m:>6}{dtype:>9}{o * 1e3:>9.3f}{f * 1e3:>9.3f}"
+                  f"{p * 1e3:>10.3f}{o / p:>8.2f}{f / p:>8.2f}{flops / o / 1e9:>9.1f}"
+                  f"{g / o:>14.0%}")  # fmt: skip
 
 
 def preset_run(model_class) -> tuple[float, float]:
@@ -146,31 +221,90 @@ def preset_run(model_class) -> tuple[float, float]:
     return time.perf_counter() - start, float(model.rho_hat_.mean())
 
 
-def preset_table(rounds: int) -> None:
+def preset_table(rounds: int, before=None) -> None:
     print("\nufldl-patches preset: 400 L-BFGS iterations, 10,000 patches, 64-25, float64 "
           f"(median of {rounds}, interleaved)")  # fmt: skip
-    times: dict[str, list[float]] = {"ours": [], "naive": []}
+    classes = {"ours": SparseAutoencoder, "naive": naive.NaiveSparseAutoencoder}
+    if before is not None:
+        classes = {"before": before.SparseAutoencoder} | classes
+    times: dict[str, list[float]] = {name: [] for name in classes}
+    rho_hats: dict[str, float] = {}
     for _ in range(rounds):
-        for name, cls in (("ours", SparseAutoencoder), ("naive", naive.NaiveSparseAutoencoder)):
-            seconds, rho_hat = preset_run(cls)
+        for name, cls in classes.items():
+            seconds, rho_hats[name] = preset_run(cls)
             times[name].append(seconds)
-    t_ours, t_naive = (statistics.median(times[k]) for k in ("ours", "naive"))
-    print(f"  ours  {t_ours:6.2f} s   (runs {', '.join(f'{t:.2f}' for t in times['ours'])})")
-    print(f"  naive {t_naive:6.2f} s   (runs {', '.join(f'{t:.2f}' for t in times['naive'])})")
-    print(f"  ratio ours/naive {t_ours / t_naive:.2f}; mean ρ̂ {rho_hat:.4f} (target ρ = 0.01)")
+    med = {name: statistics.median(t) for name, t in times.items()}
+    for name in classes:
+        runs = ", ".join(f"{t:.2f}" for t in times[name])
+        print(f"  {name:<7}{med[name]:6.2f} s   ratio to naive {med[name] / med['naive']:.2f}"
+              f"   mean ρ̂ {rho_hats[name]:.4f} (target 0.01)   (runs {runs})")  # fmt: skip
+
+
+def write_mnist_shape(directory: Path, n_images: int = 10_000, seed: int = 0) -> Path:
+    """An IDX image file of MNIST's shape (n × 28 × 28 uint8, gzipped) of synthetic strokes:
+    each image a few thick line segments, about as much ink as a digit (MNIST: 19% of the
+    pixels non-zero)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:28, 0:28].astype(np.float64)
+    images = np.zeros((n_images, 28, 28), np.float64)
+    for i in range(n_images):
+        for _ in range(3):
+            (y0, x0), (y1, x1) = rng.uniform(5, 23, size=(2, 2))
+            t = np.clip(((yy - y0) * (y1 - y0) + (xx - x0) * (x1 - x0))
+                        / max((y1 - y0) ** 2 + (x1 - x0) ** 2, 1e-9), 0, 1)  # fmt: skip
+            dist = np.hypot(yy - (y0 + t * (y1 - y0)), xx - (x0 + t * (x1 - x0)))
+            np.maximum(images[i], np.clip(1.5 - dist / 1.2, 0, 1), out=images[i])
+    raw = np.round(images * 255).astype(np.uint8)
+    file = directory / "train-images-idx3-ubyte.gz"
+    header = mnist.HEADER.pack(mnist.IMAGES_MAGIC, n_images, 28, 28)
+    file.write_bytes(gzip.compress(header + raw.tobytes()))
+    return file
+
+
+def mnist_table(rounds: int, before=None) -> None:
+    found = mnist.find_images_file(mnist.default_cache_dir())
+    with tempfile.TemporaryDirectory() as tmp:
+        file = found or write_mnist_shape(Path(tmp))
+        data = mnist.load_mnist(path=file, n_samples=10_000)
+    source = f"MNIST from {file}" if found else "synthetic IDX of MNIST's shape (no MNIST files)"
+    ink = float(np.mean(data.X > 0))
+    print(f"\nMNIST-shape exercise: 784-196, 10,000 images, ρ = 0.1, β = 3, λ = 3e-3, "
+          f"400 L-BFGS iterations, float64; {source}, {ink:.0%} of pixels non-zero")  # fmt: skip
+    classes = {"ours": SparseAutoencoder}
+    if before is not None:
+        classes = {"before": before.SparseAutoencoder} | classes
+    for _ in range(rounds):
+        for name, cls in classes.items():
+            model = cls(n_hidden=196, rho=0.1, beta=3.0, weight_decay=3e-3, random_state=0)
+            start = time.perf_counter()
+            model.fit(data.X, max_iter=400)
+            seconds = time.perf_counter() - start
+            terms = model.last_terms_
+            print(f"  {name:<7}{seconds:7.2f} s   {model.n_steps_} steps, "
+                  f"{seconds / model.n_steps_ * 1e3:.0f} ms a step; objective "
+                  f"{terms['total']:.4f}, mean ρ̂ {float(model.rho_hat_.mean()):.4f}")  # fmt: skip
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="skip the two largest grid points")
+    parser.add_argument("--before", metavar="DIR",
+                        help="an earlier version's checkout, timed beside this one")  # fmt: skip
+    parser.add_argument("--mnist-rounds", type=int, default=1,
+                        help="runs of the MNIST-shape exercise (0 skips it)")  # fmt: skip
     args = parser.parse_args()
     import torch
 
+    before = load_core(args.before) if args.before else None
+    print(cpu_header())
     print(f"numpy {np.__version__}, torch {torch.__version__} "
-          f"({torch.get_num_threads()} threads)\n")  # fmt: skip
-    grid(args.rounds, args.quick)
-    preset_table(max(3, args.rounds // 2))
+          f"({torch.get_num_threads()} threads)"
+          + (f"; before = {args.before}" if before else "") + "\n")  # fmt: skip
+    grid(args.rounds, args.quick, before)
+    preset_table(max(3, args.rounds // 2), before)
+    if args.mnist_rounds:
+        mnist_table(args.mnist_rounds, before)
     return 0
 
 

