@@ -318,11 +318,17 @@ class SparseAutoencoder:
         """``X`` as the model computes on it: validated (shape, finite, in [0, 1] where the
         decoder or loss needs it) and converted to ``dtype``. Initialises the model on the first
         call. Check the data once and ``step`` on it (or on ``next_batch`` of it) many times."""
-        if self.theta_ is None:
-            X = check_array(X, dtype=self.dtype)
+        unit = self._unit_interval
+        if self.theta_ is None:  # one scan of X, then initialise to its width
+            X = check_array(X, unit_interval=unit, dtype=self.dtype)
             self.initialize(X.shape[1])
-        unit = self.decoder == "sigmoid" or self.loss == "cross_entropy"
+            return X
         return check_array(X, n_features=self.n_features_in_, unit_interval=unit, dtype=self.dtype)
+
+    @property
+    def _unit_interval(self) -> bool:
+        """Whether X must lie in [0, 1]: a sigmoid decoder or cross-entropy needs it."""
+        return self.decoder == "sigmoid" or self.loss == "cross_entropy"
 
     def partial_fit(self, X: Any) -> SparseAutoencoder:
         """Exactly one optimiser step on the batch ``X`` (initialising on the first call)."""
@@ -382,9 +388,8 @@ class SparseAutoencoder:
         """
         check_param("max_iter", max_iter, Interval(1, None, integer=True))
         self._validate()
-        X = check_array(X, dtype=self.dtype)
+        X = check_array(X, unit_interval=self._unit_interval, dtype=self.dtype)  # one scan
         self.initialize(X.shape[1])
-        X = self.check_input(X)
         for _ in range(max_iter):
             self.step(self.next_batch(X))
             if self.converged_:
