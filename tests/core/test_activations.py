@@ -3,6 +3,7 @@ warnings, in place and in float32."""
 
 from __future__ import annotations
 
+import decimal
 import math
 import warnings
 
@@ -59,3 +60,28 @@ def test_sigmoid_keeps_float32():
     out = np.empty_like(z)
     assert activations.sigmoid(z, out=out) is out and out.dtype == np.float32
     np.testing.assert_array_equal(out, y)
+
+
+def _sigmoid_exact(z: float) -> float:
+    """g(z) to 50 significant digits (decimal arithmetic), rounded to the nearest float64."""
+    with decimal.localcontext() as context:
+        context.prec = 50
+        context.Emin, context.Emax = decimal.MIN_EMIN, decimal.MAX_EMAX
+        context.traps[decimal.Overflow] = False  # exp(1e308) is Infinity, and g there 0 or 1
+        return float(1 / (1 + (-decimal.Decimal(z)).exp()))
+
+
+def test_sigmoid_is_within_two_ulps_over_the_whole_range_for_both_signs():
+    # Both tails included: exp(z) overflows beyond 709.78, and below -708 g(z) is subnormal
+    # (where 1/(1 + exp(-z)) rounds to 0); scratch given, as the model gives it.
+    wide, middle, subnormal = (-800, 800, 1601), (-40, 40, 801), (-746, -700, 93)
+    ends = [-1e308, 1e308, -0.0, 709.78, 709.79]
+    z = np.concatenate([*(np.linspace(*grid) for grid in (wide, middle, subnormal)), ends])
+    expected = np.array([_sigmoid_exact(v) for v in z])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = activations.sigmoid(z.copy(), scratch=np.empty_like(z))
+    assert np.isfinite(y).all()
+    ulps = np.abs(y - expected) / np.spacing(np.maximum(np.abs(expected), np.finfo(float).tiny))
+    assert ulps.max() <= 2, f"worst at z = {z[ulps.argmax()]}: {ulps.max():.1f} ulps"
+    assert y[(z > -740) & (z < -708)].min() > 0.0  # subnormal (e^-740 ≈ 4e-322), not 0
