@@ -296,6 +296,8 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
     d.button("Step").click()
     d.wait_for_step_above(0)
     d.button("Step").click()
+    # The views may all have changed at the first step already: wait for the second's status.
+    d.wait_for_step_above(1)
     d.wait_for_views_to_change(before, ["kl", "activations", "filters", "loss"])
     assert d.step_count() == 2
     d.slider_handle(RHO).focus()
