@@ -170,12 +170,12 @@ def test_float64_copy_is_independent():
     model = SparseAutoencoder(n_hidden=N_HIDDEN, rho=0.2, beta=2.0, penalty="l1", dtype="float32",
                               random_state=np.random.default_rng(4))  # fmt: skip
     model.initialize(N_FEATURES)
-    state = model._rng.bit_generator.state
+    state = model.rng_state
     twin = float64_copy(model)
     assert twin.theta_.dtype == np.float64 and model.theta_.dtype == np.float32
     np.testing.assert_array_equal(twin.theta_, model.theta_.astype(np.float64))
     assert (twin.rho, twin.beta, twin.penalty) == (0.2, 2.0, "l1")
-    assert model._rng.bit_generator.state == state  # the original's generator did not move
+    assert model.rng_state == state  # the original's generator did not move
     twin.theta_ += 1.0
     assert not np.shares_memory(twin.theta_, model.theta_)
     assert np.all(model.theta_ != twin.theta_)
