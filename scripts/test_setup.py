@@ -1,16 +1,19 @@
-"""Install what the tests need beyond Python packages: a Chromium for the browser tests.
+"""Install what the tests need beyond Python packages: a Chromium for the browser tests, and
+JupyterHub's proxy (configurable-http-proxy, from npm) for tests/test_jupyterhub.py.
 
 The README's test command runs this first (standard library only: it runs before anything is
 installed). Where a Chromium is there (``SAE_CHROMIUM``, else Debian's ``/usr/bin/chromium``)
 it does nothing; on Debian as root it installs Debian's package; anywhere else it stops at
 once, saying what to install, so the test run never gets as far as failing in the browser.
 (Playwright cannot download its own browser here: the machines reach only package
-registries.)
+registries.) The proxy goes into deploy/node (git-ignored) with npm, no root needed; without
+npm it stops, saying to install Node.js.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +21,11 @@ from pathlib import Path
 #: Where the browser tests look (``explorer/serving/page.py`` reads the same variable).
 CHROMIUM = os.environ.get("SAE_CHROMIUM", "/usr/bin/chromium")
 APT = (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"])
+#: Where the proxy goes, and where deploy/jupyterhub_config.py and the test look for it.
+NODE_PREFIX = Path(__file__).resolve().parent.parent / "deploy" / "node"
+PROXY = NODE_PREFIX / "bin" / "configurable-http-proxy"
+NPM = ["npm", "install", "--global", "--prefix", str(NODE_PREFIX), "--no-audit", "--no-fund",
+       "configurable-http-proxy@4"]  # fmt: skip
 
 
 def is_debian(os_release: Path = Path("/etc/os-release")) -> bool:
@@ -53,6 +61,32 @@ def what_to_install(root: bool, debian: bool) -> str | None:
 
 
 def main() -> int:
+    return install_chromium() or install_proxy()
+
+
+def install_proxy() -> int:
+    if PROXY.is_file():
+        print(f"JupyterHub's proxy for tests/test_jupyterhub.py: {PROXY}")
+        return 0
+    if shutil.which("npm") is None:
+        print(
+            "tests/test_jupyterhub.py needs JupyterHub's proxy, configurable-http-proxy, which "
+            "this script installs with npm, and there is no npm on the PATH. Install Node.js "
+            "(with npm: `sudo apt-get install npm` on Debian), then run the test command again.",
+            file=sys.stderr,
+        )
+        return 1
+    print("Installing configurable-http-proxy into deploy/node (npm) ...", flush=True)
+    if subprocess.run(NPM, check=False, stdout=subprocess.DEVNULL).returncode:
+        print(f"`{' '.join(NPM)}` failed: see its message above.", file=sys.stderr)
+        return 1
+    if not PROXY.is_file():
+        print(f"npm installed configurable-http-proxy, but {PROXY} is missing.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def install_chromium() -> int:
     if Path(CHROMIUM).is_file():
         print(f"Chromium for the browser tests: {CHROMIUM}")
         return 0
