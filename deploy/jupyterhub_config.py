@@ -15,17 +15,16 @@ at /user/<name>/voila/render/notebooks/explorer.ipynb straight after logging in.
   dashboard's Voila template and kernel first on the Jupyter path, as ``python -m explorer
   serve`` has them.
 - Idle culling at two levels: each server shuts down kernels idle for ``KERNEL_IDLE``
-  seconds, and jupyterhub-idle-culler (a hub service) stops servers idle for
-  ``SERVER_IDLE``, freeing their memory. A dashboard left playing pauses itself 30 s after
-  no page draws it, so an abandoned tab counts as idle.
+  seconds (singleuser_config.py), and jupyterhub-idle-culler (a hub service) stops servers
+  idle for ``SERVER_IDLE``, freeing their memory. A dashboard left playing pauses itself
+  30 s after no page draws it, so an abandoned tab counts as idle.
 """
 
-import json
 import os
 import sys
 from pathlib import Path
 
-from explorer.serving.voila import CULL_INTERVAL, DATA_DIR, TORNADO_SETTINGS
+from explorer.serving.voila import DATA_DIR
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader defines it)
 
@@ -33,8 +32,8 @@ HERE = Path(__file__).resolve().parent
 #: The folder every student's server opens; it must hold the dashboard's notebook.
 CONTENT = Path(os.environ.get("SAE_HUB_CONTENT", HERE.parent)).resolve()
 DASHBOARD = "notebooks/explorer.ipynb"
-#: Seconds without activity before a kernel (in its server), then a server, is shut down.
-KERNEL_IDLE = 600
+#: Seconds without activity before a server is stopped (its kernels go after
+#: singleuser_config.KERNEL_IDLE).
 SERVER_IDLE = 900
 #: The proxy scripts/test_setup.py installs here with npm, else one on the PATH.
 LOCAL_PROXY = HERE / "node" / "bin" / "configurable-http-proxy"
@@ -62,16 +61,9 @@ c.Spawner.default_url = f"/voila/render/{DASHBOARD}"
 # set here: the template `explorer` (no CDN), which the notebook's metadata selects, and the
 # kernel spec `python3` with the dashboard's start-up step (explorer/serving/kernel.py).
 c.Spawner.environment = {"JUPYTER_PATH": str(DATA_DIR)}
-c.Spawner.args = [
-    # As the server extension, Voila builds its page from this template's files whatever the
-    # notebook's metadata selects: without it, the page is Voila's `lab`, with its CDN links.
-    "--VoilaConfiguration.template=explorer",
-    f"--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE}",
-    f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
-    # Room for the upload panel's photos, as `serve` gives them (voila.TORNADO_SETTINGS).
-    # As JSON: the key=value form would make the number a string.
-    f"--ServerApp.tornado_settings={json.dumps(TORNADO_SETTINGS)}",
-]
+# Voila's settings for a server (template, kernel culling, upload room), in a file of its own
+# that the Kubernetes image uses too.
+c.Spawner.args = [f"--config={HERE / 'singleuser_config.py'}"]
 
 c.JupyterHub.services = [
     {

@@ -1,0 +1,21 @@
+"""Each student's server, as JupyterHub starts it (``--config`` of this file: see
+jupyterhub_config.py, and kubernetes/values.yaml, where the image holds this checkout): Voila
+as ``python -m explorer serve`` runs it, with the same template, kernel culling and upload room.
+"""
+
+from explorer.serving.voila import CULL_INTERVAL, TORNADO_SETTINGS
+
+c = get_config()  # noqa: F821 (the server's config loader defines it)
+
+#: Seconds before the kernel of a closed or abandoned page is shut down (the dashboard pauses
+#: itself 30 s after no page draws it, and counts as idle from then on).
+KERNEL_IDLE = 600
+
+# As a server extension Voila builds every page from this template's files, whatever the
+# notebook's metadata selects: without it the page is Voila's `lab`, with CDN links.
+c.VoilaConfiguration.template = "explorer"
+c.MappingKernelManager.cull_idle_timeout = KERNEL_IDLE
+c.MappingKernelManager.cull_interval = CULL_INTERVAL
+# Room for the upload panel's photos, and no MathJax: standalone Voila sets none, while the
+# server extension's default is cdnjs's (the page would ask a CDN for it).
+c.ServerApp.tornado_settings = TORNADO_SETTINGS | {"mathjax_url": None}
