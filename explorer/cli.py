@@ -259,6 +259,7 @@ def serve(args: argparse.Namespace) -> int:
         cull_idle=args.cull_idle,
         open_browser=not args.no_browser,
         pool=args.pool,
+        token=args.token,
     )
 
 
@@ -287,6 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="kernels kept ready, dashboard built (0: one per page)",
+    )
+    s.add_argument(
+        "--token",
+        default=None,
+        help="the login's token (default: $JUPYTER_TOKEN, else generated off loopback; "
+        "loopback has no login unless given)",
     )
     s.add_argument("--no-browser", action="store_true", help="do not open a browser")
     s.set_defaults(func=serve)

@@ -415,6 +415,17 @@ def test_the_page_cannot_run_code_in_the_kernel(dash, tmp_path):
 
 
 # ---------------------------------------------------------------------------- the page's address
+def test_a_bad_address_opens_the_dashboard_saying_what_is_wrong(browser, server):
+    """The preheated kernel (the server's pool) refuses ``beta=lots`` in the status line, and
+    the page finishes loading: it once waited forever for a second copy of the request."""
+    d = Dashboard.open(browser, server + "?beta=lots")
+    try:
+        assert "beta='lots' in the link is not allowed" in d.page.inner_text("body")
+        assert d.views()  # Dashboard.open waited for the board to draw them
+    finally:
+        d.close()
+
+
 def test_the_address_sets_the_dashboard_and_instructor_mode(browser, server):
     """``?rho=…&lock=…&hide=…`` opens the dashboard with those settings (needs the served
     notebook to call ``from_query(dashboard)``; under --preheat_kernel Voila hands the query

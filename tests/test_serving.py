@@ -29,7 +29,7 @@ def test_plan_serves_loopback_with_culling_and_no_browser_when_asked():
     port = int(re.search(r"--port=(\d+)", " ".join(p.argv)).group(1))
     assert port > 0 and p.url == f"http://localhost:{port}/"
     assert p.argv[0] == str(voila.DASHBOARD)
-    assert p.warning is None
+    assert p.login is None and not any("token" in a for a in p.argv)
 
 
 def test_plan_without_culling_keeps_kernels():
@@ -43,10 +43,33 @@ def test_plan_keeps_a_pool_of_ready_kernels_unless_told_not_to():
     assert not any("preheat" in a or "pool" in a for a in voila.plan(port=0, pool=0).argv)
 
 
-def test_plan_warns_when_serving_beyond_this_machine():
+def test_plan_requires_a_login_beyond_this_machine(monkeypatch):
+    monkeypatch.delenv("JUPYTER_TOKEN", raising=False)
     p = voila.plan(host="0.0.0.0", port=0)
     assert "--Voila.ip=0.0.0.0" in p.argv
-    assert "host='0.0.0.0'" in p.warning and "no login" in p.warning
+    token = next(a.split("=", 1)[1] for a in p.argv if a.startswith("--Voila.token="))
+    assert len(token) >= 40 and voila.TOKEN.fullmatch(token)
+    assert p.url.endswith(f"/?token={token}") and "localhost" not in p.url
+    assert "host='0.0.0.0' with a login" in p.login
+    assert token != voila.plan(host="0.0.0.0", port=0).argv[-1].split("=", 1)[1]  # fresh
+
+
+def test_plan_takes_the_token_given_or_jupyters_environment_variable(monkeypatch):
+    given = "a-classroom-token-0123456789"
+    assert f"--Voila.token={given}" in voila.plan(host="0.0.0.0", port=0, token=given).argv
+    monkeypatch.setenv("JUPYTER_TOKEN", given)
+    p = voila.plan(host="0.0.0.0", port=0)
+    assert f"--Voila.token={given}" in p.argv and p.url.endswith(f"?token={given}")
+    on_loopback = voila.plan(port=0)  # a token given is used on loopback too
+    assert f"--Voila.token={given}" in on_loopback.argv and on_loopback.login is None
+
+
+@pytest.mark.parametrize("token", ["", "short-token", "a token with spaces in it", "é" * 20])
+def test_plan_refuses_a_token_it_cannot_serve_without_repeating_it(token):
+    with pytest.raises(ValueError, match=r"token \(of \d+ characters\) is not allowed") as exc:
+        voila.plan(host="0.0.0.0", port=0, token=token)
+    assert "at least 16" in str(exc.value)
+    assert not token or token not in str(exc.value)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +80,7 @@ def test_plan_warns_when_serving_beyond_this_machine():
         (["--cull-idle", "-5"], "cull_idle=-5"),
         (["--pool", "-1"], "pool=-1"),
         (["--notebook", "missing.ipynb"], "notebook='missing.ipynb' does not exist"),
+        (["--host", "0.0.0.0", "--token", "abc"], "token (of 3 characters) is not allowed"),
     ],
 )
 def test_serve_rejects_bad_settings_naming_them(argv, message, capsys):

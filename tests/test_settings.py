@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from explorer import Explorer, datasets
+from explorer.app import query
 from explorer.app import settings as S
 from explorer.app.controls import control_values
 from explorer.app.query import from_query
@@ -241,6 +242,21 @@ def test_from_query_shows_a_bad_query_and_keeps_the_defaults(dash):
     _assert_same(before, _state(dash))
 
 
+def test_from_query_asks_for_the_pages_request_once_also_when_refusing_it(dash, monkeypatch):
+    """A preheated kernel hears of its page's request once: asking again waited forever
+    (the page never finished loading) whenever the link held a bad setting."""
+    asked = []
+    monkeypatch.setattr(query, "request_query", lambda: asked.append(1) or "beta=lots")
+    assert from_query(dash) is dash
+    assert asked == [1] and "beta=&#x27;lots&#x27;" in dash.status.value
+
+
+def test_the_login_token_in_a_link_is_the_servers_not_a_setting(dash):
+    assert S.parse_query("token=a-test-token-of-the-classroom&rho=0.05") == {"rho": 0.05}
+    from_query(dash, "token=a-test-token-of-the-classroom&rho=0.05")
+    assert "token" not in dash.status.value and dash.session.get_params()["rho"] == 0.05
+
+
 LINK_MESSAGES = [
     # A link's setting is named as the link wrote it (seed, not random_state), and a run's
     # own setting as that run's; a comparison that cannot open says the page is the other one.
@@ -414,8 +430,6 @@ def test_share_panel_shows_links_and_restores(dash):
 
 def test_the_share_link_holds_only_changes_and_reopens_the_same_settings() -> None:
     import re
-
-    from explorer.app.query import from_query
 
     dash = Explorer(n_samples=300)
     dash.apply({"rho": 0.05, "beta": 1.0, "optimizer": "adam", "penalty": "l1"})

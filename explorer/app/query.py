@@ -35,8 +35,10 @@ def from_query(dash: SessionDashboard, query: str | None = None) -> Dashboard:
     unprefixed settings; otherwise ``dash``. A bad query never stops the page from opening:
     the error is shown in ``dash``'s status line and the defaults stay.
     """
+    if query is None:
+        query = request_query()  # once: a preheated kernel hears of its request only once
     try:
-        settings = parse_query(request_query() if query is None else query, dash.controls)
+        settings = parse_query(query, dash.controls)
         if settings.get("mode") != "compare":
             apply_settings(dash, settings)
             return dash
@@ -48,7 +50,7 @@ def from_query(dash: SessionDashboard, query: str | None = None) -> Dashboard:
             instruct(comparison, settings.get("lock"), settings.get("hide"))
         return comparison
     except Exception as exc:  # the page must open whatever the address holds
-        if COMPARE.search(query if query is not None else request_query()):
+        if COMPARE.search(query):
             exc = ValueError(
                 f"{exc} The comparison this link asks for could not open, so this "
                 "is the single-run dashboard, on its defaults."

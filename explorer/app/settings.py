@@ -111,6 +111,9 @@ ALIASES = {name: key for name, (key, _, _) in CONVERSIONS.items() if name != key
 #: A query's page mode, and the prefixes of the two runs' own settings in mode=compare
 #: (``a.rho=…``: run A's ρ).
 MODES = ("single", "compare")
+#: Query parameters that are the server's, not the dashboard's: Jupyter Server's login token
+#: (``serve`` off loopback prints the URL with ``?token=…``).
+SERVER_PARAMS = ("token",)
 RUN_PREFIXES = ("a", "b")
 
 #: What a control's range check says, in the settings' terms where the control's differ.
@@ -258,6 +261,8 @@ def parse_query(query: str, controls: dict[str, widgets.Widget] | None = None) -
     runs: dict[str, dict[str, Any]] = {run: {} for run in RUN_PREFIXES}
     for param, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
         run, _, key = param.rpartition(".")
+        if param in SERVER_PARAMS:
+            continue
         if param == "mode":
             if text not in MODES:
                 raise ValueError(

@@ -8,8 +8,9 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,11 @@ DATA_DIR = HERE / "share" / "jupyter"
 #: shadow installed ones (this folder's voila.py hid the real ``voila`` from the kernel).
 DASHBOARD = HERE / "notebook" / "dashboard.ipynb"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Addresses meaning "every interface": the URL printed names this machine instead.
+ANY_HOST = ("0.0.0.0", "::", "")
+#: What a token may be: it travels in the URL's query, so URL-safe characters only, and long
+#: enough not to be guessed (a generated one is 43 characters, 256 random bits).
+TOKEN = re.compile(r"[A-Za-z0-9_.~-]{16,}")
 #: Kernels are checked this often (seconds) for the idle timeout.
 CULL_INTERVAL = 60
 #: Tornado drops a websocket message over 10 MiB without a word, and an upload of several
@@ -33,8 +39,8 @@ TORNADO_SETTINGS = {"websocket_max_message_size": 100 * 2**20}
 @dataclass(frozen=True)
 class Plan:
     argv: list[str]  # Voila's arguments
-    url: str  # where users open the dashboard
-    warning: str | None  # said before serving, if anything is risky
+    url: str  # where users open the dashboard (with the token, when there is a login)
+    login: str | None  # said before serving when there is a login: how students get in
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -63,6 +69,7 @@ def plan(
     cull_idle: int = 600,
     open_browser: bool = True,
     pool: int = 1,
+    token: str | None = None,
 ) -> Plan:
     """Validate the settings and build Voila's command line.
 
@@ -70,6 +77,11 @@ def plan(
     ~170 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
     started with the dashboard already built, so a page opens without waiting for a kernel
     (each costs its memory while it waits); 0 starts a kernel per page.
+
+    Off loopback the dashboard needs a login: Jupyter Server's token, ``token`` if given,
+    else the ``JUPYTER_TOKEN`` environment variable (as ``jupyter lab`` reads it), else one
+    generated here; the URL carries it, and the page keeps it in a cookie after the first
+    visit. On loopback there is a token only when one is given.
     """
     notebook = Path(notebook)
     if not notebook.is_file():
@@ -89,22 +101,41 @@ def plan(
         ]
     if pool:
         argv += ["--preheat_kernel=True", f"--pool_size={pool}"]
-    warning = None
-    if host not in LOOPBACK:
-        warning = (
-            f"warning: serving on host={host!r} lets anyone who can reach this machine run "
-            "the dashboard's kernels; Voila has no login. For a class, put it behind "
-            "JupyterHub or a reverse proxy with authentication."
+    token = _token(host, token)
+    login = None
+    if token:
+        argv.append(f"--Voila.token={token}")
+    name = "localhost" if host in LOOPBACK else socket.gethostname() if host in ANY_HOST else host
+    url = f"http://{name}:{port}/" + (f"?token={token}" if token else "")
+    if token and host not in LOOPBACK:
+        login = (
+            f"Serving on host={host!r} with a login: a page without the token is refused. "
+            "Give students the URL below (it carries the token), or the token to type in."
         )
-    url = f"http://{'localhost' if host in LOOPBACK else host}:{port}/"
-    return Plan(argv, url, warning)
+    return Plan(argv, url, login)
+
+
+def _token(host: str, token: str | None) -> str | None:
+    """The login token to serve with (None: no login, on loopback only)."""
+    if token is None:
+        token = os.environ.get("JUPYTER_TOKEN") or None
+    if token is None:
+        return None if host in LOOPBACK else secrets.token_urlsafe(32)
+    if not TOKEN.fullmatch(token):
+        # The token itself is not repeated: it may be a real secret typed by mistake.
+        raise ValueError(
+            f"token (of {len(token)} characters) is not allowed: a token is at least 16 "
+            "letters, digits or any of _ . ~ - (it travels in the page's URL); leave it out "
+            "to have one generated"
+        )
+    return token
 
 
 def serve(notebook: str | Path = DASHBOARD, **settings) -> int:
     """Serve ``notebook`` with Voila until interrupted (settings as for ``plan``)."""
     p = plan(notebook, **settings)
-    if p.warning:
-        print(p.warning, file=sys.stderr)
+    if p.login:
+        print(p.login, flush=True)
     print(f"Sparse Autoencoder Explorer: {p.url}  (Ctrl-C stops the server)", flush=True)
     # Our template and kernel first on Voila's search path: works even when the package's
     # shared data was not installed (e.g. running from a checkout), and kernels inherit it
