@@ -35,6 +35,8 @@ DASHBOARD = "notebooks/explorer.ipynb"
 #: Seconds without activity before a server is stopped (its kernels go after
 #: singleuser_config.KERNEL_IDLE).
 SERVER_IDLE = 900
+#: How often (seconds) the culler looks (its default, 600, would let a server idle 25 min).
+CULL_EVERY = 60
 #: The proxy scripts/test_setup.py installs here with npm, else one on the PATH.
 LOCAL_PROXY = HERE / "node" / "bin" / "configurable-http-proxy"
 
@@ -68,7 +70,11 @@ c.Spawner.args = [f"--config={HERE / 'singleuser_config.py'}"]
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
-        "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={SERVER_IDLE}"],
+        "command": [
+            *(sys.executable, "-m", "jupyterhub_idle_culler"),
+            f"--timeout={SERVER_IDLE}",
+            f"--cull-every={CULL_EVERY}",
+        ],
     }
 ]
 # The culler's scopes, as jupyterhub-idle-culler's README gives them: see who is idle, stop

@@ -16,6 +16,8 @@ KERNEL_IDLE = 600
 c.VoilaConfiguration.template = "explorer"
 c.MappingKernelManager.cull_idle_timeout = KERNEL_IDLE
 c.MappingKernelManager.cull_interval = CULL_INTERVAL
-# Room for the upload panel's photos, and no MathJax: standalone Voila sets none, while the
-# server extension's default is cdnjs's (the page would ask a CDN for it).
-c.ServerApp.tornado_settings = TORNADO_SETTINGS | {"mathjax_url": None}
+# Room for the upload panel's photos, and no MathJax: as standalone Voila has it, both unset,
+# so the page leaves MathJax out. Were either set (the server extension's defaults), the page
+# would fetch MathJax from cdnjs at its first Markdown cell.
+NO_MATHJAX = {"mathjax_url": None, "mathjax_config": None}
+c.ServerApp.tornado_settings = TORNADO_SETTINGS | NO_MATHJAX

@@ -114,7 +114,10 @@ def test_the_servers_get_the_dashboards_template_kernel_and_limits(monkeypatch):
     server = single_user_server(c.Spawner.args)
     assert server.config.VoilaConfiguration.template == "explorer"
     # serve's settings, and no MathJax URL (the server extension's default is a CDN's).
-    assert server.tornado_settings == TORNADO_SETTINGS | {"mathjax_url": None}
+    assert server.tornado_settings == TORNADO_SETTINGS | {
+        "mathjax_url": None,
+        "mathjax_config": None,
+    }
     assert server.config.MappingKernelManager.cull_idle_timeout > 0
 
 

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from explorer.serving.background import resident_mb
 from explorer.serving.kernel import MODULE as KERNEL
 from explorer.serving.page import VIEWPORT, Dashboard
 from explorer.serving.voila import free_port
@@ -201,37 +202,31 @@ def students(browser, hub) -> Iterator[dict[str, Student]]:
             student.dash.page.context.close()
 
 
-def server_memory_mb(hub: Hub) -> dict[str, float]:
-    """Resident memory of each student's server with its kernels (MB), by student."""
-    tree, memory = children(), {}
+def servers(hub: Hub) -> dict[str, int]:
+    """The pid of each student's server, by student (the hub tells a server who it serves in
+    its environment)."""
+    found = {}
     for pid in descendants(hub.process.pid):
         proc = Path("/proc") / str(pid)
         try:
-            if b"jupyterhub.singleuser" not in (proc / "cmdline").read_bytes():
-                continue
-            environ = dict(
-                item.split(b"=", 1) for item in (proc / "environ").read_bytes().split(b"\0") if item
-            )
-            user = environ[b"JUPYTERHUB_USER"].decode()
+            if b"jupyterhub.singleuser" in (proc / "cmdline").read_bytes():
+                environ = (proc / "environ").read_bytes().split(b"\0")
+                user = next(v for v in environ if v.startswith(b"JUPYTERHUB_USER="))
+                found[user.split(b"=", 1)[1].decode()] = pid
         except OSError:
-            continue
-        family, todo = {pid}, [pid]
-        while todo:
-            family.update(tree.get(todo[-1], []))
-            todo.extend(tree.get(todo.pop(), []))
-        memory[user] = sum(resident(member) for member in family)
-    return memory
+            continue  # gone meanwhile
+    return found
 
 
-def resident(pid: int) -> float:
+def cmdline(pid: int) -> bytes:
     try:
-        status = (Path("/proc") / str(pid) / "status").read_text()
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
     except OSError:
-        return 0.0
-    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+        return b""
 
 
 def test_each_student_logs_in_to_a_live_dashboard_of_their_own(hub, students):
+    rss = resident_mb()  # every process's, for the memory printed below
     for name, student in students.items():
         dash = student.dash
         # Straight from the login form to the dashboard of their own server (default_url).
@@ -244,14 +239,20 @@ def test_each_student_logs_in_to_a_live_dashboard_of_their_own(hub, students):
         "\nseconds from 'Sign in' to the dashboard drawn: "
         + json.dumps({n: round(s.seconds_to_dashboard, 1) for n, s in students.items()})
         + "\nresident MB per student (server + kernel): "
-        + json.dumps({n: round(mb) for n, mb in server_memory_mb(hub).items()})
+        + json.dumps(
+            {
+                name: round(sum(rss.get(p, 0) for p in {pid} | descendants(pid)))
+                for name, pid in servers(hub).items()
+            }
+        )
     )
     if folder := os.environ.get("SAE_HUB_SCREENSHOTS"):
         for i, student in enumerate(list(students.values())[:2], start=1):
             student.dash.play()  # some training to show
             student.dash.wait_for_step_above(40, timeout=60)
             student.dash.pause()
-            student.dash.page.screenshot(path=str(Path(folder) / f"jupyterhub-student-{i}.png"))
+            page = student.dash.page
+            page.screenshot(path=str(Path(folder) / f"jupyterhub-student-{i}.png"), full_page=True)
 
 
 def test_each_server_serves_the_dashboards_template_and_kernel(hub, students):
@@ -259,20 +260,17 @@ def test_each_server_serves_the_dashboards_template_and_kernel(hub, students):
     here = urlsplit(hub.url).netloc
     for student in students.values():
         assert student.dash.hosts() == {here}, [u for u in student.dash.requests if here not in u]
-    # Each server found our kernel spec (on the JUPYTER_PATH the config gives it).
-    kernels = [
-        pid
-        for pid in descendants(hub.process.pid)
-        if KERNEL.encode() in _cmdline(pid) and b"ipykernel_launcher" not in _cmdline(pid)
-    ]
-    assert len(kernels) >= len(STUDENTS)
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
-    except OSError:
-        return b""
+    # Each student's server found our kernel spec (on the JUPYTER_PATH the config gives it):
+    # its kernel is the dashboard's, not plain ipykernel's.
+    kernels = {
+        name: [
+            cmdline(p) for p in descendants(pid) if b"/kernel-" in cmdline(p)
+        ]  # its connection file
+        for name, pid in servers(hub).items()
+    }
+    assert set(kernels) == set(STUDENTS)
+    for name, commands in kernels.items():
+        assert commands and all(KERNEL.encode() in c for c in commands), (name, commands)
 
 
 def test_a_student_cannot_open_another_students_server(hub, students):
@@ -290,3 +288,11 @@ def test_a_student_cannot_open_another_students_server(hub, students):
     before = grace.step_count()
     grace.button("Step").click()
     assert grace.wait_for_step_above(before) == before + 1
+
+
+def test_the_idle_culler_runs_with_the_access_it_needs(hub, students):
+    # Running as the hub's service, and its role lets it read the users and their servers
+    # (it asks once at start, then every minute; culling itself takes 15 idle minutes).
+    assert any(b"jupyterhub_idle_culler" in cmdline(p) for p in descendants(hub.process.pid))
+    asked = re.findall(r"(\d{3}) GET /hub/api/users\S* \(idle-culler@", hub.log.read_text())
+    assert asked and set(asked) == {"200"}
