@@ -24,7 +24,13 @@ import os
 import sys
 from pathlib import Path
 
-from explorer.serving.voila import DATA_DIR
+try:
+    from explorer.serving.voila import DATA_DIR
+except ImportError as exc:
+    raise ImportError(
+        f"the explorer is not installed in the hub's Python ({sys.executable}), which runs the "
+        "students' servers: pip install the checkout there (deploy/README.md)"
+    ) from exc
 
 c = get_config()  # noqa: F821 (JupyterHub's config loader defines it)
 

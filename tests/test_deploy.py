@@ -5,6 +5,7 @@ tests/test_jupyterhub.py runs the one-machine hub for real)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,6 +148,12 @@ def test_a_missing_notebooks_folder_is_refused_naming_it(monkeypatch, tmp_path):
     assert hub_config(monkeypatch, SAE_HUB_CONTENT=str(tmp_path)).Spawner.notebook_dir == str(
         tmp_path
     )
+
+
+def test_a_hub_python_without_the_explorer_is_refused_saying_so(monkeypatch):
+    monkeypatch.setitem(sys.modules, "explorer.serving.voila", None)  # as if not installed
+    with pytest.raises(ImportError, match=r"explorer is not installed in the hub's Python"):
+        hub_config(monkeypatch)
 
 
 # ---------------------------------------------------------------------------- Kubernetes

@@ -41,6 +41,12 @@ DASHBOARD = "voila/render/notebooks/explorer.ipynb"
 #: A server and its kernel starting, and the board drawn, on a busy machine.
 SPAWN_SECONDS = 120
 
+#: The height (px) of the page's content: the tallest of its scrolling containers.
+TALLEST = """() => Math.max(document.documentElement.scrollHeight,
+  ...[...document.querySelectorAll('*')]
+    .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowY))
+    .map(e => e.scrollHeight))"""
+
 # The shipped configuration, then the test machine's stand-ins (see the module's docstring).
 OVERRIDES = """\
 c = get_config()
@@ -251,8 +257,12 @@ def test_each_student_logs_in_to_a_live_dashboard_of_their_own(hub, students):
             student.dash.play()  # some training to show
             student.dash.wait_for_step_above(40, timeout=60)
             student.dash.pause()
-            page = student.dash.page
-            page.screenshot(path=str(Path(folder) / f"jupyterhub-student-{i}.png"), full_page=True)
+            # Voila's page scrolls inside its own container: a viewport as tall as its content.
+            height = student.dash.page.evaluate(TALLEST)
+            student.dash.page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+            student.dash.wait_until_idle()
+            shot = Path(folder) / f"jupyterhub-student-{i}.png"
+            student.dash.page.screenshot(path=str(shot), full_page=True)
 
 
 def test_each_server_serves_the_dashboards_template_and_kernel(hub, students):
