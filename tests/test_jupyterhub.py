@@ -11,6 +11,7 @@ there as PNGs (docs/jupyterhub-student-*.png).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -19,10 +20,9 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,7 +70,6 @@ class Hub:
     url: str  # the proxy's public address, with the trailing slash
     process: subprocess.Popen
     log: Path
-    pids: set[int] = field(default_factory=set)  # every process it started, for cleanup
 
 
 def children() -> dict[int, list[int]]:
@@ -114,19 +113,20 @@ def wait_until_healthy(hub: Hub, timeout: float = 120.0) -> None:
 
 
 def stop(hub: Hub) -> None:
-    """Stop the hub (it stops the servers it started), then kill whatever it left behind.
-    Servers run in sessions of their own, so the process group alone would miss them."""
-    hub.pids |= descendants(hub.process.pid)
+    """Stop the hub (it stops the servers it started), then kill whatever it left behind: its
+    process group, and the servers, which run in sessions of their own."""
+    started = descendants(hub.process.pid)
     hub.process.send_signal(signal.SIGTERM)
     try:
         hub.process.wait(timeout=30)
     except subprocess.TimeoutExpired:
-        hub.process.kill()
-    for pid in hub.pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass  # already stopped, as it should be
+        pass  # killed below
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(hub.process.pid, signal.SIGKILL)
+    for pid in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # already stopped, as it should be, or now
+    hub.process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -136,10 +136,11 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
         pytest.fail("no configurable-http-proxy: run `python scripts/test_setup.py` first")
     tmp = tmp_path_factory.mktemp("hub")
     config = tmp / "jupyterhub_config.py"
+    port = free_port()
     config.write_text(
         OVERRIDES.format(
             config=str(CONFIG),
-            port=free_port(),
+            port=port,
             hub_port=free_port(),
             api_port=free_port(),
             password=PASSWORD,
@@ -147,7 +148,6 @@ def hub(tmp_path_factory) -> Iterator[Hub]:
             spawn_seconds=SPAWN_SECONDS,
         )
     )
-    port = re.search(r"127.0.0.1:(\d+)", config.read_text()).group(1)
     log = tmp / "hub.log"
     # Its database, cookie secret and proxy token go to its working folder, the temporary one.
     with log.open("w") as out:
