@@ -190,10 +190,10 @@ def log_in(browser, hub: Hub, name: str) -> tuple[Dashboard, float]:
 def students(browser, hub) -> Iterator[dict[str, Student]]:
     """Every student logged in, one after the other, each one's dashboard drawn.
 
-    One after the other: three servers and kernels starting at once on two cores take no
-    longer in all, but some of the page's widgets then miss anywidget's start-up deadline
-    (seen here: "[anywidget] Failed to initialize model."), which is the board's to solve,
-    not the deployment's.
+    One after the other: three servers and kernels starting at once on two cores take about
+    as long in all (40-70 s), and then some of a page's widgets may miss anywidget's start-up
+    deadline (seen once in three runs: "[anywidget] Failed to initialize model."), which is
+    the board's to solve, not the deployment's.
     """
     class_ = {}
     try:
