@@ -260,6 +260,7 @@ def serve(args: argparse.Namespace) -> int:
         open_browser=not args.no_browser,
         pool=args.pool,
         token=args.token,
+        refill_delay=args.refill_delay,
     )
 
 
@@ -288,6 +289,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="kernels kept ready, dashboard built (0: one per page)",
+    )
+    s.add_argument(
+        "--refill-delay",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="start a pool kernel's replacement this long after it is taken (default 30: "
+        "after a class has opened its pages)",
     )
     s.add_argument(
         "--token",

@@ -9,6 +9,7 @@ ipykernel.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,10 @@ def start_up() -> None:
     already imported it) makes jsonschema skip that checker; the package itself is untouched.
     """
     sys.modules.setdefault("rfc3987_syntax", None)
+    if "VOILA_PREHEAT" in os.environ:  # Voila sets it for its kernels, True or False
+        # Voila's kernel websocket passes no completion requests, so IPython's completer
+        # has no use for jedi, which it imports whole at start-up when installed.
+        sys.modules.setdefault("jedi", None)
 
 
 def main() -> None:

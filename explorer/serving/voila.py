@@ -31,6 +31,10 @@ ANY_HOST = ("0.0.0.0", "::", "")
 TOKEN = re.compile(r"[A-Za-z0-9_.~-]{16,}")
 #: Kernels are checked this often (seconds) for the idle timeout.
 CULL_INTERVAL = 60
+#: JupyterLab extensions a served page does not load. plotly's renders plotly figures in
+#: outputs, which the dashboards have none of (the board brings its own plotly.js): it was
+#: 4.8 MB of the 10.2 MB each student's browser fetched, and half the server's work per page.
+DENIED_EXTENSIONS = ["jupyterlab-plotly"]
 #: Tornado drops a websocket message over 10 MiB without a word, and an upload of several
 #: photos travels as one message: room for the upload panel's 8 files of 10 MB each.
 TORNADO_SETTINGS = {"websocket_max_message_size": 100 * 2**20}
@@ -70,13 +74,19 @@ def plan(
     open_browser: bool = True,
     pool: int = 1,
     token: str | None = None,
+    refill_delay: int = 30,
 ) -> Plan:
     """Validate the settings and build Voila's command line.
 
     Kernels of pages closed or abandoned for ``cull_idle`` seconds are shut down (each holds
     ~170 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
     started with the dashboard already built, so a page opens without waiting for a kernel
-    (each costs its memory while it waits); 0 starts a kernel per page.
+    (each costs its memory while it waits); 0 starts a kernel per page. Voila replaces each
+    kernel taken ``refill_delay`` seconds later; a replacement's start (imports, building the
+    dashboard: ~3 s of a core) competes with the students still arriving, so it waits until
+    a class has opened its pages: 30 students at once were ready in 73 s with Voila's 1 s,
+    in under 10 s with 120 s (``bench/classroom.py``). A page asked for while every kernel is
+    taken waits for a replacement.
 
     Off loopback the dashboard needs a login: Jupyter Server's token, ``token`` if given,
     else the ``JUPYTER_TOKEN`` environment variable (as ``jupyter lab`` reads it), else one
@@ -89,9 +99,11 @@ def plan(
     check_param("port", port, Interval(0, 65535, integer=True))
     check_param("cull_idle", cull_idle, Interval(0, None, integer=True))
     check_param("pool", pool, Interval(0, 100, integer=True))
+    check_param("refill_delay", refill_delay, Interval(0, 3600, integer=True))
     port = port or free_port(host)
     check_port_free(host, port)
     argv = [str(notebook), f"--Voila.ip={host}", f"--port={port}"]
+    argv.append(f"--VoilaConfiguration.extension_denylist={DENIED_EXTENSIONS!r}")
     if not open_browser:
         argv.append("--no-browser")
     if cull_idle:
@@ -101,6 +113,7 @@ def plan(
         ]
     if pool:
         argv += ["--preheat_kernel=True", f"--pool_size={pool}"]
+        argv.append(f"--VoilaKernelManager.fill_delay={refill_delay}")
     token = _token(host, token)
     login = None
     if token:
