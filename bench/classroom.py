@@ -36,12 +36,11 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import aiohttp
 from jupyter_server.services.kernels.connection.base import (
     deserialize_msg_from_ws_v1,
     serialize_msg_to_ws_v1,
 )
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-from tornado.websocket import websocket_connect
 
 from explorer.serving.background import resident_mb, voila_kernels_mb, voila_server
 
@@ -125,12 +124,12 @@ def message(session: str, msg_type: str, content: dict, metadata: dict | None = 
     return serialize_msg_to_ws_v1(msg, "shell", pack=lambda part: json.dumps(part).encode())
 
 
-async def until(ws, wanted) -> dict:
+async def until(ws: aiohttp.ClientWebSocketResponse, wanted) -> dict:
     while True:
-        raw = await ws.read_message()
-        if raw is None:
-            raise RuntimeError("the kernel's websocket closed")
-        msg = decode(raw)
+        frame = await ws.receive()
+        if frame.type != aiohttp.WSMsgType.BINARY:
+            raise RuntimeError(f"the kernel's websocket sent {frame.type!r}")
+        msg = decode(frame.data)
         if wanted(msg):
             return msg
 
@@ -144,13 +143,12 @@ def comm_method(msg: dict, comm_id: str, method: str) -> bool:
     )
 
 
-async def widgets_and_plotly(ws_url: str) -> None:
-    request = HTTPRequest(ws_url, connect_timeout=600, request_timeout=600)
-    ws = await websocket_connect(request, max_message_size=64 * 2**20, subprotocols=[PROTOCOL])
+async def widgets_and_plotly(http: aiohttp.ClientSession, ws_url: str) -> None:
+    ws = await http.ws_connect(ws_url, protocols=[PROTOCOL], max_msg_size=64 * 2**20)
     session, control = uuid.uuid4().hex, uuid.uuid4().hex
 
     async def send(msg_type: str, content: dict, metadata: dict | None = None) -> None:
-        await ws.write_message(message(session, msg_type, content, metadata), binary=True)
+        await ws.send_bytes(message(session, msg_type, content, metadata))
 
     # ipywidgets 8's control comm: the version is its protocol's, which the kernel checks.
     target = {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}}
@@ -169,35 +167,33 @@ async def widgets_and_plotly(ws_url: str) -> None:
         ),
     )
     assert len(plotly["buffers"][0]) > 1_000_000, "plotly.js did not arrive whole"
-    ws.close()
+    await ws.close()
 
 
-async def student(url: str, files: list[str], client: AsyncHTTPClient) -> float:
-    """Seconds until one student's dashboard has all it needs."""
+async def student(url: str, files: list[str]) -> float:
+    """Seconds until one student's dashboard has all it needs: one browser, which keeps its
+    connections open (six for files, one for the websocket)."""
     start = time.perf_counter()
-    page = await client.fetch(url, request_timeout=600)
-    html = page.body.decode()
-    config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.S).group(1)
-    kernel = json.loads(config)["kernelId"]
-    slots = asyncio.Semaphore(BROWSER_CONNECTIONS)
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    connector = aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS + 1)
+    timeout = aiohttp.ClientTimeout(total=900)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+        async with http.get(url) as page:
+            html = await page.text()
+        config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+        kernel = json.loads(config)["kernelId"]
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
 
-    async def get(path: str) -> None:
-        async with slots:
-            # Not raising: a browser shrugs off a 404 (Voila's page asks for a few).
-            await client.fetch(origin + path, request_timeout=600, raise_error=False,
-                               headers={"Accept-Encoding": "gzip"})  # fmt: skip
+        async def get(path: str) -> None:
+            async with http.get(origin + path) as reply:  # a 404 too, as a browser takes it
+                await reply.read()
 
-    ws_url = url.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
-    await asyncio.gather(*(get(p) for p in files), widgets_and_plotly(ws_url))
+        ws_url = url.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
+        await asyncio.gather(*(get(p) for p in files), widgets_and_plotly(http, ws_url))
     return time.perf_counter() - start
 
 
 async def classroom(url: str, n: int, files: list[str]) -> list[float]:
-    # Tornado's client queues requests beyond max_clients (10 by default) and times them out.
-    AsyncHTTPClient.configure(None, max_clients=n * BROWSER_CONNECTIONS)
-    client = AsyncHTTPClient()
-    return await asyncio.gather(*(student(url, files, client) for _ in range(n)))
+    return await asyncio.gather(*(student(url, files) for _ in range(n)))
 
 
 def beyond(n: int, ready: list[float], kernels_mb: list[float], available_mb: float) -> str:
