@@ -431,6 +431,25 @@ def test_blas_leaves_a_core_to_the_browser() -> None:
     assert _blas_threads() == before
 
 
+@pytest.mark.parametrize(
+    ("files", "cores"),
+    [
+        ({"cpu.max": "100000 100000\n"}, 1),  # a pod limited to one CPU
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs: two threads, rounded up
+        ({"cpu.max": "max 100000\n"}, None),  # no limit: the cores it may run on
+        ({"cpu/cpu.cfs_quota_us": "50000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 1),  # v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),  # no cgroup files at all
+    ],
+)
+def test_blas_counts_no_more_cores_than_the_containers_cpu_limit(tmp_path, files, cores) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    may_run_on = len(os.sched_getaffinity(0))
+    assert blas._cores(tmp_path) == min(may_run_on, cores or may_run_on)
+
+
 # ---------------------------------------------------------------------------- bad values
 @pytest.mark.parametrize(
     ("name", "value", "allowed"),

@@ -11,13 +11,39 @@ with 1 while the other core was busy. The gradient check's 20-row products suffe
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+from pathlib import Path
 
 from threadpoolctl import threadpool_limits
 
+#: Where a container's CPU limit is: cgroup v2's ``cpu.max`` ("quota period", or "max"), and
+#: v1's quota and period files.
+CGROUP = Path("/sys/fs/cgroup")
+CGROUP_FILES = (("cpu.max",), ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"))
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+def _cores(cgroup: Path = CGROUP) -> int:
+    """The cores this process may use: those it may run on, and no more than its container's
+    CPU limit allows. A Kubernetes pod limited to one CPU on a 64-core node may run on all 64,
+    but 63 BLAS threads there would share one core's time."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    limit = _cpu_limit(cgroup)
+    return max(1, min(cores or 1, limit or cores or 1))
+
+
+def _cpu_limit(cgroup: Path) -> int | None:
+    """Whole cores the cgroup's CPU quota amounts to (rounded up), None without a quota."""
+    for names in CGROUP_FILES:
+        try:
+            text = " ".join((cgroup / name).read_text() for name in names).split()
+        except OSError:
+            continue
+        quota, period = text[0], text[1]
+        if quota in ("max", "-1"):
+            return None
+        return math.ceil(int(quota) / int(period))
+    return None
 
 
 def leave_a_core() -> contextlib.AbstractContextManager:
