@@ -79,7 +79,7 @@ def plan(
     """Validate the settings and build Voila's command line.
 
     Kernels of pages closed or abandoned for ``cull_idle`` seconds are shut down (each holds
-    ~170 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
+    ~110 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
     started with the dashboard already built, so a page opens without waiting for a kernel
     (each costs its memory while it waits); 0 starts a kernel per page. Voila replaces each
     kernel taken ``refill_delay`` seconds later; a replacement's start (imports, building the
@@ -117,7 +117,9 @@ def plan(
     token = _token(host, token)
     login = None
     if token:
-        argv.append(f"--Voila.token={token}")
+        # No password change: Jupyter's login page would let anyone with the token set a
+        # password of their own for the server.
+        argv += [f"--Voila.token={token}", "--PasswordIdentityProvider.allow_password_change=False"]
     name = "localhost" if host in LOOPBACK else socket.gethostname() if host in ANY_HOST else host
     url = f"http://{name}:{port}/" + (f"?token={token}" if token else "")
     if token and host not in LOOPBACK:
