@@ -85,7 +85,7 @@ def plan(
     kernel taken ``refill_delay`` seconds later; a replacement's start (imports, building the
     dashboard: ~3 s of a core) competes with the students still arriving, so it waits until
     a class has opened its pages: 30 students at once were ready in 73 s with Voila's 1 s,
-    in under 10 s with 120 s (``bench/classroom.py``). A page asked for while every kernel is
+    in 8.4 s with 30 s (``bench/classroom.py``). A page asked for while every kernel is
     taken waits for a replacement.
 
     Off loopback the dashboard needs a login: Jupyter Server's token, ``token`` if given,
