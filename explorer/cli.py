@@ -293,10 +293,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--refill-delay",
         type=int,
-        default=30,
+        default=None,
         metavar="SECONDS",
-        help="start a pool kernel's replacement this long after it is taken (default 30: "
-        "after a class has opened its pages)",
+        help="start a pool kernel's replacement this long after it is taken (default: 1 "
+        "for a pool of one, else 30, once a class has opened its pages)",
     )
     s.add_argument(
         "--token",

@@ -74,7 +74,7 @@ def plan(
     open_browser: bool = True,
     pool: int = 1,
     token: str | None = None,
-    refill_delay: int = 30,
+    refill_delay: int | None = None,
 ) -> Plan:
     """Validate the settings and build Voila's command line.
 
@@ -82,11 +82,7 @@ def plan(
     ~110 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
     started with the dashboard already built, so a page opens without waiting for a kernel
     (each costs its memory while it waits); 0 starts a kernel per page. Voila replaces each
-    kernel taken ``refill_delay`` seconds later; a replacement's start (imports, building the
-    dashboard: ~3 s of a core) competes with the students still arriving, so it waits until
-    a class has opened its pages: 30 students at once were ready in 73 s with Voila's 1 s,
-    in 8.4 s with 30 s (``bench/classroom.py``). A page asked for while every kernel is
-    taken waits for a replacement.
+    kernel taken ``refill_delay`` seconds later (None: ``default_refill_delay(pool)``).
 
     Off loopback the dashboard needs a login: Jupyter Server's token, ``token`` if given,
     else the ``JUPYTER_TOKEN`` environment variable (as ``jupyter lab`` reads it), else one
@@ -99,6 +95,8 @@ def plan(
     check_param("port", port, Interval(0, 65535, integer=True))
     check_param("cull_idle", cull_idle, Interval(0, None, integer=True))
     check_param("pool", pool, Interval(0, 100, integer=True))
+    if refill_delay is None:
+        refill_delay = default_refill_delay(pool)
     check_param("refill_delay", refill_delay, Interval(0, 3600, integer=True))
     port = port or free_port(host)
     check_port_free(host, port)
@@ -128,6 +126,16 @@ def plan(
             "Give students the URL below (it carries the token), or the token to type in."
         )
     return Plan(argv, url, login)
+
+
+def default_refill_delay(pool: int) -> int:
+    """Seconds before Voila replaces a pool kernel taken. A page asked for while every kernel
+    of the pool is taken (a reload counts) waits for a replacement, so a pool of one (one
+    user) refills at once, as Voila does. A larger pool is a class: a replacement's start
+    (imports, building the dashboard: ~3 s of a core) competes with the students still
+    arriving, so it waits until they have: 30 students at once were ready in 73 s with a
+    1 s delay and in 8.4 s with 30 s (``bench/classroom.py``)."""
+    return 1 if pool <= 1 else 30
 
 
 def _token(host: str, token: str | None) -> str | None:
