@@ -20,7 +20,13 @@ from pathlib import Path
 
 #: Where the browser tests look (``explorer/serving/page.py`` reads the same variable).
 CHROMIUM = os.environ.get("SAE_CHROMIUM", "/usr/bin/chromium")
-APT = (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"])
+
+
+def apt_commands(package: str) -> tuple[list[str], list[str]]:
+    return ["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]
+
+
+APT = apt_commands("chromium")
 #: Where the proxy goes, and where deploy/jupyterhub_config.py and the test look for it.
 NODE_PREFIX = Path(__file__).resolve().parent.parent / "deploy" / "node"
 PROXY = NODE_PREFIX / "bin" / "configurable-http-proxy"
@@ -69,13 +75,18 @@ def install_proxy() -> int:
         print(f"JupyterHub's proxy for tests/test_jupyterhub.py: {PROXY}")
         return 0
     if shutil.which("npm") is None:
-        print(
-            "tests/test_jupyterhub.py needs JupyterHub's proxy, configurable-http-proxy, which "
-            "this script installs with npm, and there is no npm on the PATH. Install Node.js "
-            "(with npm: `sudo apt-get install npm` on Debian), then run the test command again.",
-            file=sys.stderr,
-        )
-        return 1
+        if not (os.geteuid() == 0 and is_debian()):
+            print(
+                "tests/test_jupyterhub.py needs JupyterHub's proxy, configurable-http-proxy, "
+                "which this script installs with npm, and there is no npm on the PATH. Install "
+                "Node.js (with npm: `sudo apt-get install npm` on Debian), then run the test "
+                "command again.",
+                file=sys.stderr,
+            )
+            return 1
+        print("Installing Debian's npm for JupyterHub's proxy (apt-get) ...", flush=True)
+        if apt_install("npm"):
+            return 1
     print("Installing configurable-http-proxy into deploy/node (npm) ...", flush=True)
     if subprocess.run(NPM, check=False, stdout=subprocess.DEVNULL).returncode:
         print(f"`{' '.join(NPM)}` failed: see its message above.", file=sys.stderr)
@@ -94,17 +105,24 @@ def install_chromium() -> int:
         print(missing, file=sys.stderr)
         return 1
     print("Installing Debian's chromium for the browser tests (apt-get) ...", flush=True)
-    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
-    for command in APT:
-        if subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL).returncode:
-            print(f"`{' '.join(command)}` failed: see its message above.", file=sys.stderr)
-            return 1
+    if apt_install("chromium"):
+        return 1
     if not Path(CHROMIUM).is_file():
         print(
             f"apt-get installed chromium, but {CHROMIUM} is still missing.",
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def apt_install(package: str) -> int:
+    """Debian's ``package`` (as root); 1, having said why, if apt-get fails."""
+    env = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+    for command in apt_commands(package):
+        if subprocess.run(command, check=False, env=env, stdout=subprocess.DEVNULL).returncode:
+            print(f"`{' '.join(command)}` failed: see its message above.", file=sys.stderr)
+            return 1
     return 0
 
 

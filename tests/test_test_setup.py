@@ -133,11 +133,29 @@ def no_proxy(setup, monkeypatch):
 
 def test_without_npm_it_stops_at_once_and_says_to_install_node(no_proxy, monkeypatch, capsys):
     monkeypatch.setattr(no_proxy.shutil, "which", lambda name: None)
+    monkeypatch.setattr(no_proxy.os, "geteuid", lambda: 1000)  # not root: it cannot install
     assert no_proxy.main() == 1
     message = capsys.readouterr().err
     assert "configurable-http-proxy" in message and "no npm" in message
     assert "Node.js" in message
     assert no_proxy.ran == []  # nothing was attempted
+
+
+def test_without_npm_on_debian_as_root_it_installs_debians_npm_first(no_proxy, monkeypatch):
+    monkeypatch.setattr(no_proxy.shutil, "which", lambda name: None)
+    monkeypatch.setattr(no_proxy.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(no_proxy, "is_debian", lambda: True)
+
+    def run(cmd, **kw):
+        no_proxy.ran.append(cmd)
+        if cmd[0] == "npm":
+            no_proxy.PROXY.touch()
+        return _done()
+
+    monkeypatch.setattr(no_proxy.subprocess, "run", run)
+    assert no_proxy.main() == 0
+    assert no_proxy.ran[:2] == [list(c) for c in no_proxy.apt_commands("npm")]
+    assert no_proxy.ran[2] == no_proxy.NPM
 
 
 def test_with_npm_it_installs_the_proxy_into_the_project(no_proxy, monkeypatch) -> None:

@@ -28,8 +28,9 @@ def _cores(cgroup: Path = CGROUP) -> int:
     CPU limit allows. A Kubernetes pod limited to one CPU on a 64-core node may run on all 64,
     but 63 BLAS threads there would share one core's time."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    limit = _cpu_limit(cgroup)
-    return max(1, min(cores or 1, limit or cores or 1))
+    cores = cores or 1
+    limit = _cpu_limit(cgroup)  # at least 1 when there is one: a positive quota, rounded up
+    return min(cores, limit) if limit else cores
 
 
 def _cpu_limit(cgroup: Path) -> int | None:
