@@ -1,5 +1,5 @@
 """Install what the tests need beyond Python packages: a Chromium for the browser tests, and
-JupyterHub's proxy (configurable-http-proxy, from npm) for tests/test_jupyterhub.py.
+JupyterHub's proxy (configurable-http-proxy, from npm) for tests/serving/test_jupyterhub.py.
 
 The README's test command runs this first (standard library only: it runs before anything is
 installed). Where a Chromium is there (``SAE_CHROMIUM``, else Debian's ``/usr/bin/chromium``)
@@ -72,12 +72,12 @@ def main() -> int:
 
 def install_proxy() -> int:
     if PROXY.is_file():
-        print(f"JupyterHub's proxy for tests/test_jupyterhub.py: {PROXY}")
+        print(f"JupyterHub's proxy for tests/serving/test_jupyterhub.py: {PROXY}")
         return 0
     if shutil.which("npm") is None:
         if not (os.geteuid() == 0 and is_debian()):
             print(
-                "tests/test_jupyterhub.py needs JupyterHub's proxy, configurable-http-proxy, "
+                "tests/serving/test_jupyterhub.py needs JupyterHub's proxy, configurable-http-proxy, "
                 "which this script installs with npm, and there is no npm on the PATH. Install "
                 "Node.js (with npm: `sudo apt-get install npm` on Debian), then run the test "
                 "command again.",

@@ -2,7 +2,7 @@
 
 - ``make_explorer``: the one way the tests build a dashboard on small data.
 - ``browser``, ``server``, ``dash``: headless Chromium, the served dashboard (``python -m
-  explorer serve`` on a free loopback port) and one page of it, for ``tests/test_browser*.py``.
+  explorer serve`` on a free loopback port) and one page of it, for ``tests/browser/``.
 
 A file whose tests all start from the same dashboard keeps a one-line ``app`` fixture that
 calls ``make_explorer`` with its own settings.
@@ -11,6 +11,7 @@ calls ``make_explorer`` with its own settings.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,28 @@ from explorer import Explorer
 
 if TYPE_CHECKING:
     from explorer.serving.page import Dashboard
+
+TESTS = Path(__file__).resolve().parent
+
+#: The slow kinds of test, each a pytest marker (registered in pyproject.toml), by where the
+#: tests live: ``pytest -m "not browser and not hub and not deploy"`` runs the fast part alone.
+#: A test elsewhere that opens a page (takes the ``browser`` fixture) is a browser test too.
+MARKED_PATHS = {
+    "browser": "browser/",
+    "hub": "serving/test_jupyterhub.py",
+    "deploy": "serving/test_deploy.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = item.path.relative_to(TESTS).as_posix()
+        for marker, prefix in MARKED_PATHS.items():
+            if where.startswith(prefix):
+                item.add_marker(marker)
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker("browser")
+
 
 #: Samples in a dashboard built by ``make_explorer`` unless told otherwise: enough for every
 #: view, quick to step.

@@ -4,7 +4,7 @@ Each row holds session keywords plus ``steps`` (how long to train), ``descriptio
 is) and ``notice`` (what to watch for when it runs, shown in the dashboard). The failures all
 train on natural patches, fast enough to watch live; the facts their notices state were
 measured (seed 0, 10,000 patches, 400 L-BFGS steps) and the short-run ones are tested in
-tests/test_presets.py.
+tests/training/test_presets.py.
 """
 
 from __future__ import annotations

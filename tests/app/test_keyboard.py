@@ -1,6 +1,6 @@
 """The feature panels open from the keyboard: each sits under a header that is a real button
 (ipywidgets' Accordion draws its headers as plain <div>s, which Tab never reaches). The page
-itself is driven with Tab, Enter and Space in tests/test_browser_keyboard.py."""
+itself is driven with Tab, Enter and Space in tests/browser/test_browser_keyboard.py."""
 
 from __future__ import annotations
 

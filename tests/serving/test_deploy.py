@@ -1,6 +1,6 @@
 """deploy/: the one-machine JupyterHub configuration as JupyterHub reads it, and the Zero to
 JupyterHub values file, linted and checked against the chart's keys (helm is not run here;
-tests/test_jupyterhub.py runs the one-machine hub for real)."""
+tests/serving/test_jupyterhub.py runs the one-machine hub for real)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from yamllint.config import YamlLintConfig
 
 from explorer.serving.voila import DATA_DIR, TORNADO_SETTINGS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 VALUES = DEPLOY / "kubernetes" / "values.yaml"
 DASHBOARD = "/voila/render/notebooks/explorer.ipynb"

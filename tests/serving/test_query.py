@@ -1,5 +1,5 @@
 """How a preheated kernel learns its page's address: Voila's request-info websocket, spoken
-without importing Voila (tests/test_browser.py checks it against the real server)."""
+without importing Voila (tests/browser/test_browser.py checks it against the real server)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from explorer.figures.views import VIEWS
 from explorer.serving.background import lab_server, plain_voila
 from explorer.serving.page import Dashboard
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ALL_VIEWS = [view.name for view in VIEWS]
 #: Fresh page loads (each with its own kernel) in the liveness test, and pages opened at once.
 LOADS = 3

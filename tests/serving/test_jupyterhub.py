@@ -33,7 +33,7 @@ from explorer.serving.kernel import MODULE as KERNEL
 from explorer.serving.page import VIEWPORT, Dashboard
 from explorer.serving.voila import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "deploy" / "jupyterhub_config.py"
 STUDENTS = ("ada", "grace", "alan")
 PASSWORD = "class-password"

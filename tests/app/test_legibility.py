@@ -11,7 +11,7 @@ import nbformat
 from explorer import Explorer
 from explorer.app import settings
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "notebooks" / "tutorial.ipynb"
+TUTORIAL = Path(__file__).resolve().parents[2] / "notebooks" / "tutorial.ipynb"
 COMBINING = range(0x0300, 0x0370)  # combining diacritical marks
 
 

@@ -16,7 +16,7 @@ from jupyter_core.paths import jupyter_path
 from explorer import cli
 from explorer.serving import voila
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = voila.DATA_DIR / "voila" / "templates" / "explorer"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "test_setup.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "test_setup.py"
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_it_runs_with_the_standard_library_alone() -> None:
                           text=True, check=False, env={"SAE_CHROMIUM": sys.executable})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"Chromium for the browser tests: {sys.executable}" in done.stdout
-    assert f"JupyterHub's proxy for tests/test_jupyterhub.py: {sys.executable}" in done.stdout
+    assert f"JupyterHub's proxy for tests/serving/test_jupyterhub.py: {sys.executable}" in done.stdout
 
 
 # ---------------------------------------------------------------------------- the proxy
