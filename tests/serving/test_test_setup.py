@@ -119,7 +119,8 @@ def test_it_runs_with_the_standard_library_alone() -> None:
                           text=True, check=False, env={"SAE_CHROMIUM": sys.executable})  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"Chromium for the browser tests: {sys.executable}" in done.stdout
-    assert f"JupyterHub's proxy for tests/serving/test_jupyterhub.py: {sys.executable}" in done.stdout
+    proxy = f"JupyterHub's proxy for tests/serving/test_jupyterhub.py: {sys.executable}"
+    assert proxy in done.stdout
 
 
 # ---------------------------------------------------------------------------- the proxy
