@@ -77,8 +77,8 @@ def install_proxy() -> int:
     if shutil.which("npm") is None:
         if not (os.geteuid() == 0 and is_debian()):
             print(
-                "tests/serving/test_jupyterhub.py needs JupyterHub's proxy, configurable-http-proxy, "
-                "which this script installs with npm, and there is no npm on the PATH. Install "
+                "tests/serving/test_jupyterhub.py needs JupyterHub's proxy, "
+                "configurable-http-proxy, which this script installs with npm, and there is no npm on the PATH. Install "
                 "Node.js (with npm: `sudo apt-get install npm` on Debian), then run the test "
                 "command again.",
                 file=sys.stderr,
