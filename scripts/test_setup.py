@@ -78,7 +78,8 @@ def install_proxy() -> int:
         if not (os.geteuid() == 0 and is_debian()):
             print(
                 "tests/serving/test_jupyterhub.py needs JupyterHub's proxy, "
-                "configurable-http-proxy, which this script installs with npm, and there is no npm on the PATH. Install "
+                "configurable-http-proxy, which this script installs with npm, and there is no "
+                "npm on the PATH. Install "
                 "Node.js (with npm: `sudo apt-get install npm` on Debian), then run the test "
                 "command again.",
                 file=sys.stderr,
