@@ -186,7 +186,7 @@ def check_gradient(model: SparseAutoencoder, X: Any, epsilon: float = 1e-4) -> f
     Initialises ``model`` on ``X`` if it has no parameters yet. Use a small X (tens of
     samples): it costs four objective evaluations per parameter.
     """
-    if model.theta_ is None:
+    if not model.__sklearn_is_fitted__():
         model.initialize(check_array(X).shape[1])
     return gradient_errors(model, X, epsilon)["all"]
 

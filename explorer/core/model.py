@@ -16,10 +16,26 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS, sigmoid, sigmoid_grad
+from .estimator import (
+    Estimator,
+    check_feature_names,
+    check_input_features,
+    feature_names,
+    generator,
+)
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS, check_batch_size
 from .penalties import PENALTIES
-from .validation import NONE, Either, Interval, Options, check_array, check_param, check_params
+from .validation import (
+    NONE,
+    Either,
+    InstanceOf,
+    Interval,
+    Options,
+    check_array,
+    check_param,
+    check_params,
+)
 
 #: The parameter arrays, in their order in the flat vector ``theta_``.
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -40,11 +56,22 @@ _CONSTRAINTS = {
     "learning_rate": Either((NONE, Interval(0.0, None, closed="neither"))),
     "momentum": Interval(0.0, 1.0, closed="left"),
     "batch_size": Either((NONE, Interval(1, None, integer=True))),
+    "max_iter": Interval(1, None, integer=True),
+    "random_state": Either(
+        (
+            NONE,
+            Interval(0, None, integer=True),
+            InstanceOf(
+                (np.random.Generator, np.random.RandomState),
+                "a numpy Generator or RandomState",
+            ),
+        )
+    ),
     "dtype": Options(("float64", "float32")),
 }
 
 
-class SparseAutoencoder:
+class SparseAutoencoder(Estimator):
     """Sparse autoencoder with sigmoid hidden units and a KL sparsity penalty.
 
     Parameters
@@ -72,20 +99,30 @@ class SparseAutoencoder:
         Momentum of SGD.
     batch_size : int or None
         Samples per step in ``fit`` (None = the whole data set). Not allowed with L-BFGS.
-    random_state : None, int or numpy Generator
-        Seeds weight initialisation and mini-batch sampling.
+    max_iter : int >= 1, default 400
+        Optimiser steps ``fit`` takes (fewer when L-BFGS can make no further progress).
+    random_state : None, int >= 0, numpy Generator or RandomState
+        Seeds weight initialisation and mini-batch sampling (an int: the same run every time).
     dtype : {"float64", "float32"}
         Floating-point type of the parameters and of the computation.
 
+    The constructor only stores its arguments (scikit-learn's contract): they are checked by
+    ``fit``, ``partial_fit`` and ``initialize``, and ``validate`` checks them on demand.
+
     Attributes
     ----------
+    n_features_in_ : int
+        Number of input features.
+    feature_names_in_ : ndarray of str
+        Column names of the data ``fit`` was given, when it was a data frame with string
+        column names.
     params_ : dict of ndarray
         ``W1`` (n_features, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_features),
         ``b2`` (n_features,): live views into the flat parameter vector.
     rho_hat_ : ndarray (n_hidden,)
         Mean activations ρ̂ of the last step's forward pass.
     n_steps_ : int
-        Optimiser steps taken since initialisation.
+        Optimiser steps taken since initialisation (``n_iter_`` is scikit-learn's name).
     loss_curve_ : list of float
         Total objective at every step.
     last_terms_ : dict
@@ -105,6 +142,7 @@ class SparseAutoencoder:
         learning_rate: float | None = None,
         momentum: float = 0.9,
         batch_size: int | None = None,
+        max_iter: int = 400,
         random_state: Any = None,
         dtype: str = "float64",
     ) -> None:
@@ -119,40 +157,35 @@ class SparseAutoencoder:
         self.learning_rate = learning_rate
         self.momentum = momentum
         self.batch_size = batch_size
+        self.max_iter = max_iter
         self.random_state = random_state
         self.dtype = dtype
-        self._validate()
-        self.theta_: np.ndarray | None = None
-        self._opt = None  # the optimiser, made at the first step
 
     # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        """The constructor's keyword arguments, as currently set."""
-        return {name: getattr(self, name) for name in _CONSTRAINTS | {"random_state": None}}
-
     def set_params(self, **params: Any) -> SparseAutoencoder:
-        """Validate and set hyper-parameters; nothing changes if any value is rejected.
+        """Set hyper-parameters (scikit-learn's ``set_params``); an unknown name changes nothing.
 
-        ``LIVE_PARAMS`` apply at the next step. ``n_hidden`` and ``dtype`` take effect at the
-        next initialisation (``fit`` or ``reset``); ``optimizer``, ``momentum`` and
-        ``batch_size`` start a fresh optimiser state at the next step.
+        Values are checked when used: by the next ``partial_fit``, ``fit`` or ``initialize``
+        (``validate`` checks them at once). ``LIVE_PARAMS`` apply at the next step.
+        ``n_hidden`` and ``dtype`` take effect at the next initialisation (``fit`` or
+        ``reset``); ``optimizer``, ``momentum`` and ``batch_size`` start a fresh optimiser
+        state at the next step.
         """
-        unknown = set(params) - set(self.get_params())
+        unknown = sorted(set(params) - set(self._get_param_names()))
         if unknown:
             raise ValueError(
-                f"unknown parameter(s) {sorted(unknown)}; allowed: {sorted(self.get_params())}."
+                f"Invalid parameter(s) {unknown} for estimator {type(self).__name__}. "
+                f"Valid parameters are: {self._get_param_names()}."
             )
-        check_params(params, _CONSTRAINTS)
-        merged = self.get_params() | params
-        self._check_combination(merged)
-        for name, value in params.items():
-            setattr(self, name, value)
-        if {"optimizer", "momentum"} & set(params):
+        super().set_params(**params)
+        if {"optimizer", "momentum"} & set(params) and self.__sklearn_is_fitted__():
             self.restart_optimizer()
         return self
 
-    def _validate(self) -> None:
-        params = self.get_params()
+    def validate(self) -> None:
+        """Raise a ValueError (TypeError for a wrong kind) naming the first hyper-parameter, or
+        combination of them, that is not allowed, the value and what is allowed."""
+        params = self.get_params(deep=False)
         check_params(params, _CONSTRAINTS)
         self._check_combination(params)
 
@@ -175,12 +208,13 @@ class SparseAutoencoder:
 
     # ------------------------------------------------------------------ initialisation
     def initialize(self, n_features: int) -> SparseAutoencoder:
-        """Draw fresh weights, uniform in ±√(6/(n_in + n_out + 1)), biases 0; forget history."""
-        self._validate()
+        """Draw fresh weights, uniform in ±√(6/(n_in + n_out + 1)), biases 0; forget history
+        (and any feature names: ``fit`` records those of its data)."""
+        self.validate()
         check_param("n_features", n_features, Interval(1, None, integer=True))
         k, n = self.n_hidden, n_features
         dt = np.dtype(self.dtype)
-        self._rng = np.random.default_rng(self.random_state)
+        self._rng = generator(self.random_state)
         self._shapes = dict(zip(PARAM_NAMES, [(n, k), (k,), (k, n), (n,)], strict=True))
         self.theta_ = np.zeros(2 * n * k + k + n, dtype=dt)
         self.params_ = self._views(self.theta_)
@@ -188,6 +222,7 @@ class SparseAutoencoder:
         for name in ("W1", "W2"):
             self.params_[name][...] = self._rng.uniform(-r, r, size=self._shapes[name])
         self.n_features_in_ = n
+        self.__dict__.pop("feature_names_in_", None)
         self.n_steps_ = 0
         self.loss_curve_: list[float] = []
         self.last_terms_: dict[str, float] = {}
@@ -221,11 +256,15 @@ class SparseAutoencoder:
         self._check_initialized()
         return self.params_["W1"].T
 
-    def _check_initialized(self) -> None:
-        if self.theta_ is None:
-            raise RuntimeError(
-                "this SparseAutoencoder is not initialised yet; call fit or partial_fit first."
-            )
+    def __sklearn_is_fitted__(self) -> bool:
+        """Has the model weights (``fit``, ``partial_fit`` or ``initialize``)?"""
+        return "theta_" in vars(self)
+
+    @property
+    def n_iter_(self) -> int:
+        """Optimiser steps since initialisation: scikit-learn's name for ``n_steps_``."""
+        self._check_initialized()
+        return self.n_steps_
 
     # ------------------------------------------------------------------ the math
     def _objective(self, theta: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray, Any]:
@@ -318,21 +357,38 @@ class SparseAutoencoder:
         """``X`` as the model computes on it: validated (shape, finite, in [0, 1] where the
         decoder or loss needs it) and converted to ``dtype``. Initialises the model on the first
         call. Check the data once and ``step`` on it (or on ``next_batch`` of it) many times."""
-        unit = self._unit_interval
-        if self.theta_ is None:  # one scan of X, then initialise to its width
-            X = check_array(X, unit_interval=unit, dtype=self.dtype)
+        fitted = self.__sklearn_is_fitted__()
+        return self._check_data(X, reset=not fitted, unit_interval=self._unit_interval)
+
+    def _check_data(self, X: Any, reset: bool, unit_interval: bool) -> np.ndarray:
+        """``X`` checked and converted; with ``reset``, the model initialised to its width and
+        its column names recorded, otherwise both compared with what the model has."""
+        names = feature_names(X)
+        if reset:  # one scan of X, then initialise to its width
+            self.validate()
+            X = check_array(X, unit_interval=unit_interval, dtype=self.dtype)
             self.initialize(X.shape[1])
+            if names is not None:
+                self.feature_names_in_ = names
             return X
-        return check_array(X, n_features=self.n_features_in_, unit_interval=unit, dtype=self.dtype)
+        check_feature_names(self, names)
+        return check_array(
+            X,
+            n_features=self.n_features_in_,
+            unit_interval=unit_interval,
+            dtype=self.dtype,
+            owner=type(self).__name__,
+        )
 
     @property
     def _unit_interval(self) -> bool:
         """Whether X must lie in [0, 1]: a sigmoid decoder or cross-entropy needs it."""
         return self.decoder == "sigmoid" or self.loss == "cross_entropy"
 
-    def partial_fit(self, X: Any) -> SparseAutoencoder:
-        """Exactly one optimiser step on the batch ``X`` (initialising on the first call)."""
-        self._validate()
+    def partial_fit(self, X: Any, y: Any = None) -> SparseAutoencoder:
+        """Exactly one optimiser step on the batch ``X`` (initialising on the first call).
+        ``y`` is ignored: it is there for scikit-learn's pipelines."""
+        self.validate()
         self.step(self.check_input(X))
         return self
 
@@ -379,30 +435,61 @@ class SparseAutoencoder:
         """True when L-BFGS can lower the objective no further: its last search found no
         decrease, or the last few steps gained only rounding (a step changes nothing until a
         hyper-parameter or the data change)."""
-        return bool(getattr(self._opt, "converged", False))
+        return bool(getattr(getattr(self, "_opt", None), "converged", False))
 
-    def fit(self, X: Any, max_iter: int = 400) -> SparseAutoencoder:
+    def fit(self, X: Any, y: Any = None) -> SparseAutoencoder:
         """Initialise afresh and take ``max_iter`` steps (full batch or mini-batches).
 
-        Stops early when L-BFGS can make no further progress.
+        Stops early when L-BFGS can make no further progress. ``y`` is ignored: it is there
+        for scikit-learn's pipelines.
         """
-        check_param("max_iter", max_iter, Interval(1, None, integer=True))
-        self._validate()
-        X = check_array(X, unit_interval=self._unit_interval, dtype=self.dtype)  # one scan
-        self.initialize(X.shape[1])
-        for _ in range(max_iter):
+        self._fit(X)
+        return self
+
+    def _fit(self, X: Any) -> np.ndarray:
+        """``fit``, returning ``X`` as checked (for ``fit_transform``)."""
+        self.validate()
+        X = self._check_data(X, reset=True, unit_interval=self._unit_interval)
+        for _ in range(self.max_iter):
             self.step(self.next_batch(X))
             if self.converged_:
                 break
-        return self
+        return X
+
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """``fit(X)``, then the hidden activations of ``X`` (checked once)."""
+        return self._encode(self._fit(X))
 
     def transform(self, X: Any) -> np.ndarray:
         """Hidden activations h(x) = g(W1ᵀx + b1), one row per sample."""
         self._check_initialized()
-        X = check_array(X, n_features=self.n_features_in_, dtype=self.dtype)
+        return self._encode(self._check_data(X, reset=False, unit_interval=False))
+
+    def _encode(self, X: np.ndarray) -> np.ndarray:
         H = X @ self.params_["W1"]
         H += self.params_["b1"]
         return sigmoid(H, out=H)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of ``transform``'s columns, one per hidden unit: ``sparseautoencoder0``, ...
+        ``input_features``, if given, must match the features ``fit`` saw."""
+        self._check_initialized()
+        check_input_features(self, input_features)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self.params_["b1"].size)], dtype=object)
+
+    def inverse_transform(self, X: Any) -> np.ndarray:
+        """Reconstructions x̂ = f(W2ᵀh + b2) from hidden activations ``X`` (one row each, as
+        ``transform`` gives them): the decoder is the map back to input space. Checked, unlike
+        ``decode``."""
+        self._check_initialized()
+        H = check_array(
+            X,
+            n_features=self.params_["b1"].size,
+            dtype=self.theta_.dtype,
+            owner=f"{type(self).__name__}.inverse_transform (one column per hidden unit)",
+        )
+        return self.decode(H)
 
     def decode(self, H: np.ndarray) -> np.ndarray:
         """Reconstructions x̂ = f(W2ᵀh + b2) from hidden activations ``H`` (one row each)."""
@@ -415,6 +502,30 @@ class SparseAutoencoder:
         """Reconstructions x̂ = f(W2ᵀh(x) + b2)."""
         return self.decode(self.transform(X))
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: settings, weights, history and the random generator; not the
+        scratch arrays, the last batch (a reference to the training data) or the optimiser's
+        memory, whose cached gradient is keyed by that batch's ``id``, which means nothing in
+        another process. An unpickled model trains on with a fresh optimiser, as after
+        ``restart_optimizer``."""
+        state = {k: v for k, v in vars(self).items() if k not in ("_work", "_work_key", "_batch")}
+        if "_opt" in state:
+            state["_opt"] = None
+        return state
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's description of this estimator; only scikit-learn calls it, so it alone
+        imports scikit-learn."""
+        from sklearn.utils import InputTags, Tags, TargetTags, TransformerTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            # transform computes in the model's dtype, whatever the input's.
+            transformer_tags=TransformerTags(preserves_dtype=[self.dtype]),
+            input_tags=InputTags(),
+        )
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params(deep=False).items())
         return f"SparseAutoencoder({args})"

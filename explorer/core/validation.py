@@ -71,7 +71,7 @@ class Options:
     def __contains__(self, value: Any) -> bool:
         try:
             return value in self.values
-        except TypeError:
+        except (TypeError, ValueError):  # unhashable, or an array with no single truth value
             return False
 
     def __str__(self) -> str:
@@ -89,6 +89,20 @@ class Either:
 
     def __str__(self) -> str:
         return " or ".join(str(c) for c in self.choices)
+
+
+@dataclass(frozen=True)
+class InstanceOf:
+    """An instance of one of ``types``, described in words as ``description``."""
+
+    types: tuple
+    description: str
+
+    def __contains__(self, value: Any) -> bool:
+        return isinstance(value, self.types)
+
+    def __str__(self) -> str:
+        return self.description
 
 
 NONE = Options((None,))
@@ -118,29 +132,53 @@ def check_array(
     n_features: int | None = None,
     unit_interval: bool = False,
     dtype: Any = np.float64,
+    owner: str = "the model",
 ) -> np.ndarray:
     """Return ``X`` as a C-contiguous 2-D float array, or raise naming what is wrong.
 
     ``unit_interval`` demands values in [0, 1], which a sigmoid decoder can reach and
-    cross-entropy needs.
+    cross-entropy needs. ``n_features`` is the width ``owner`` (a model's name) was fitted on.
+    The messages carry the phrases scikit-learn's estimator checks look for ("Reshape your
+    data", "0 feature(s)", "Complex data not supported", "sparse", "X has 3 features, but ...
+    is expecting 4 features as input").
     """
+    if type(X).__module__.startswith("scipy.sparse"):
+        raise TypeError(
+            f"{name} is a sparse {type(X).__name__}; a dense array is needed: pass "
+            f"{name}.toarray()."
+        )
     try:
         arr = np.asarray(X)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be a 2-D array of numbers; got {type(X).__name__}.") from exc
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+    if np.iscomplexobj(arr):
+        raise ValueError(f"Complex data not supported: {name} has dtype {arr.dtype}.")
+    if arr.dtype == object:  # numbers in an object array are numbers all the same
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{name} must be a 2-D array of numbers; its dtype is object and {exc}."
+            ) from exc
+    if not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"{name} must be a 2-D array of numbers; got dtype {arr.dtype}.")
     if arr.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D (n_samples, n_features); got shape {arr.shape}. "
-            "Flatten images to one row each."
+            "Reshape your data: one row per sample (flatten images to one row each), "
+            "X.reshape(-1, 1) for a single feature, X.reshape(1, -1) for a single sample."
         )
-    if arr.shape[0] < 1 or arr.shape[1] < 1:
-        raise ValueError(f"{name} must have at least one sample and one feature; got {arr.shape}.")
+    for count, what in ((arr.shape[0], "sample(s)"), (arr.shape[1], "feature(s)")):
+        if count < 1:
+            raise ValueError(
+                f"{name} has 0 {what} (shape={arr.shape}) while a minimum of 1 is required: "
+                "give at least one sample and one feature."
+            )
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(
-            f"{name} has {arr.shape[1]} features but the model was initialised with "
-            f"{n_features}; reset the model or pass data of shape (n, {n_features})."
+            f"{name} has {arr.shape[1]} features, but {owner} is expecting {n_features} "
+            f"features as input (it was initialised with {n_features}); reset the model or "
+            f"pass data of shape (n, {n_features})."
         )
     arr = np.ascontiguousarray(arr, dtype=dtype)
     if unit_interval:

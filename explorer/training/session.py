@@ -101,6 +101,7 @@ class Session:
     ) -> None:
         check_param("random_state", random_state, Interval(0, None, integer=True))
         self.model = SparseAutoencoder(random_state=random_state, **model_params)
+        self.model.validate()  # before loading data for a run that cannot start
         self.n_samples = n_samples
         self.dataset = self._load(dataset, n_samples, random_state)
         self.history = History()
@@ -145,8 +146,11 @@ class Session:
         self.message = ""
 
     def get_params(self) -> dict[str, Any]:
-        """Model hyper-parameters plus the data set's name and size."""
-        return self.model.get_params() | {"dataset": self.dataset.name, "n_samples": self.n_samples}
+        """Model hyper-parameters plus the data set's name and size. Not the model's
+        ``max_iter``: a session steps as far as it is told (``step(n)``), never calls ``fit``."""
+        params = self.model.get_params(deep=False)
+        del params["max_iter"]
+        return params | {"dataset": self.dataset.name, "n_samples": self.n_samples}
 
     def set_params(self, **params: Any) -> bool:
         """Validate and apply hyper-parameters; return True if the session was reset.
@@ -171,7 +175,7 @@ class Session:
                 seed,
             )
         # Validate everything on a scratch model first so a rejected value changes nothing.
-        SparseAutoencoder(**(self.model.get_params() | model_params))
+        SparseAutoencoder(**(self.model.get_params(deep=False) | model_params)).validate()
         self.model.set_params(**model_params)
         if new_data is not None:
             self.dataset = new_data

@@ -204,7 +204,7 @@ class Sweep:
         seen: set = set()
         for value in values:
             # The model's own checks: the message names the setting, the value and the rule.
-            SparseAutoencoder(**(params | {param: value}))
+            SparseAutoencoder(**(params | {param: value})).validate()
             if value in seen:
                 raise ValueError(f"{param}={value!r} is given twice: give each value once.")
             seen.add(value)

@@ -65,13 +65,13 @@ def test_mean_log10_rho_hat_is_the_mean_decade_with_dead_units_at_the_floor():
 
 # ---------------------------------------------------------------------------- against fit
 def fitted_point(value, param, steps, **settings):
-    """What ``SparseAutoencoder(...).fit(X, max_iter=steps)`` with that setting gives, measured
+    """What ``SparseAutoencoder(..., max_iter=steps).fit(X)`` with that setting gives, measured
     by the metric functions themselves."""
     s = dict(settings)
     data = datasets.load(
         s.pop("dataset"), n_samples=s.pop("n_samples"), random_state=s["random_state"]
     )
-    model = SparseAutoencoder(**(s | {param: value})).fit(data.X, max_iter=steps)
+    model = SparseAutoencoder(**(s | {param: value, "max_iter": steps})).fit(data.X)
     X = np.asarray(data.X, dtype=model.dtype)
     H = model.transform(X[:500])
     return {

@@ -37,7 +37,7 @@ def test_explained_variance_by_hand():
 
 
 def test_explained_variance_of_a_model(bars):
-    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0).fit(bars, max_iter=30)
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, max_iter=30, random_state=0).fit(bars)
     Xhat = model.reconstruct(bars)
     ev = explained_variance(bars, Xhat)
     expected = 1 - np.sum((Xhat - bars) ** 2) / np.sum((bars - bars.mean(0)) ** 2)

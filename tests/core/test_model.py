@@ -141,15 +141,17 @@ def test_transform_and_reconstruct_shapes(X):
 
 
 def test_unfitted_model_says_so(X):
-    with pytest.raises(RuntimeError, match="not initialised"):
-        SparseAutoencoder().transform(X)
+    # NotFittedError is a ValueError and an AttributeError, as scikit-learn's is.
+    for error in (ValueError, AttributeError):
+        with pytest.raises(error, match="SparseAutoencoder instance is not fitted yet"):
+            SparseAutoencoder().transform(X)
 
 
 # --------------------------------------------------------------------------- stepping
 def test_partial_fit_is_exactly_one_step(bars):
     model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
     for i in range(1, 4):
-        before = None if model.theta_ is None else model.theta_.copy()
+        before = model.theta_.copy() if i > 1 else None
         model.partial_fit(bars)
         assert model.n_steps_ == i and len(model.loss_curve_) == i
         assert model.loss_curve_[-1] == model.last_terms_["total"]
@@ -161,9 +163,9 @@ def test_fit_resets_and_takes_max_iter_steps(bars):
     model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
     for _ in range(5):
         model.partial_fit(bars)
-    model.fit(bars, max_iter=3)
+    model.set_params(max_iter=3).fit(bars)
     assert model.n_steps_ == 3 and len(model.loss_curve_) == 3
-    fresh = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0).fit(bars, max_iter=3)
+    fresh = SparseAutoencoder(n_hidden=8, rho=0.1, max_iter=3, random_state=0).fit(bars)
     np.testing.assert_array_equal(model.theta_, fresh.theta_)
     assert model.loss_curve_ == fresh.loss_curve_
 
@@ -229,7 +231,7 @@ def test_learning_rate_change_applies_at_the_next_step(bars):
 def test_float32_model(bars):
     X32 = bars.astype(np.float32)
     model = SparseAutoencoder(n_hidden=8, rho=0.1, dtype="float32", random_state=0)
-    model.fit(X32, max_iter=10)
+    model.set_params(max_iter=10).fit(X32)
     assert model.theta_.dtype == np.float32
     assert model.transform(bars).dtype == np.float32
     assert model.reconstruct(bars).dtype == np.float32

@@ -13,13 +13,13 @@ from explorer.core.optimizers import LBFGS
 @pytest.mark.parametrize(("optimizer", "steps"), [("lbfgs", 30), ("adam", 60), ("sgd", 60)])
 def test_every_optimizer_reduces_the_loss(bars, optimizer, steps):
     model = SparseAutoencoder(n_hidden=8, rho=0.1, optimizer=optimizer, random_state=0)
-    model.fit(bars, max_iter=steps)
+    model.set_params(max_iter=steps).fit(bars)
     final = model.loss_and_grad(bars)[0]["total"]
     assert final < 0.7 * model.loss_curve_[0]
 
 
 def test_lbfgs_never_increases_the_objective(bars):
-    model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0).fit(bars, max_iter=60)
+    model = SparseAutoencoder(n_hidden=8, rho=0.1, max_iter=60, random_state=0).fit(bars)
     curve = np.array(model.loss_curve_)
     assert len(curve) > 10
     assert np.all(np.diff(curve) <= 0)
@@ -118,9 +118,9 @@ def test_converged_mirrors_the_optimizer(bars):
     model = SparseAutoencoder(n_hidden=8, rho=0.1, dtype="float32", random_state=0)
     model.initialize(X32.shape[1])
     assert model.converged_ is False  # initialised, no step yet
-    model.fit(X32, max_iter=5)
+    model.set_params(max_iter=5).fit(X32)
     assert model.converged_ is False and model._opt.converged is False
-    model.fit(X32, max_iter=20_000)
+    model.set_params(max_iter=20_000).fit(X32)
     assert model.n_steps_ < 20_000  # fit stopped there
     assert model.converged_ is True and model._opt.converged is True
     model._opt.converged = False
@@ -128,7 +128,7 @@ def test_converged_mirrors_the_optimizer(bars):
     model.set_params(optimizer="adam")  # a fresh optimiser state
     assert model.converged_ is False
     adam = SparseAutoencoder(n_hidden=8, rho=0.1, optimizer="adam", random_state=0)
-    adam.fit(bars, max_iter=30)
+    adam.set_params(max_iter=30).fit(bars)
     assert adam.n_steps_ == 30 and adam.converged_ is False
 
 

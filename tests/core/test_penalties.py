@@ -129,7 +129,7 @@ def test_training_reduces_the_chosen_penalty(bars, penalty, loss, decoder, optim
 
 def test_unknown_penalty_is_named():
     with pytest.raises(ValueError, match=r"penalty='l2'.*'kl'.*'l1'.*'topk'"):
-        SparseAutoencoder(penalty="l2")
+        SparseAutoencoder(penalty="l2").validate()
 
 
 # --------------------------------------------------------------------------- KL divergence

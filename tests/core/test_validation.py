@@ -12,9 +12,10 @@ from oracles import N_FEATURES, RHO, make_model
 from explorer.core import SparseAutoencoder
 
 
-def test_cross_entropy_with_linear_decoder_is_rejected():
+def test_cross_entropy_with_linear_decoder_is_rejected(X):
+    model = SparseAutoencoder(loss="cross_entropy", decoder="linear")  # stored, not checked
     with pytest.raises(ValueError, match=r"decoder='linear'.*loss='cross_entropy'"):
-        SparseAutoencoder(loss="cross_entropy", decoder="linear")
+        model.fit(X)
 
 
 @pytest.mark.parametrize(
@@ -32,40 +33,57 @@ def test_cross_entropy_with_linear_decoder_is_rejected():
         ("n_hidden", 2.5, ValueError),
         ("n_hidden", "5", TypeError),  # not a number at all: the wrong kind
         ("optimizer", "foo", ValueError),
+        ("max_iter", 0, ValueError),
+        ("random_state", -1, ValueError),
+        ("random_state", "seed", ValueError),
+        ("dtype", np.array([1.0, 4.0]), ValueError),  # no truth value: still a clear message
     ],
 )
-def test_bad_hyper_parameters_are_named(param, value, error):
+def test_bad_hyper_parameters_are_named_when_used(X, param, value, error):
+    """scikit-learn's contract: the constructor and set_params store any value; fit,
+    partial_fit, initialize and validate refuse a bad one, naming setting, value and rule."""
     pattern = re.escape(f"{param}={value!r}") + r"(?![\d.])"
-    with pytest.raises(error, match=pattern):
-        SparseAutoencoder(**{param: value})
+    model = SparseAutoencoder(**{param: value})
+    assert getattr(model, param) is value
+    for use in (model.fit, model.partial_fit, lambda X: model.initialize(X.shape[1])):
+        with pytest.raises(error, match=pattern):
+            use(X)
+    with pytest.raises(error, match=pattern + ".* must be "):
+        model.validate()
+    assert not hasattr(model, "theta_")
+
+
+def test_bad_value_set_between_steps_is_refused_at_the_next_step(X):
     model = make_model()
-    before = model.get_params()
-    with pytest.raises(error, match=pattern):
-        model.set_params(**{param: value})
-    assert model.get_params() == before
-
-
-def test_batch_size_with_lbfgs_is_rejected():
-    with pytest.raises(ValueError, match=r"batch_size=10.*lbfgs"):
-        SparseAutoencoder(batch_size=10)
-    model = SparseAutoencoder(optimizer="adam", batch_size=10)
-    with pytest.raises(ValueError, match=r"batch_size=10.*lbfgs"):
-        model.set_params(optimizer="lbfgs")
-    assert model.optimizer == "adam"
-
-
-def test_rejected_set_params_changes_nothing(X):
-    model = make_model(beta=3.0)
     model.partial_fit(X)
     params, theta, steps = model.get_params(), model.theta_.copy(), model.n_steps_
+    model.set_params(rho=0.2, weight_decay=0.5, beta=-1)  # two valid values, one bad
     with pytest.raises(ValueError, match="beta=-1"):
-        model.set_params(rho=0.2, weight_decay=0.5, beta=-1)  # two valid values, one bad
-    with pytest.raises(ValueError, match="unknown parameter"):
+        model.partial_fit(X)
+    np.testing.assert_array_equal(model.theta_, theta)  # the refused step changed nothing
+    assert model.n_steps_ == steps
+    model.set_params(beta=params["beta"])
+    model.partial_fit(X)  # fixed: training goes on, with the valid new values
+    assert model.n_steps_ == steps + 1 and model.rho == 0.2
+
+
+def test_batch_size_with_lbfgs_is_rejected(X):
+    with pytest.raises(ValueError, match=r"batch_size=10.*lbfgs"):
+        SparseAutoencoder(batch_size=10).fit(X)
+    model = SparseAutoencoder(optimizer="adam", batch_size=10).partial_fit(X)
+    model.set_params(optimizer="lbfgs")
+    with pytest.raises(ValueError, match=r"batch_size=10.*lbfgs"):
+        model.partial_fit(X)
+
+
+def test_unknown_parameter_is_refused_and_changes_nothing(X):
+    model = make_model()
+    model.partial_fit(X)
+    params = model.get_params()
+    with pytest.raises(ValueError, match=r"Invalid parameter\(s\) \['colour'\].*'rho'"):
         model.set_params(rho=0.2, colour="red")
     assert model.get_params() == params
     assert model.rho == RHO
-    np.testing.assert_array_equal(model.theta_, theta)
-    assert model.n_steps_ == steps
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -89,7 +107,10 @@ def test_X_with_wrong_n_features_after_init(X):
     model = make_model()
     model.partial_fit(X)
     for method in (model.partial_fit, model.transform, model.loss_and_grad):
-        with pytest.raises(ValueError, match=f"X has 7 features .* initialised with {N_FEATURES}"):
+        with pytest.raises(
+            ValueError,
+            match=f"X has 7 features, but SparseAutoencoder is expecting {N_FEATURES} features",
+        ):
             method(X[:, :7])
 
 
@@ -108,7 +129,9 @@ def test_X_outside_unit_interval_needs_linear_decoder(X, loss, decoder):
     assert linear.n_steps_ == 1
 
 
-@pytest.mark.parametrize("bad", [[["a", "b"], ["c", "d"]], np.array([[None, 1.0]]), "text"])
+@pytest.mark.parametrize(
+    "bad", [[["a", "b"], ["c", "d"]], np.array([[{"a": 1}, 1.0]], dtype=object), "text"]
+)
 def test_non_numeric_X_is_a_type_error(bad):
     with pytest.raises(TypeError, match="X must be a 2-D array of numbers"):
         SparseAutoencoder().partial_fit(bad)
