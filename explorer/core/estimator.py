@@ -106,14 +106,19 @@ def check_feature_names(estimator: Any, names: np.ndarray | None) -> None:
     mismatch is an error, names on only one side a warning (scikit-learn's rules)."""
     fitted = getattr(estimator, "feature_names_in_", None)
     owner = type(estimator).__name__
+    at_caller = 4  # the warning points at the caller of transform (via the model's data check)
     if fitted is None and names is None:
         return
     if fitted is None:
-        warnings.warn(f"X has feature names, but {owner} was fitted without feature names.")
+        warnings.warn(
+            f"X has feature names, but {owner} was fitted without feature names.",
+            stacklevel=at_caller,
+        )
         return
     if names is None:
         warnings.warn(
-            f"X does not have valid feature names, but {owner} was fitted with feature names."
+            f"X does not have valid feature names, but {owner} was fitted with feature names.",
+            stacklevel=at_caller,
         )
         return
     if len(fitted) == len(names) and np.all(fitted == names):
