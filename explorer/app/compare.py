@@ -54,7 +54,7 @@ class Comparison(LiveDashboard):
         The shared controls and buttons by name.
     run_controls : dict
         ``{"A": {...}, "B": {...}}``: each run's live controls by name.
-    instructor : settings.Instructor
+    instructor : instructor.Instructor
         What instructor mode locked and hid on ``controls``.
     boards : dict
         ``{"A": Board, "B": Board}``: each run's views; ``boards["A"].traces("kl")`` is what
@@ -108,11 +108,11 @@ class Comparison(LiveDashboard):
     def _wire(self) -> None:
         for name in SHARED_CONTROLS:
             handler = functools.partial(self._on_change, RUNS, name)
-            self.controls[name].observe(self._guarded(handler), names="value")
+            self.controls[name].observe(self.guarded(handler), names="value")
         for run, controls in self.run_controls.items():
             for name, control in controls.items():
                 handler = functools.partial(self._on_change, (run,), name)
-                control.observe(self._guarded(handler), names="value")
+                control.observe(self.guarded(handler), names="value")
         self._wire_actions()
 
     def _on_change(self, runs: tuple[str, ...], name: str, change: dict) -> None:
@@ -159,7 +159,7 @@ class Comparison(LiveDashboard):
 
     def _sync_controls(self) -> None:
         """Make every control show its session's value (without re-triggering)."""
-        with self._quietly():
+        with self.quietly():
             for run, controls in self.run_controls.items():
                 for name, value in control_values(self.sessions[run].get_params()).items():
                     if name in controls:

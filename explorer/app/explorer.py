@@ -62,8 +62,8 @@ class Explorer(LiveDashboard):
     timeline : Timeline
         The step slider over the views: ``timeline.show(i)`` shows recorded step i
         (``session.recording``), as dragging it there does.
-    instructor : settings.Instructor
-        What instructor mode locked and hid on ``controls`` (``settings.instruct``).
+    instructor : instructor.Instructor
+        What instructor mode locked and hid on ``controls`` (``instructor.instruct``).
     """
 
     def __init__(
@@ -134,7 +134,7 @@ class Explorer(LiveDashboard):
                 "view": self._on_view,
             }.get(role(name))
             if handler is not None:
-                control.observe(self._guarded(functools.partial(handler, name)), names="value")
+                control.observe(self.guarded(functools.partial(handler, name)), names="value")
         self._wire_actions()
 
     def _on_param(self, name: str, change: dict) -> None:
@@ -157,7 +157,7 @@ class Explorer(LiveDashboard):
         self._own_data[dataset.name] = dataset
         control = self.controls["dataset"]
         if dataset.name not in control.options:
-            with self._quietly():  # a Dropdown may re-select while its options change
+            with self.quietly():  # a Dropdown may re-select while its options change
                 control.options = (*control.options, dataset.name)
 
     def apply(self, params: Mapping[str, Any], changed: str | None = None) -> bool:
@@ -195,14 +195,14 @@ class Explorer(LiveDashboard):
 
     def _sync_controls(self) -> None:
         """Make every parameter control show the session's value (without re-triggering)."""
-        with self._quietly():
+        with self.quietly():
             for name, value in control_values(self.session.get_params()).items():
                 self.controls[name].value = value
 
     def _sync_unit_range(self) -> None:
         """The unit control's range follows the number of hidden units."""
         unit, last = self.controls["unit"], self.session.model.n_hidden - 1
-        with self._quietly():
+        with self.quietly():
             unit.max = max(last, 0)
             unit.value = min(unit.value, last)
 

@@ -87,14 +87,14 @@ def test_a_page_snapping_a_run_value_to_its_slider_grid_changes_nothing() -> Non
 
 def test_the_pacer_hears_a_frame_drawn_once_both_runs_drew_it(ab: Comparison) -> None:
     now = [100.0]
-    ab._pacer = pacing.FramePacer(lambda: now[0])
+    ab.pacer = pacing.FramePacer(lambda: now[0])
     for _ in range(pacing.MAX_IN_FLIGHT):
         ab.step(1)  # a frame for each run's board
-    ab._pacer.sent(cost=0.0, in_flight=ab._in_flight())
+    ab.pacer.sent(cost=0.0, in_flight=ab.in_flight())
     now[0] += 1.0
-    assert ab._awaiting == {"A", "B"} and not ab._pacer.due()
+    assert ab._awaiting == {"A", "B"} and not ab.pacer.due()
     for run in RUNS:
-        assert not ab._pacer.due()  # until both pages have drawn their frames
+        assert not ab.pacer.due()  # until both pages have drawn their frames
         board = ab.boards[run]
         board._on_page_message(board, {"type": "drawn", "seq": board._encoder.seq}, [])
-    assert ab._pacer.due() and not ab._awaiting
+    assert ab.pacer.due() and not ab._awaiting
