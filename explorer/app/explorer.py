@@ -15,15 +15,7 @@ from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
 from .board import Board
-from .controls import (
-    UI_DATASETS,
-    build_controls,
-    control_values,
-    is_snap_echo,
-    label,
-    role,
-    to_param,
-)
+from .controls import UI_DATASETS, build_controls, control_values, label, role
 from .defaults import dashboard_params, is_full_batch
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
@@ -127,24 +119,12 @@ class Explorer(LiveDashboard):
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
+        self._observe_params(self.controls, self.session, self.apply)
         for name, control in self.controls.items():
-            handler = {
-                "live": self._on_param,
-                "reset": self._on_param,
-                "view": self._on_view,
-            }.get(role(name))
-            if handler is not None:
-                control.observe(self.guarded(functools.partial(handler, name)), names="value")
+            if role(name) == "view":
+                handler = functools.partial(self._on_view, name)
+                control.observe(self.guarded(handler), names="value")
         self._wire_actions()
-
-    def _on_param(self, name: str, change: dict) -> None:
-        in_use = control_values(self.session.get_params()).get(name)
-        if is_snap_echo(self.controls[name], in_use, change["new"]):
-            return
-        key, value = to_param(name, change["new"])
-        if name == "dataset":
-            value = self._own_data.get(value, value)
-        self.apply({key: value}, changed=name)
 
     def use_dataset(self, dataset: datasets.Dataset) -> None:
         """Train on ``dataset`` from step 0, and offer it in the data set control from now on."""
@@ -169,6 +149,9 @@ class Explorer(LiveDashboard):
         in the status line).
         """
         params = self._checked(params, [self.controls])
+        name = params.get("dataset")
+        if isinstance(name, str) and name in self._own_data:  # as the data set control says it
+            params["dataset"] = self._own_data[name]
         try:
             was_reset = self.session.set_params(**params)
         except (TypeError, ValueError):
@@ -239,13 +222,7 @@ class Explorer(LiveDashboard):
         if now - then >= 0.5 or step < step0:
             self._steps_per_second = max(step - step0, 0) / (now - then)
             self._rate = (now, step)
-        terms = self.session.model.last_terms_
-        loss = (
-            f"loss {terms['total']:.4f} = reconstruction {terms['reconstruction']:.4f} "
-            f"+ β·Ω {terms['sparsity']:.4f} + weight decay {terms['weight_decay']:.4f}"
-            if terms
-            else "not trained yet"
-        )
+        loss = self._loss_text(self.session)
         style = WARNING if self.session.message else MUTED
         text = html.escape(message or self.session.message)
         self.status.value = (

@@ -27,7 +27,7 @@ from ..training import Session
 from ..training.session import StepReport
 from . import blas
 from .board import DASHBOARD_CLASS, Board
-from .controls import not_allowed, unshowable
+from .controls import control_values, is_snap_echo, not_allowed, role, to_param, unshowable
 from .defaults import check_batch_size, params_for_optimizer
 from .instructor import Instructor
 from .pacing import UNWATCHED_SECONDS, FramePacer
@@ -123,6 +123,36 @@ class LiveDashboard(widgets.VBox):
             board.on_drawn = self._drawn
             board.on_pick = self.guarded(self._pick)
             board.on_error = self._show_error
+
+    def _observe_params(
+        self,
+        controls: dict[str, widgets.Widget],
+        session: Session,
+        apply: Callable[..., bool],
+    ) -> None:
+        """Each parameter control among ``controls`` (``controls.role`` "live" or "reset")
+        moved in the page sets its parameter by ``apply(params, changed=name)``; ``session``
+        holds the values in use."""
+        for name, control in controls.items():
+            if role(name) in ("live", "reset"):
+                handler = functools.partial(self._on_param, control, session, apply, name)
+                control.observe(self.guarded(handler), names="value")
+
+    @staticmethod
+    def _on_param(
+        control: widgets.Widget,
+        session: Session,
+        apply: Callable[..., bool],
+        name: str,
+        change: dict,
+    ) -> None:
+        """A parameter control moved: apply what it now shows, unless the page only moved the
+        value in use onto the control's grid (``controls.is_snap_echo``)."""
+        in_use = control_values(session.get_params()).get(name)
+        if is_snap_echo(control, in_use, change["new"]):
+            return
+        key, value = to_param(name, change["new"])
+        apply({key: value}, changed=name)
 
     def _wire_actions(self) -> None:
         """Play, Step and Reset do what their labels say."""
@@ -245,6 +275,17 @@ class LiveDashboard(widgets.VBox):
                 self._show_error(exc)
 
         return run
+
+    @staticmethod
+    def _loss_text(session: Session) -> str:
+        """The status line's loss: the last step's total and the terms it adds up."""
+        terms = session.model.last_terms_
+        if not terms:
+            return "not trained yet"
+        return (
+            f"loss {terms['total']:.4f} = reconstruction {terms['reconstruction']:.4f} "
+            f"+ β·Ω {terms['sparsity']:.4f} + weight decay {terms['weight_decay']:.4f}"
+        )
 
     def show_message(self, text: str) -> None:
         """Show ``text`` under the status line (panels report through this)."""

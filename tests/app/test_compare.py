@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
+from explorer import Explorer
 from explorer.app import pacing
 from explorer.app.compare import PAIRED, RUNS, Comparison
+from explorer.app.live import LiveDashboard
 
 
 @pytest.fixture
@@ -40,6 +44,22 @@ def test_views_are_paired_and_each_row_draws_its_own_run(ab: Comparison) -> None
     mean_a = ab.sessions["A"].model.rho_hat_.mean()
     mean_b = ab.sessions["B"].model.rho_hat_.mean()
     assert mean_a < 0.03 < 0.06 < mean_b
+
+
+def test_the_status_line_says_each_runs_loss_as_the_explorer_says_its_own(ab) -> None:
+    status = html.unescape(ab.status.value)
+    assert status.count("not trained yet") == 2
+    ab.step(2)
+    status = html.unescape(ab.status.value)
+    for session in ab.sessions.values():
+        t = session.model.last_terms_
+        assert (
+            f"loss {t['total']:.4f} = reconstruction {t['reconstruction']:.4f} "
+            f"+ β·Ω {t['sparsity']:.4f} + weight decay {t['weight_decay']:.4f}"
+        ) in status
+    app = Explorer(dataset="bars", n_samples=200)
+    app.step(1)
+    assert LiveDashboard._loss_text(app.session) in html.unescape(app.status.value)
 
 
 def test_a_run_control_changes_only_its_run(ab: Comparison) -> None:
