@@ -18,7 +18,7 @@ from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
 from .board import Board
-from .controls import build_controls, control_values, is_snap_echo, label, to_param
+from .controls import build_controls, control_values, label
 from .defaults import dashboard_params
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 
@@ -54,7 +54,7 @@ class Comparison(LiveDashboard):
         The shared controls and buttons by name.
     run_controls : dict
         ``{"A": {...}, "B": {...}}``: each run's live controls by name.
-    instructor : settings.Instructor
+    instructor : instructor.Instructor
         What instructor mode locked and hid on ``controls``.
     boards : dict
         ``{"A": Board, "B": Board}``: each run's views; ``boards["A"].traces("kl")`` is what
@@ -106,22 +106,12 @@ class Comparison(LiveDashboard):
         return [sidebar_layout(controls, [self.status, *self.boards.values()])]
 
     def _wire(self) -> None:
-        for name in SHARED_CONTROLS:
-            handler = functools.partial(self._on_change, RUNS, name)
-            self.controls[name].observe(self._guarded(handler), names="value")
+        """A shared control sets both runs; a run's own control, its run."""
+        self._observe_params(self.controls, self.sessions["A"], self.apply)
         for run, controls in self.run_controls.items():
-            for name, control in controls.items():
-                handler = functools.partial(self._on_change, (run,), name)
-                control.observe(self._guarded(handler), names="value")
+            apply = functools.partial(self.apply, runs=(run,))
+            self._observe_params(controls, self.sessions[run], apply)
         self._wire_actions()
-
-    def _on_change(self, runs: tuple[str, ...], name: str, change: dict) -> None:
-        control = (self.run_controls[runs[0]] if len(runs) == 1 else self.controls)[name]
-        in_use = control_values(self.sessions[runs[0]].get_params()).get(name)
-        if is_snap_echo(control, in_use, change["new"]):
-            return
-        key, value = to_param(name, change["new"])
-        self.apply({key: value}, runs, changed=name)
 
     def apply(
         self,
@@ -159,7 +149,7 @@ class Comparison(LiveDashboard):
 
     def _sync_controls(self) -> None:
         """Make every control show its session's value (without re-triggering)."""
-        with self._quietly():
+        with self.quietly():
             for run, controls in self.run_controls.items():
                 for name, value in control_values(self.sessions[run].get_params()).items():
                     if name in controls:
@@ -201,14 +191,10 @@ class Comparison(LiveDashboard):
     # ------------------------------------------------------------------ status
     def _run_line(self, run: str) -> str:
         session = self.sessions[run]
-        model, terms = session.model, session.model.last_terms_
+        model = session.model
         setting = f"ρ {model.rho:.3g} · β {model.beta:.3g} · {model.penalty}"
-        loss = (
-            f"loss {terms['total']:.4f} (reconstruction {terms['reconstruction']:.4f})"
-            if terms
-            else "not trained yet"
-        )
-        return f"<b>{run}</b> {html.escape(setting)} · step {session.n_steps} · {loss}"
+        loss = self._loss_text(session)
+        return f"<b>{run}</b> {html.escape(setting + f' · step {session.n_steps} · {loss}')}"
 
     def _set_status(self, message: str = "") -> None:
         messages = [message] if message else [s.message for s in self.sessions.values()]

@@ -5,7 +5,8 @@ name, ``apply`` (set parameters as moving the controls would, refusing what the 
 not show), a redraw, a message or an error for the status line, and its instructor mode.
 ``SessionDashboard`` adds what only a dashboard of one training session offers (``Explorer``):
 the session itself, a reset and a switch of data set. The panels are built for a
-``SessionDashboard``; instructor mode (``settings.instruct``) works on any ``Dashboard``.
+``SessionDashboard``; instructor mode (``instructor.instruct``) works on any ``Dashboard``
+(it asks for less: ``instructor.Instructed``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-import ipywidgets as widgets
+from .instructor import Instructed
 
-if TYPE_CHECKING:  # only for the annotations: settings builds on the controls, not on this
+if TYPE_CHECKING:  # only for the annotations
     from ..datasets import Dataset
     from ..training import Session
-    from .settings import Instructor
 
 
-class Dashboard(Protocol):
-    """A dashboard, as the settings and instructor mode use it."""
-
-    #: Sliders, drop-downs and buttons by name; setting ``controls[name].value`` from code
-    #: does what moving it in the page does.
-    controls: dict[str, widgets.Widget]
-    #: What instructor mode locked and hid on ``controls``.
-    instructor: Instructor
+class Dashboard(Instructed, Protocol):
+    """A dashboard, as the settings and instructor mode use it: its ``controls`` by name
+    (setting ``controls[name].value`` from code does what moving it in the page does) and its
+    ``instructor``, as ``Instructed`` says, and the following."""
 
     def apply(self, params: Mapping[str, Any]) -> bool:
         """Set session parameters, all at once; True if training restarted. A value the

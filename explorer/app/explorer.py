@@ -15,15 +15,7 @@ from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.session import StepReport
 from .board import Board
-from .controls import (
-    UI_DATASETS,
-    build_controls,
-    control_values,
-    is_snap_echo,
-    label,
-    role,
-    to_param,
-)
+from .controls import UI_DATASETS, build_controls, control_values, label, role
 from .defaults import dashboard_params, is_full_batch
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
@@ -62,8 +54,8 @@ class Explorer(LiveDashboard):
     timeline : Timeline
         The step slider over the views: ``timeline.show(i)`` shows recorded step i
         (``session.recording``), as dragging it there does.
-    instructor : settings.Instructor
-        What instructor mode locked and hid on ``controls`` (``settings.instruct``).
+    instructor : instructor.Instructor
+        What instructor mode locked and hid on ``controls`` (``instructor.instruct``).
     """
 
     def __init__(
@@ -127,24 +119,12 @@ class Explorer(LiveDashboard):
 
     # ------------------------------------------------------------------ wiring
     def _wire(self) -> None:
+        self._observe_params(self.controls, self.session, self.apply)
         for name, control in self.controls.items():
-            handler = {
-                "live": self._on_param,
-                "reset": self._on_param,
-                "view": self._on_view,
-            }.get(role(name))
-            if handler is not None:
-                control.observe(self._guarded(functools.partial(handler, name)), names="value")
+            if role(name) == "view":
+                handler = functools.partial(self._on_view, name)
+                control.observe(self.guarded(handler), names="value")
         self._wire_actions()
-
-    def _on_param(self, name: str, change: dict) -> None:
-        in_use = control_values(self.session.get_params()).get(name)
-        if is_snap_echo(self.controls[name], in_use, change["new"]):
-            return
-        key, value = to_param(name, change["new"])
-        if name == "dataset":
-            value = self._own_data.get(value, value)
-        self.apply({key: value}, changed=name)
 
     def use_dataset(self, dataset: datasets.Dataset) -> None:
         """Train on ``dataset`` from step 0, and offer it in the data set control from now on."""
@@ -157,7 +137,7 @@ class Explorer(LiveDashboard):
         self._own_data[dataset.name] = dataset
         control = self.controls["dataset"]
         if dataset.name not in control.options:
-            with self._quietly():  # a Dropdown may re-select while its options change
+            with self.quietly():  # a Dropdown may re-select while its options change
                 control.options = (*control.options, dataset.name)
 
     def apply(self, params: Mapping[str, Any], changed: str | None = None) -> bool:
@@ -169,6 +149,9 @@ class Explorer(LiveDashboard):
         in the status line).
         """
         params = self._checked(params, [self.controls])
+        name = params.get("dataset")
+        if isinstance(name, str) and name in self._own_data:  # as the data set control says it
+            params["dataset"] = self._own_data[name]
         try:
             was_reset = self.session.set_params(**params)
         except (TypeError, ValueError):
@@ -195,14 +178,14 @@ class Explorer(LiveDashboard):
 
     def _sync_controls(self) -> None:
         """Make every parameter control show the session's value (without re-triggering)."""
-        with self._quietly():
+        with self.quietly():
             for name, value in control_values(self.session.get_params()).items():
                 self.controls[name].value = value
 
     def _sync_unit_range(self) -> None:
         """The unit control's range follows the number of hidden units."""
         unit, last = self.controls["unit"], self.session.model.n_hidden - 1
-        with self._quietly():
+        with self.quietly():
             unit.max = max(last, 0)
             unit.value = min(unit.value, last)
 
@@ -239,13 +222,7 @@ class Explorer(LiveDashboard):
         if now - then >= 0.5 or step < step0:
             self._steps_per_second = max(step - step0, 0) / (now - then)
             self._rate = (now, step)
-        terms = self.session.model.last_terms_
-        loss = (
-            f"loss {terms['total']:.4f} = reconstruction {terms['reconstruction']:.4f} "
-            f"+ β·Ω {terms['sparsity']:.4f} + weight decay {terms['weight_decay']:.4f}"
-            if terms
-            else "not trained yet"
-        )
+        loss = self._loss_text(self.session)
         style = WARNING if self.session.message else MUTED
         text = html.escape(message or self.session.message)
         self.status.value = (

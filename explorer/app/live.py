@@ -6,7 +6,7 @@ and ``boards`` (run -> ``Board``, its live views); it calls ``_init_live()`` onc
 and implements ``_sessions() -> {run: Session}``, ``_snapshots() -> {run: Snapshot}``,
 ``_train(n) -> StepReport``, ``_set_status(message)``, ``_sync_controls()`` (every control
 shows the value in use) and ``_where()`` (one sentence on the state kept when something
-fails). Code that sets control values does it ``with self._quietly():``, so that the
+fails). Code that sets control values does it ``with self.quietly():``, so that the
 observers do not take the change for the user's.
 """
 
@@ -27,10 +27,10 @@ from ..training import Session
 from ..training.session import StepReport
 from . import blas
 from .board import DASHBOARD_CLASS, Board
-from .controls import not_allowed, unshowable
+from .controls import control_values, is_snap_echo, not_allowed, role, to_param, unshowable
 from .defaults import check_batch_size, params_for_optimizer
+from .instructor import Instructor
 from .pacing import UNWATCHED_SECONDS, FramePacer
-from .settings import Instructor
 
 #: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
 #: theme's values as fallbacks for Voila and classic pages).
@@ -109,28 +109,59 @@ class LiveDashboard(widgets.VBox):
     ``super().__init__(children=...)``."""
 
     _task: asyncio.Task | None = None
-    _syncing = False  # True while code (not the user) sets control values: see _quietly
+    _syncing = False  # True while code (not the user) sets control values: see quietly
     boards: dict[str, Board]
     #: Said in the status line after ``reset``.
     RESET_MESSAGE = "Reset to step 0."
 
     def _init_live(self) -> None:
-        self._pacer = FramePacer()
-        #: What instructor mode locked and hid on the controls (``settings.instruct``).
+        #: When the next frame may go to the page (the play loop's, and a replay's).
+        self.pacer = FramePacer()
+        #: What instructor mode locked and hid on the controls (``instructor.instruct``).
         self.instructor = Instructor()
         for board in self.boards.values():
             board.on_drawn = self._drawn
-            board.on_pick = self._guarded(self._pick)
+            board.on_pick = self.guarded(self._pick)
             board.on_error = self._show_error
+
+    def _observe_params(
+        self,
+        controls: dict[str, widgets.Widget],
+        session: Session,
+        apply: Callable[..., bool],
+    ) -> None:
+        """Each parameter control among ``controls`` (``controls.role`` "live" or "reset")
+        moved in the page sets its parameter by ``apply(params, changed=name)``; ``session``
+        holds the values in use."""
+        for name, control in controls.items():
+            if role(name) in ("live", "reset"):
+                handler = functools.partial(self._on_param, control, session, apply, name)
+                control.observe(self.guarded(handler), names="value")
+
+    @staticmethod
+    def _on_param(
+        control: widgets.Widget,
+        session: Session,
+        apply: Callable[..., bool],
+        name: str,
+        change: dict,
+    ) -> None:
+        """A parameter control moved: apply what it now shows, unless the page only moved the
+        value in use onto the control's grid (``controls.is_snap_echo``)."""
+        in_use = control_values(session.get_params()).get(name)
+        if is_snap_echo(control, in_use, change["new"]):
+            return
+        key, value = to_param(name, change["new"])
+        apply({key: value}, changed=name)
 
     def _wire_actions(self) -> None:
         """Play, Step and Reset do what their labels say."""
-        self.controls["play"].observe(self._guarded(self._on_play), names="value")
-        self.controls["step"].on_click(self._guarded(lambda _: self.step(1)))
-        self.controls["reset"].on_click(self._guarded(lambda _: self.reset()))
+        self.controls["play"].observe(self.guarded(self._on_play), names="value")
+        self.controls["step"].on_click(self.guarded(lambda _: self.step(1)))
+        self.controls["reset"].on_click(self.guarded(lambda _: self.reset()))
 
     @contextlib.contextmanager
-    def _quietly(self) -> Iterator[None]:
+    def quietly(self) -> Iterator[None]:
         """Within it, code sets control values: the controls' observers ignore the changes
         (they are not the user's)."""
         was, self._syncing = self._syncing, True
@@ -220,17 +251,18 @@ class LiveDashboard(widgets.VBox):
         """The runs whose page has not yet drawn every frame it was sent."""
         return {run for run, board in self.boards.items() if board.in_flight}
 
-    def _in_flight(self) -> int:
+    def in_flight(self) -> int:
+        """Frames sent that the page has not drawn yet (the most any board waits for)."""
         return max(board.in_flight for board in self.boards.values())
 
     def _drawn(self) -> None:
-        self._pacer.acknowledged(self._in_flight())
+        self.pacer.acknowledged(self.in_flight())
 
     def _pick(self, unit: int) -> None:
         self.controls["unit"].value = unit
 
     # ------------------------------------------------------------------ callbacks
-    def _guarded(self, handler: Callable) -> Callable:
+    def guarded(self, handler: Callable) -> Callable:
         """Run a callback; show any error in the status line instead of losing it in a log."""
 
         @functools.wraps(handler)
@@ -243,6 +275,17 @@ class LiveDashboard(widgets.VBox):
                 self._show_error(exc)
 
         return run
+
+    @staticmethod
+    def _loss_text(session: Session) -> str:
+        """The status line's loss: the last step's total and the terms it adds up."""
+        terms = session.model.last_terms_
+        if not terms:
+            return "not trained yet"
+        return (
+            f"loss {terms['total']:.4f} = reconstruction {terms['reconstruction']:.4f} "
+            f"+ β·Ω {terms['sparsity']:.4f} + weight decay {terms['weight_decay']:.4f}"
+        )
 
     def show_message(self, text: str) -> None:
         """Show ``text`` under the status line (panels report through this)."""
@@ -270,7 +313,7 @@ class LiveDashboard(widgets.VBox):
         (slider moves, pause, the page's frame acknowledgements) are handled mid-run; draw
         when the pacer says the page is ready, always from the latest state."""
         with blas.leave_a_core():  # the browser drawing the page needs a core too
-            pacer, message, status_shown = self._pacer, "", -float("inf")
+            pacer, message, status_shown = self.pacer, "", -float("inf")
             pacer.start()
             try:
                 while self.controls["play"].value:
@@ -288,7 +331,7 @@ class LiveDashboard(widgets.VBox):
                         if start - status_shown >= STATUS_SECONDS:
                             self._set_status()
                             status_shown = start
-                        pacer.sent(time.perf_counter() - start, self._in_flight())
+                        pacer.sent(time.perf_counter() - start, self.in_flight())
             except Exception as exc:
                 self.controls["play"].value = False
                 self.refresh()

@@ -16,7 +16,8 @@ import threading
 import warnings
 
 from .contract import Dashboard, SessionDashboard
-from .settings import SESSION_KEYS, apply_settings, instruct, parse_query
+from .instructor import instruct
+from .settings import SESSION_KEYS, apply_settings, parse_query
 
 #: A query asking for the A/B page: mode=compare, or a run's own setting (a.rho=…).
 COMPARE = re.compile(r"(^|[?&])(mode=compare|[ab]\.)")

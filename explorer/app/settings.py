@@ -1,4 +1,4 @@
-"""A dashboard's settings as data: to and from JSON and URL queries, and instructor mode.
+"""A dashboard's settings as data: to and from JSON and URL queries.
 
 Settings are a dict of session keywords (``rho``, ``beta``, ``dataset``, ...) plus two lists of
 control names: ``lock`` (shown, but the page cannot change them) and ``hide`` (not shown).
@@ -6,16 +6,16 @@ control names: ``lock`` (shown, but the page cannot change them) and ``hide`` (n
 through the dashboard's own ``apply``, then ``lock`` and ``hide``), ``to_json``/``from_json``
 and ``to_query``/``parse_query`` carry them in a file or a link. Every value is checked against one
 table (``SETTINGS``), so a bad file, a bad link and a bad call are refused the same way, naming
-the setting, the value and what is allowed.
+the setting, the value and what is allowed. ``lock`` and ``hide`` are instructor mode's
+lists (``instructor``).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
@@ -23,8 +23,9 @@ import ipywidgets as widgets
 
 from .. import datasets
 from ..datasets import mnist
-from .contract import Dashboard, SessionDashboard
+from .contract import SessionDashboard
 from .controls import CONVERSIONS, not_allowed, shown, unshowable
+from .instructor import LISTS, check_names, instruct
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,8 @@ SETTINGS: dict[str, Kind] = {
     "lock": CONTROL_NAMES,
     "hide": CONTROL_NAMES,
 }
-INSTRUCTOR = ("lock", "hide")
-#: The session keywords among the settings.
-SESSION_KEYS = tuple(k for k in SETTINGS if k not in INSTRUCTOR)
+#: The session keywords among the settings (the rest are instructor mode's lists).
+SESSION_KEYS = tuple(k for k in SETTINGS if k not in LISTS)
 #: Control names accepted for the session keyword they set (``seed`` for ``random_state``).
 ALIASES = {name: key for name, (key, _, _) in CONVERSIONS.items() if name != key}
 #: A query's page mode, and the prefixes of the two runs' own settings in mode=compare
@@ -118,13 +118,6 @@ RUN_PREFIXES = ("a", "b")
 
 #: What a control's range check says, in the settings' terms where the control's differ.
 RANGE_NOTES = {"batch_size": " (0 is the full batch: null in JSON, 'full' in a link)"}
-
-#: Ends a locked control's label: Font Awesome's lock, which ipywidgets ships with the page
-#: (the emoji 🔒 was an empty box wherever no emoji font is installed), named for screen
-#: readers. A control whose label is plain text (no ``description_allow_html``) gets the words.
-LOCK_MARK = ' <i class="fa fa-lock" aria-label="locked" title="locked"></i>'
-LOCK_TEXT = " (locked)"
-LOCK_HINT = "Locked by the instructor"
 
 
 def _allowed_keys() -> str:
@@ -319,23 +312,13 @@ def apply_settings(dash: SessionDashboard, settings: dict[str, Any]) -> bool:
     """
     settings = check(settings)
     params = {k: v for k, v in settings.items() if k in SESSION_KEYS}
-    _check_names(dash, settings)
+    check_names(dash.controls, settings)
     _check_ranges(dash, params)
     _offer_dataset(dash, params)
     restarted = dash.apply(params)
-    if any(key in settings for key in INSTRUCTOR):
+    if any(key in settings for key in LISTS):
         instruct(dash, settings.get("lock"), settings.get("hide"))
     return restarted
-
-
-def _check_names(dash: Dashboard, settings: dict[str, Any]) -> None:
-    for key in INSTRUCTOR:
-        unknown = [name for name in settings.get(key, ()) if name not in dash.controls]
-        if unknown:
-            raise ValueError(
-                f"{key}={unknown!r} is not allowed: {key} names controls, one or more of "
-                f"{list(dash.controls)}."
-            )
 
 
 def _range_refusal(controls: dict[str, widgets.Widget], key: str, value: Any) -> str | None:
@@ -371,88 +354,3 @@ def _offer_dataset(dash: SessionDashboard, params: dict[str, Any]) -> None:
             f"{dash.session.dataset.name}."
         ) from None
     dash.use_dataset(dataset)
-
-
-# ----------------------------------------------------------------------------- instructor mode
-@dataclass
-class Instructor:
-    """What instructor mode changed on one dashboard's controls, to undo it when the lists
-    change (each dashboard owns one: ``dash.instructor``)."""
-
-    locks: dict[str, _Lock] = field(default_factory=dict)
-    hidden: dict[str, widgets.Layout] = field(default_factory=dict)  # the layouts replaced
-
-    def lock(self, controls: dict[str, widgets.Widget], names: list[str]) -> bool:
-        """Lock the controls ``names`` and release any other; True if one was released."""
-        released = [name for name in self.locks if name not in names]
-        for name in released:
-            self.locks.pop(name).release()
-        for name in names:
-            if name not in self.locks:
-                self.locks[name] = _Lock(controls[name])
-        return bool(released)
-
-    def hide(self, controls: dict[str, widgets.Widget], names: list[str]) -> None:
-        """Hide the controls ``names`` and show again any other that was hidden."""
-        for name in [n for n in self.hidden if n not in names]:
-            controls[name].layout = self.hidden.pop(name)
-        for name in names:
-            if name not in self.hidden:
-                control = controls[name]
-                # Controls share one Layout object: hiding must not touch the others.
-                self.hidden[name] = control.layout
-                own = {
-                    k: getattr(control.layout, k)
-                    for k in control.layout.keys
-                    if not k.startswith("_")
-                }
-                control.layout = widgets.Layout(**(own | {"display": "none"}))
-
-
-class _Lock:
-    """Keeps one control disabled, labelled as locked, until ``release``.
-
-    The dashboard itself enables and disables some controls (the batch size follows the
-    optimiser); the observer turns such an enabling straight back.
-    """
-
-    def __init__(self, control: widgets.Widget) -> None:
-        self.control = control
-        self.description, self.tooltip = control.description, control.tooltip
-        #: Whether the label showed HTML (None: it can only show text).
-        self.allow_html = getattr(control, "description_allow_html", None)
-        control.disabled = True
-        if self.allow_html is None:
-            control.description = self.description + LOCK_TEXT
-        else:
-            shown = self.description if self.allow_html else html.escape(self.description)
-            control.description_allow_html = True
-            control.description = shown + LOCK_MARK
-        control.tooltip = LOCK_HINT
-        control.observe(self._keep, names="disabled")
-
-    def _keep(self, change: dict) -> None:
-        if not change["new"]:
-            self.control.disabled = True
-
-    def release(self) -> None:
-        self.control.unobserve(self._keep, names="disabled")
-        self.control.disabled = False
-        self.control.description, self.control.tooltip = self.description, self.tooltip
-        if self.allow_html is not None:
-            self.control.description_allow_html = self.allow_html
-
-
-def instruct(dash: Dashboard, lock: list[str] | None = None, hide: list[str] | None = None) -> None:
-    """Lock the controls named in ``lock`` and hide those in ``hide`` (any other control that
-    was locked or hidden comes back). None leaves that list as it is.
-
-    Works on any dashboard; the page's own enabling rules (batch size under L-BFGS) are
-    restored through ``dash.apply({})`` when a lock is released.
-    """
-    _check_names(dash, {"lock": lock or [], "hide": hide or []})
-    released = lock is not None and dash.instructor.lock(dash.controls, lock)
-    if hide is not None:
-        dash.instructor.hide(dash.controls, hide)
-    if released:
-        dash.apply({})  # let the page re-decide what it enables (batch size under L-BFGS)

@@ -14,21 +14,54 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Protocol, runtime_checkable
 
 import ipywidgets as widgets
 
+from ..training import Session
 from .live import MUTED
-from .pacing import MAX_FPS
+from .pacing import MAX_FPS, FramePacer
 
-if TYPE_CHECKING:  # the timeline is a part of the Explorer, which builds it
-    from .explorer import Explorer
+
+@runtime_checkable
+class Host(Protocol):
+    """What the timeline uses of the dashboard it is part of (``Explorer``, from
+    ``live.LiveDashboard``)."""
+
+    #: The run it scrubs through (``session.recording``), and rewinds.
+    session: Session
+    #: The dashboard's controls: the timeline follows its "play" toggle.
+    controls: dict[str, widgets.Widget]
+    #: Paces the page's frames: a replay waits for the page as the play loop does.
+    pacer: FramePacer
+
+    def refresh(self) -> None:
+        """Redraw every view (at the step the timeline shows)."""
+        ...
+
+    def show_message(self, text: str) -> None:
+        """Say ``text`` under the status line."""
+        ...
+
+    def guarded(self, handler: Callable) -> Callable:
+        """``handler`` as a widget callback: an error goes to the status line."""
+        ...
+
+    def quietly(self) -> AbstractContextManager[None]:
+        """Within it, values set on widgets are not taken for the user's moves."""
+        ...
+
+    def in_flight(self) -> int:
+        """Frames sent that the page has not drawn yet."""
+        ...
 
 
 class Timeline:
-    """The timeline of dashboard ``dash`` (an ``Explorer``): ``box`` is what to display."""
+    """The timeline of dashboard ``dash``: ``box`` is what to display."""
 
-    def __init__(self, dash: Explorer) -> None:
+    def __init__(self, dash: Host) -> None:
         self.dash = dash
         self.slider = widgets.IntSlider(
             min=0,
@@ -63,9 +96,9 @@ class Timeline:
         self._live = True  # at the end: the views are live and the timeline follows the run
         self._task: asyncio.Task | None = None
         # Guarded as every control is: an error is shown in the status line, never lost.
-        self.slider.observe(dash._guarded(self._on_scrub), names="value")
-        self.replay.observe(dash._guarded(self._on_replay), names="value")
-        self.here.on_click(dash._guarded(lambda _: self.continue_here()))
+        self.slider.observe(dash.guarded(self._on_scrub), names="value")
+        self.replay.observe(dash.guarded(self._on_replay), names="value")
+        self.here.on_click(dash.guarded(lambda _: self.continue_here()))
         dash.controls["play"].observe(self._on_play, names="value")
         self.sync()
 
@@ -90,7 +123,7 @@ class Timeline:
         at the end (called a few times a second while playing, and after every action)."""
         last = len(self.steps) - 1
         self._live = self._live or self.slider.value >= last
-        with self.dash._quietly():  # not the user's move: _on_scrub hears nothing
+        with self.dash.quietly():  # not the user's move: _on_scrub hears nothing
             self.slider.max = last
             if self._live:
                 self.slider.value = last
@@ -160,7 +193,7 @@ class Timeline:
 
     async def _replay(self) -> None:
         """Show each recorded step in turn, each as soon as the page has drawn the last."""
-        dash, pacer = self.dash, self.dash._pacer
+        dash, pacer = self.dash, self.dash.pacer
         pacer.start()
         if self.at is None:
             self.show(0)
@@ -171,6 +204,6 @@ class Timeline:
                     continue
                 start = time.perf_counter()
                 self.show(self.slider.value + 1)
-                pacer.sent(time.perf_counter() - start, dash._in_flight())
+                pacer.sent(time.perf_counter() - start, dash.in_flight())
         finally:
             self.replay.value = False

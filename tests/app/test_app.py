@@ -308,18 +308,18 @@ def decoded(content: dict, buffers: list, view: str, trace: int, key: str) -> np
 
 def test_page_acknowledgements_reach_the_pacer(app: Explorer, monkeypatch) -> None:
     clock = FakeClock()
-    app._pacer = pacing.FramePacer(clock)
+    app.pacer = pacing.FramePacer(clock)
     page_message(app.board, {"type": "drawn", "seq": app.board._encoder.seq})  # as built
     frames = sent_frames(monkeypatch, app.board)
     app.step(1)
     ((frame, _),) = frames  # the step's changes, in one frame
-    assert app._in_flight() == 1
-    app._pacer.sent(cost=0.0, in_flight=pacing.MAX_IN_FLIGHT)
+    assert app.in_flight() == 1
+    app.pacer.sent(cost=0.0, in_flight=pacing.MAX_IN_FLIGHT)
     clock.now += 1.0
-    assert not app._pacer.due()  # waiting for the page
+    assert not app.pacer.due()  # waiting for the page
     page_message(app.board, {"type": "drawn", "seq": frame["seq"]})  # as board.js answers
-    assert app._pacer.due()
-    assert not app._awaiting and app._in_flight() == 0  # no board is waited for any more
+    assert app.pacer.due()
+    assert not app._awaiting and app.in_flight() == 0  # no board is waited for any more
 
 
 def test_the_answer_to_a_frame_answers_the_earlier_ones(app: Explorer, monkeypatch) -> None:
@@ -329,13 +329,13 @@ def test_the_answer_to_a_frame_answers_the_earlier_ones(app: Explorer, monkeypat
     frames = sent_frames(monkeypatch, app.board)
     for _ in range(3):
         app.step(1)
-    assert app._in_flight() == 3
+    assert app.in_flight() == 3
     page_message(app.board, {"type": "drawn", "seq": frames[1][0]["seq"]})
-    assert app._in_flight() == 1
+    assert app.in_flight() == 1
     page_message(app.board, {"type": "hello"})
-    assert app._in_flight() == 1  # the hello's own frame, which the new page will answer
+    assert app.in_flight() == 1  # the hello's own frame, which the new page will answer
     page_message(app.board, {"type": "drawn", "seq": frames[-1][0]["seq"]})
-    assert app._in_flight() == 0
+    assert app.in_flight() == 0
 
 
 def play_until_it_stops(app: Explorer) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
+from explorer import Explorer
 from explorer.app import pacing
 from explorer.app.compare import PAIRED, RUNS, Comparison
+from explorer.app.live import LiveDashboard
 
 
 @pytest.fixture
@@ -40,6 +44,22 @@ def test_views_are_paired_and_each_row_draws_its_own_run(ab: Comparison) -> None
     mean_a = ab.sessions["A"].model.rho_hat_.mean()
     mean_b = ab.sessions["B"].model.rho_hat_.mean()
     assert mean_a < 0.03 < 0.06 < mean_b
+
+
+def test_the_status_line_says_each_runs_loss_as_the_explorer_says_its_own(ab) -> None:
+    status = html.unescape(ab.status.value)
+    assert status.count("not trained yet") == 2
+    ab.step(2)
+    status = html.unescape(ab.status.value)
+    for session in ab.sessions.values():
+        t = session.model.last_terms_
+        assert (
+            f"loss {t['total']:.4f} = reconstruction {t['reconstruction']:.4f} "
+            f"+ β·Ω {t['sparsity']:.4f} + weight decay {t['weight_decay']:.4f}"
+        ) in status
+    app = Explorer(dataset="bars", n_samples=200)
+    app.step(1)
+    assert LiveDashboard._loss_text(app.session) in html.unescape(app.status.value)
 
 
 def test_a_run_control_changes_only_its_run(ab: Comparison) -> None:
@@ -87,14 +107,14 @@ def test_a_page_snapping_a_run_value_to_its_slider_grid_changes_nothing() -> Non
 
 def test_the_pacer_hears_a_frame_drawn_once_both_runs_drew_it(ab: Comparison) -> None:
     now = [100.0]
-    ab._pacer = pacing.FramePacer(lambda: now[0])
+    ab.pacer = pacing.FramePacer(lambda: now[0])
     for _ in range(pacing.MAX_IN_FLIGHT):
         ab.step(1)  # a frame for each run's board
-    ab._pacer.sent(cost=0.0, in_flight=ab._in_flight())
+    ab.pacer.sent(cost=0.0, in_flight=ab.in_flight())
     now[0] += 1.0
-    assert ab._awaiting == {"A", "B"} and not ab._pacer.due()
+    assert ab._awaiting == {"A", "B"} and not ab.pacer.due()
     for run in RUNS:
-        assert not ab._pacer.due()  # until both pages have drawn their frames
+        assert not ab.pacer.due()  # until both pages have drawn their frames
         board = ab.boards[run]
         board._on_page_message(board, {"type": "drawn", "seq": board._encoder.seq}, [])
-    assert ab._pacer.due() and not ab._awaiting
+    assert ab.pacer.due() and not ab._awaiting

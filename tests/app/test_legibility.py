@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 
 from explorer import Explorer
-from explorer.app import settings
+from explorer.app import instructor
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "notebooks" / "tutorial.ipynb"
 COMBINING = range(0x0300, 0x0370)  # combining diacritical marks
@@ -24,17 +24,17 @@ def needs_an_emoji_font(text: str) -> bool:
 def test_a_locked_control_is_marked_without_an_emoji() -> None:
     app = Explorer(n_samples=300)
     names = list(app.controls)
-    settings.instruct(app, lock=names)
+    instructor.instruct(app, lock=names)
     for name, control in app.controls.items():
         assert not needs_an_emoji_font(control.description), (name, control.description)
         if getattr(control, "description_allow_html", None):
             # An icon of the font ipywidgets ships, named for screen readers.
-            assert control.description.endswith(settings.LOCK_MARK), name
-            assert 'class="fa fa-lock"' in settings.LOCK_MARK
-            assert 'aria-label="locked"' in settings.LOCK_MARK
+            assert control.description.endswith(instructor.LOCK_MARK), name
+            assert 'class="fa fa-lock"' in instructor.LOCK_MARK
+            assert 'aria-label="locked"' in instructor.LOCK_MARK
         else:
             assert control.description.endswith(" (locked)"), (name, control.description)
-    settings.instruct(app, lock=[])
+    instructor.instruct(app, lock=[])
     assert not any("lock" in c.description for c in app.controls.values())
 
 

@@ -116,7 +116,7 @@ def test_the_unit_box_range_follows_the_hidden_units(app):
 
 
 def test_a_locked_box_takes_nothing_typed(app, monkeypatch):
-    from explorer.app.settings import instruct
+    from explorer.app.instructor import instruct
 
     instruct(app, lock=["seed"])
     box = app.controls["seed"]
@@ -169,7 +169,7 @@ def test_a_slider_readout_sets_the_slider_as_dragging_would(app, monkeypatch):
 
 
 def test_a_slider_readout_is_locked_and_hidden_with_its_slider(app):
-    from explorer.app.settings import instruct
+    from explorer.app.instructor import instruct
 
     box = app.controls["beta"].box
     instruct(app, lock=["beta"], hide=["rho"])

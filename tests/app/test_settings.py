@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from explorer import Explorer, datasets
-from explorer.app import query
+from explorer.app import instructor, query
 from explorer.app import settings as S
 from explorer.app.controls import control_values
 from explorer.app.query import from_query
@@ -63,7 +63,7 @@ def _buttons(widget: widgets.Widget) -> dict[str, widgets.Button]:
 # ----------------------------------------------------------------------------- JSON
 def test_json_round_trip_gives_equal_session_params(dash):
     dash.apply(CHANGED)
-    S.instruct(dash, lock=["beta"], hide=["seed"])
+    instructor.instruct(dash, lock=["beta"], hide=["seed"])
     text = S.to_json(S.current(dash))
     data = json.loads(text)
     assert list(data) == sorted(data) and "\n  " in text  # pretty, sorted keys
@@ -176,7 +176,7 @@ def test_parse_query_names_a_bad_parameter(query, phrases):
 
 def test_a_link_carries_the_settings(dash):
     dash.apply(CHANGED)
-    S.instruct(dash, lock=["rho", "beta"], hide=[])
+    instructor.instruct(dash, lock=["rho", "beta"], hide=[])
     query = S.to_query(S.current(dash))
     assert "lock=rho,beta" in query and "hide" not in query and "&rho=0.05&" in query
     assert S.parse_query(query) == {k: v for k, v in S.current(dash).items() if v != []}
@@ -189,8 +189,8 @@ def test_lock_and_hide_change_the_controls_and_undo(dash):
     rho_layout, seed_layout = dash.controls["rho"].layout, dash.controls["seed"].layout
     S.apply_settings(dash, {"lock": ["beta", "batch_size"], "hide": ["seed", "optimizer"]})
     beta = dash.controls["beta"]
-    assert beta.disabled and beta.description.endswith(S.LOCK_MARK)
-    assert beta.tooltip == S.LOCK_HINT
+    assert beta.disabled and beta.description.endswith(instructor.LOCK_MARK)
+    assert beta.tooltip == instructor.LOCK_HINT
     assert dash.controls["seed"].layout.display == "none"
     assert dash.controls["optimizer"].layout.display == "none"
     # The controls share one Layout: hiding one hides no other.
@@ -212,10 +212,10 @@ def test_lock_and_hide_change_the_controls_and_undo(dash):
 
 
 def test_unlocking_the_batch_size_under_lbfgs_leaves_it_disabled(dash):
-    S.instruct(dash, lock=["batch_size"])
+    instructor.instruct(dash, lock=["batch_size"])
     dash.controls["optimizer"].value = "adam"
     dash.controls["optimizer"].value = "lbfgs"
-    S.instruct(dash, lock=[])
+    instructor.instruct(dash, lock=[])
     assert dash.controls["batch_size"].disabled  # L-BFGS is full batch
 
 

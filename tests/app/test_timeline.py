@@ -5,12 +5,17 @@ the later ones."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
 from explorer import Explorer
+from explorer.app.pacing import FramePacer
+from explorer.app.timeline import Host, Timeline
 from explorer.figures.mosaic import filter_mosaic
+from explorer.training import Session
 
 
 @pytest.fixture
@@ -24,6 +29,46 @@ def recorded_filters(app: Explorer, position: int) -> np.ndarray:
     n, k = session.model.n_features_in_, session.model.n_hidden
     W1 = session.recording.weights[position][: n * k].reshape(n, k)
     return filter_mosaic(W1.T.astype(np.float64), session.dataset.image_shape)
+
+
+class BareHost:
+    """Exactly what ``timeline.Host`` names, and nothing else of a dashboard."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.controls = {"play": widgets.ToggleButton()}
+        self.pacer = FramePacer()
+        self.said: list[str] = []
+        self.refreshed = 0
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+    def show_message(self, text: str) -> None:
+        self.said.append(text)
+
+    def guarded(self, handler):
+        return handler
+
+    def quietly(self):
+        return contextlib.nullcontext()
+
+    def in_flight(self) -> int:
+        return 0
+
+
+def test_the_timeline_needs_of_its_dashboard_only_what_its_host_protocol_names(app):
+    assert isinstance(app, Host) and not isinstance(object(), Host)
+    session = Session("bars", n_samples=200, random_state=0)
+    session.step(5)
+    host = BareHost(session)
+    timeline = Timeline(host)
+    assert timeline.slider.max == 5 and timeline.at is None
+    before = host.refreshed
+    timeline.show(2)
+    assert timeline.at == 2 and host.refreshed == before + 1
+    timeline.continue_here()
+    assert session.n_steps == 2 and host.said == ["Went back to step 2: steps 3–5 dropped."]
 
 
 def test_scrubbing_back_shows_exactly_the_weights_recorded_at_that_step(app):

@@ -258,6 +258,9 @@ def test_uploading_images_switches_training_to_them(app: Explorer) -> None:
     app.controls["dataset"].value = "bars"
     app.controls["dataset"].value = "your-images"
     assert app.session.dataset.name == "your-images"
+    # And code can, by the name the control shows, as the control does.
+    app.apply({"dataset": "bars"})
+    assert app.apply({"dataset": "your-images"}) and app.session.X.shape == (600, 64)
 
 
 def test_a_bad_upload_changes_nothing_and_says_why(app: Explorer) -> None:
