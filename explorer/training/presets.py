@@ -104,9 +104,10 @@ def preset_params(name: str) -> dict[str, Any]:
     Applied to a running session this leaves nothing of earlier settings behind (a loss or
     decoder chosen before would otherwise carry over). The learning rate, the seed and the
     dtype are left out unless the preset sets them: the dashboard picks each optimiser's own
-    rate, the seed stays the user's, and the dashboards train in float32.
+    rate, the seed stays the user's, and the dashboards train in float32. Nor ``max_iter``: a
+    session steps as far as it is told (``Session.get_params`` has none).
     """
     defaults = SparseAutoencoder().get_params()
-    for key in ("learning_rate", "random_state", "dtype"):
+    for key in ("learning_rate", "random_state", "dtype", "max_iter"):
         del defaults[key]
     return defaults | {k: v for k, v in preset(name).items() if k != "steps"}
