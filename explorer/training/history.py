@@ -4,25 +4,43 @@ from __future__ import annotations
 
 import numpy as np
 
+from .thinned import Thinned
+
 TERMS = ("reconstruction", "sparsity", "weight_decay", "total")
 
 
 class History:
     """Loss terms per step, and ρ̂ snapshots whose spacing doubles as the run grows.
 
-    Keeping every ρ̂ would cost n_hidden floats per step forever; doubling the stride whenever
-    ``max_snapshots`` is reached keeps memory bounded while the whole run stays visible.
+    Keeping every ρ̂ would cost n_hidden floats per step forever; the snapshots are
+    ``Thinned`` to at most ``max_snapshots``, so memory stays bounded while the whole run stays
+    visible. Entry i of the terms is step i's (the loss of the weights after i steps, as the
+    step from there measured it), so ``truncate(n)`` keeps entries 0 … n − 1.
     """
 
     def __init__(self, max_snapshots: int = 1024) -> None:
         self.max_snapshots = max_snapshots
+        self._rho_hat = Thinned()
         self.clear()
 
     def clear(self) -> None:
         self.terms: dict[str, list[float]] = {name: [] for name in TERMS}
-        self.snapshot_steps: list[int] = []
-        self.snapshots: list[np.ndarray] = []
-        self.stride = 1
+        self._rho_hat.clear()
+
+    @property
+    def snapshot_steps(self) -> list[int]:
+        """The steps whose ρ̂ is kept."""
+        return self._rho_hat.steps
+
+    @property
+    def snapshots(self) -> list[np.ndarray]:
+        """ρ̂ at each of ``snapshot_steps``."""
+        return self._rho_hat.values
+
+    @property
+    def stride(self) -> int:
+        """Steps between two snapshots."""
+        return self._rho_hat.stride
 
     def restore(
         self,
@@ -33,33 +51,24 @@ class History:
     ) -> None:
         """Take a saved run's history (a session file's) in place of this one."""
         self.terms = {name: [float(v) for v in terms[name]] for name in TERMS}
-        self.stride = int(stride)
-        self.snapshot_steps = [int(s) for s in snapshot_steps]
-        self.snapshots = [np.array(r) for r in snapshots]
+        self._rho_hat.restore(snapshot_steps, [np.array(r) for r in snapshots], stride)
 
     def __len__(self) -> int:
         return len(self.terms["total"])
 
     def record(self, terms: dict[str, float], rho_hat: np.ndarray) -> None:
+        """Add the next step's loss terms, and its ρ̂ if a snapshot is due."""
         step = len(self)
         for name in TERMS:
             self.terms[name].append(float(terms[name]))
-        if step % self.stride == 0:
-            self.snapshot_steps.append(step)
-            self.snapshots.append(np.array(rho_hat, dtype=np.float64))
-            if len(self.snapshots) >= self.max_snapshots:
-                self.stride *= 2
-                keep = [i for i, s in enumerate(self.snapshot_steps) if s % self.stride == 0]
-                self.snapshot_steps = [self.snapshot_steps[i] for i in keep]
-                self.snapshots = [self.snapshots[i] for i in keep]
+        if self._rho_hat.due(step):
+            self._rho_hat.add(step, np.array(rho_hat, dtype=np.float64), self.max_snapshots)
 
     def truncate(self, n_steps: int) -> None:
         """Forget every step from ``n_steps`` on (used when a bad step is rolled back)."""
         for name in TERMS:
             del self.terms[name][n_steps:]
-        keep = [i for i, s in enumerate(self.snapshot_steps) if s < n_steps]
-        self.snapshot_steps = [self.snapshot_steps[i] for i in keep]
-        self.snapshots = [self.snapshots[i] for i in keep]
+        self._rho_hat.forget_from(n_steps)
 
     def array(self, name: str) -> np.ndarray:
         """One loss term over all steps."""

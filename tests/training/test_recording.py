@@ -8,7 +8,7 @@ import pytest
 
 from explorer.figures import snapshot
 from explorer.figures.mosaic import filter_mosaic
-from explorer.training import Session
+from explorer.training import TERMS, History, Session
 from explorer.training.recording import MAX_BYTES, MAX_SNAPSHOTS, Recording
 
 
@@ -24,6 +24,25 @@ def test_snapshots_stay_evenly_spaced_and_bounded_as_a_run_grows():
     assert rec.stride == 256 and rec.steps == [0, 256, 512, 768]
     for step, weights in zip(rec.steps, rec.weights, strict=True):
         assert weights[0] == step  # each holds the weights of its own step
+
+
+def test_the_historys_rho_hat_snapshots_are_kept_as_the_weights_are():
+    # One mechanism (training.thinned): the same steps kept for the same bound, and a
+    # rollback to step n keeps the weights after n steps but only the ρ̂ measured before.
+    history, rec = History(max_snapshots=8), Recording(max_snapshots=8)
+    terms = dict.fromkeys(TERMS, 0.0)
+    for step in range(1000):
+        history.record(terms, np.full(2, step))
+        rec.record(step, np.full(2, step))
+    assert history.snapshot_steps == rec.steps == [0, 256, 512, 768]
+    assert history.stride == rec.stride == 256
+    history.truncate(512)
+    rec.truncate(512)
+    assert history.snapshot_steps == [0, 256] and rec.steps == [0, 256, 512]
+    assert [r[0] for r in history.snapshots] == [0, 256] and len(history) == 512
+    rec.record(512, np.zeros(2))  # kept already: not again
+    rec.record(768, np.zeros(2))
+    assert rec.steps == [0, 256, 512, 768]
 
 
 def test_the_byte_budget_bounds_large_networks():
