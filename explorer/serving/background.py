@@ -4,7 +4,8 @@ yield the URL, stop; and what their processes hold in memory.
 ``voila_server`` runs the project's own ``python -m explorer serve`` (what users run),
 ``plain_voila`` Voila's own command;
 ``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do);
-``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux).
+``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux), and
+``wait_for_warm_kernels`` waits for a server's pool to have built the dashboard.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -128,3 +129,41 @@ def voila_kernels_mb() -> dict[int, float]:
     plain ipykernel ones."""
     ours = resident_mb(KERNEL.encode(), b"voila_")
     return ours | resident_mb(b"ipykernel_launcher", b"voila_")
+
+
+#: A preheated kernel past this resident memory has built the dashboard (a bare ipykernel
+#: holds ~60 MB, a served dashboard's ~95-110 MB).
+WARM_MB = 85
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, seconds) process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_warm_kernels(
+    n: int, exclude: Collection[int] = (), timeout: float = 900.0, settle: float = 1.0
+) -> float:
+    """Wait until ``n`` Voila kernels (besides the pids in ``exclude``: kernels pages took)
+    have built the dashboard: past ``WARM_MB`` and using no CPU for ``settle`` seconds (its
+    memory passes WARM_MB a little before it is done). Returns the seconds waited."""
+    start = time.monotonic()
+    idle_since: dict[int, tuple[float, float]] = {}  # pid -> (CPU seconds, since when)
+    while True:
+        now, warm = time.monotonic(), 0
+        for pid, mb in voila_kernels_mb().items():
+            if pid in exclude or mb <= WARM_MB:
+                continue
+            try:
+                used = cpu_seconds(pid)
+            except OSError:
+                continue  # gone meanwhile
+            if idle_since.get(pid, (None,))[0] != used:
+                idle_since[pid] = (used, now)
+            warm += now - idle_since[pid][1] >= settle
+        if warm >= n:
+            return now - start
+        if now - start > timeout:
+            raise TimeoutError(f"only {warm} of {n} kernels warmed up within {timeout:.0f} s")
+        time.sleep(0.2)  # polling the pool as it fills
