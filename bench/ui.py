@@ -145,7 +145,7 @@ def measure_loads(browser, url: str, loads: int, used: set[int]) -> list[dict[st
     (``used``: the pids of the kernels pages took, which grows)."""
     rows = []
     for _ in range(loads):
-        wait_for_warm_kernels(1, exclude=used)
+        wait_for_warm_kernels(url, 1, exclude=used)
         dash = open_page(browser, url)
         row = load_row(dash)
         used.add(row["pid"])
@@ -155,12 +155,14 @@ def measure_loads(browser, url: str, loads: int, used: set[int]) -> list[dict[st
     return rows
 
 
-def measure_reloads(dash: Dashboard, reloads: int, used: set[int]) -> list[dict[str, Any]]:
+def measure_reloads(
+    dash: Dashboard, url: str, reloads: int, used: set[int]
+) -> list[dict[str, Any]]:
     """Reloads of a page already open: its files in the browser's cache, a kernel from the
     warm pool."""
     rows = []
     for _ in range(reloads):
-        wait_for_warm_kernels(1, exclude=used)
+        wait_for_warm_kernels(url, 1, exclude=used)
         dash.websocket_bytes = 0
         dash.page.reload(timeout=120_000)
         dash.wait_until_drawn()
@@ -336,10 +338,10 @@ def main() -> int:
     used: set[int] = set()  # kernels taken by pages
     with voila_server() as url, chromium() as browser:
         loads = measure_loads(browser, url, args.loads, used)
-        wait_for_warm_kernels(1, exclude=used)
+        wait_for_warm_kernels(url, 1, exclude=used)
         dash = open_page(browser, url)
         used.add(load_row(dash)["pid"])
-        reloads = measure_reloads(dash, args.reloads, used)
+        reloads = measure_reloads(dash, url, args.reloads, used)
         paused = measure_slider(dash, args.moves)
         reset(dash)  # training from step 0 while ρ moves (a converged L-BFGS pauses itself)
         dash.play()

@@ -5,7 +5,8 @@ yield the URL, stop; and what their processes hold in memory.
 ``plain_voila`` Voila's own command;
 ``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do);
 ``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux), and
-``wait_for_warm_kernels`` waits for a server's pool to have built the dashboard.
+``server_kernels_mb`` those of one server's kernels, and ``wait_for_warm_kernels`` waits for
+a server's pool to have built the dashboard.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import urllib.request
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .kernel import MODULE as KERNEL
 from .voila import DASHBOARD, HERE, free_port
@@ -142,17 +144,39 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def server_kernels_mb(url: str) -> dict[int, float]:
+    """``voila_kernels_mb`` of the kernels the server at ``url`` started (``voila_server`` or
+    ``plain_voila``: the parent process serving that port), not those of other servers on the
+    machine."""
+    port = urlsplit(url).port
+    marks = (f"--port\x00{port}\x00".encode(), f"--port={port}\x00".encode())
+    ours = {}
+    for pid, mb in voila_kernels_mb().items():
+        try:
+            server = Path(f"/proc/{_parent(pid)}/cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        if any(mark in server for mark in marks):
+            ours[pid] = mb
+    return ours
+
+
 def wait_for_warm_kernels(
-    n: int, exclude: Collection[int] = (), timeout: float = 900.0, settle: float = 1.0
+    url: str, n: int, exclude: Collection[int] = (), timeout: float = 900.0, settle: float = 1.0
 ) -> float:
-    """Wait until ``n`` Voila kernels (besides the pids in ``exclude``: kernels pages took)
-    have built the dashboard: past ``WARM_MB`` and using no CPU for ``settle`` seconds (its
-    memory passes WARM_MB a little before it is done). Returns the seconds waited."""
+    """Wait until ``n`` kernels of the server at ``url`` (besides the pids in ``exclude``:
+    kernels pages took) have built the dashboard: past ``WARM_MB`` and using no CPU for
+    ``settle`` seconds (its memory passes WARM_MB a little before it is done). Returns the
+    seconds waited."""
     start = time.monotonic()
     idle_since: dict[int, tuple[float, float]] = {}  # pid -> (CPU seconds, since when)
     while True:
         now, warm = time.monotonic(), 0
-        for pid, mb in voila_kernels_mb().items():
+        for pid, mb in server_kernels_mb(url).items():
             if pid in exclude or mb <= WARM_MB:
                 continue
             try:
