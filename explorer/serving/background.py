@@ -31,14 +31,22 @@ from .voila import DASHBOARD, HERE, free_port
 
 @contextmanager
 def voila_server(
-    notebook: str | Path = DASHBOARD, extra: Sequence[str] = (), timeout: float = 120.0
+    notebook: str | Path | None = DASHBOARD,
+    extra: Sequence[str] = (),
+    timeout: float = 120.0,
+    python: str = sys.executable,
+    cwd: str | Path = HERE.parents[1],
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """``python -m explorer serve`` on a free loopback port."""
+    """``python -m explorer serve`` on a free loopback port, run by ``python`` in ``cwd``
+    (``notebook`` None: serve's own, the one installed with the package)."""
     port = free_port()
-    argv = [sys.executable, "-m", "explorer", "serve", "--no-browser", "--port", str(port)]
-    argv += ["--notebook", str(notebook), *extra]
+    argv = [python, "-m", "explorer", "serve", "--no-browser", "--port", str(port)]
+    argv += ["--notebook", str(notebook)] if notebook is not None else []
+    argv += extra
     # Any answer will do, and a missing page starts no kernel (the notebook's URL would).
-    with _running(argv, f"http://127.0.0.1:{port}/", "up", timeout, cwd=HERE.parents[1]) as url:
+    url = f"http://127.0.0.1:{port}/"
+    with _running(argv, url, "up", timeout, cwd=cwd, env=env) as url:
         yield url
 
 
