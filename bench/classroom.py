@@ -1,6 +1,6 @@
 """A whole class on one machine: N students open the dashboard at once.
 
-    python bench/classroom.py [--sizes 10 30 60] [--serve-args ...]
+    python bench/classroom.py [--sizes 10 30 60] [--quick] [--serve-args ...]
 
 For each class size N, starts ``python -m explorer serve --pool N`` (N kernels preheated with
 the dashboard built), waits until the pool is warm and the machine quiet, then opens N
@@ -20,7 +20,8 @@ A session is ready when all of that has arrived. Prints, per N: ready time (medi
 the resident memory of the students' kernels after the sessions (median, max), the
 server's, and what would run out first beyond N: memory (what the machine had available
 before the run, over a kernel's) or time (the slowest session, growing with N as the
-sessions share the cores).
+sessions share the cores). ``--quick``: a class of 2, waiting briefly for quiet (a check that
+the benchmark works, not a measurement).
 """
 
 from __future__ import annotations
@@ -42,14 +43,20 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_msg_to_ws_v1,
 )
 
-from explorer.serving.background import resident_mb, voila_kernels_mb, voila_server
+from explorer.serving.background import (
+    resident_mb,
+    server_kernels_mb,
+    voila_server,
+    wait_for_warm_kernels,
+)
 
-#: A preheated kernel past this has built the dashboard (a bare ipykernel holds ~60 MB).
-WARM_MB = 85
 #: Parallel downloads a browser makes from one host (HTTP/1.1).
 BROWSER_CONNECTIONS = 6
 #: What a student waits at most, in seconds (issue 16's goal).
 GOAL_S = 10.0
+#: A --quick run's class, and its wait for a quiet machine (``wait_until_quiet``'s arguments).
+QUICK_SIZE = 2
+QUICK_QUIET = {"seconds": 1.0, "timeout": 10.0}
 
 
 def mem_available_mb() -> float:
@@ -74,18 +81,9 @@ def page_files(url: str) -> list[str]:
     return sorted({p for p in paths if p != "/"})
 
 
-def wait_until_warm(n: int, timeout: float = 900.0) -> float:
-    start = time.monotonic()
-    while (warm := sum(mb > WARM_MB for mb in voila_kernels_mb().values())) < n:
-        if time.monotonic() - start > timeout:
-            raise TimeoutError(f"only {warm} of {n} kernels warmed up")
-        time.sleep(0.5)  # polling the pool as it fills
-    return time.monotonic() - start
-
-
 def wait_until_quiet(seconds: float = 5.0, idle: float = 0.8, timeout: float = 120.0) -> None:
     """Until the machine has been idle (``idle`` of its CPU time) for ``seconds``: the
-    kernels' memory passes WARM_MB a little before they finish building the dashboard."""
+    sessions then share the cores with nothing of the pool's start."""
     deadline = time.monotonic() + timeout
 
     def busy_idle() -> tuple[int, int]:
@@ -209,24 +207,28 @@ def beyond(n: int, ready: list[float], kernels_mb: list[float], available_mb: fl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 30, 60])
+    quick = f"a class of {QUICK_SIZE}, a short wait for quiet: checks that it runs"
+    parser.add_argument("--quick", action="store_true", help=quick)
     parser.add_argument("--serve-args", nargs=argparse.REMAINDER, default=[],
                         help="more arguments for `python -m explorer serve`")  # fmt: skip
     args = parser.parse_args()
+    sizes, quiet = ([QUICK_SIZE], QUICK_QUIET) if args.quick else (args.sizes, {})
     with voila_server(extra=args.serve_args) as url:
         files = page_files(url)
     print(f"a page loads {len(files)} files from the server besides itself")
     print(f"{'students':>9}{'pool warm (s)':>15}{'ready median (s)':>18}{'ready max (s)':>15}"
           f"{'kernel MB median':>18}{'kernel MB max':>15}{'server MB':>11}  beyond, runs out"
           " first")  # fmt: skip
-    for n in args.sizes:
+    for n in sizes:
         available = mem_available_mb()
         with voila_server(extra=["--pool", str(n), *args.serve_args], timeout=900) as url:
-            warm = wait_until_warm(n)
-            wait_until_quiet()
-            students = set(voila_kernels_mb())  # the pool; refills start after this
+            warm = wait_for_warm_kernels(url, n)
+            wait_until_quiet(**quiet)
+            students = set(server_kernels_mb(url))  # the pool; refills start after this
             ready = asyncio.run(classroom(url, n, files))
-            mem = [mb for pid, mb in voila_kernels_mb().items() if pid in students]
-            server = max(resident_mb(b"explorer\x00serve").values(), default=float("nan"))
+            mem = [mb for pid, mb in server_kernels_mb(url).items() if pid in students]
+            port = f"--port\x00{urlsplit(url).port}\x00".encode()  # this server, not another's
+            server = max(resident_mb(b"explorer\x00serve", port).values(), default=float("nan"))
         print(f"{n:>9}{warm:>15.1f}{statistics.median(ready):>18.2f}{max(ready):>15.2f}"
               f"{statistics.median(mem):>18.0f}{max(mem):>15.0f}{server:>11.0f}  "
               f"{beyond(n, ready, mem, available)}")  # fmt: skip

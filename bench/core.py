@@ -1,8 +1,10 @@
 """The NumPy core against PyTorch (CPU, autograd) on the same math, and the classic preset.
 
-    python bench/core.py [--rounds 5] [--quick] [--before DIR] [--mnist-rounds 1]
+    python bench/core.py [--rounds 5] [--before DIR] [--mnist-rounds 1] [--quick]
 
-torch is a benchmark-only dependency (``pip install torch``), never a project one.
+torch is a benchmark-only dependency (``pip install torch``), never a project one; where it is
+not installed, the peer is skipped (and said so) and our side runs alone. ``--quick`` runs
+every part on small sizes, once (a check that the benchmark works, not a measurement).
 
 The header names the CPU (/proc/cpuinfo) and NumPy's SIMD: its baseline and the dispatched
 extensions this CPU has (float64 exp and tanh are vectorised only with AVX-512).
@@ -38,6 +40,7 @@ through the same reader, so the exercise runs everywhere.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import importlib.util
 import os
@@ -61,10 +64,32 @@ try:
 except ImportError:  # pragma: no cover - imported as bench.core
     from bench import naive
 
+try:
+    import torch
+except ImportError:  # the peer is optional: our side runs alone
+    torch = None
+
 RHO, BETA, LAM, LR = 0.05, 3.0, 1e-4, 0.1
 NETS = ((64, 25), (784, 196))
 BATCHES = (256, 10_000)
 DTYPES = ("float64", "float32")
+
+
+@dataclasses.dataclass(frozen=True)
+class Scale:
+    """How much of each table a run measures."""
+
+    points: tuple[tuple[tuple[int, int], int], ...]  # ((n, k), batch) of the grid
+    work: float  # multiply-adds per grid point and round (each side's steps: work / (m·n·k))
+    preset_samples: int
+    preset_iterations: int
+    mnist_images: int
+    mnist_iterations: int
+
+
+FULL = Scale(tuple((net, m) for net in NETS for m in BATCHES), 2e8, 10_000, 400, 10_000, 400)
+#: Every grid network and dtype, the preset and the MNIST exercise, each briefly.
+QUICK = Scale(tuple((net, 256) for net in NETS), 2e6, 1_000, 10, 500, 5)
 
 
 def cpu_header() -> str:
@@ -124,8 +149,6 @@ def ours(n: int, k: int, X: np.ndarray, dtype: str, model_class=SparseAutoencode
 
 
 def peer(n: int, k: int, X: np.ndarray, dtype: str, theta0: np.ndarray):
-    import torch
-
     tdtype = getattr(torch, dtype)
     Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=dtype))
     sizes = (n * k, k, k * n, n)
@@ -180,7 +203,7 @@ def per_step(fn, steps: int) -> float:
     return (time.perf_counter() - start) / steps
 
 
-def grid(rounds: int, quick: bool, before=None) -> None:
+def grid(rounds: int, scale: Scale, before=None) -> None:
     print(f"{'version':>8}{'net':>9}{'batch':>7}{'dtype':>9}{'step ms':>9}{'pfit ms':>9}"
           f"{'torch ms':>10}{'step/t':>8}{'pfit/t':>8}{'GFLOP/s':>9}"
           f"{'of GEMM limit':>15}")  # fmt: skip
@@ -188,24 +211,23 @@ def grid(rounds: int, quick: bool, before=None) -> None:
     if before is not None:
         versions.insert(0, ("before", before.SparseAutoencoder))
     rng = np.random.default_rng(0)
-    for (n, k), m, dtype in [(net, m, d) for net in NETS for m in BATCHES for d in DTYPES]:
-        if quick and n * m > 64 * 10_000:
-            continue
+    for ((n, k), m), dtype in [(point, d) for point in scale.points for d in DTYPES]:
         X = rng.uniform(0.1, 0.9, size=(m, n))
         timed = {}
         for name, cls in versions:
             step_fn, fit_fn, theta0 = ours(n, k, X, dtype, cls)
             timed[name, "step"], timed[name, "pfit"] = step_fn, fit_fn
-        timed["torch"] = peer(n, k, X, dtype, theta0)
+        if torch is not None:
+            timed["torch"] = peer(n, k, X, dtype, theta0)
         products, flops = gemm_limit(n, k, X, dtype)
         timed["gemm"] = products
-        steps = max(2, int(2e8 / (m * n * k)))  # about the same work per round everywhere
+        steps = max(2, int(scale.work / (m * n * k)))  # about the same work everywhere
         times: dict = {key: [] for key in timed}
         for _ in range(rounds):
             for key, fn in timed.items():
                 times[key].append(per_step(fn, steps))
         med = {key: statistics.median(t) for key, t in times.items()}
-        p, g = med["torch"], med["gemm"]
+        p, g = med.get("torch", np.nan), med["gemm"]  # NaN: no peer, printed as such
         for name, _ in versions:
             o, f = med[name, "step"], med[name, "pfit"]
             print(f"{name:>8}{n:>5}-{k:<4}{m:>6}{dtype:>9}{o * 1e3:>9.3f}{f * 1e3:>9.3f}"
@@ -213,17 +235,28 @@ def grid(rounds: int, quick: bool, before=None) -> None:
                   f"{g / o:>14.0%}")  # fmt: skip
 
 
-def preset_run(model_class) -> tuple[float, float]:
-    data = load("natural-patches", n_samples=10_000, random_state=0)
+def fit(model, X: np.ndarray, iterations: int) -> None:
+    """Fit with ``iterations`` L-BFGS steps: ``max_iter`` is a setting now, and was an argument
+    of ``fit`` in earlier versions (``--before``)."""
+    if "max_iter" in model.get_params():
+        model.set_params(max_iter=iterations)
+        model.fit(X)
+    else:
+        model.fit(X, max_iter=iterations)
+
+
+def preset_run(model_class, scale: Scale) -> tuple[float, float]:
+    data = load("natural-patches", n_samples=scale.preset_samples, random_state=0)
     model = model_class(n_hidden=25, rho=0.01, beta=3.0, weight_decay=1e-4, random_state=0)
     start = time.perf_counter()
-    model.fit(data.X)  # 400 steps: the default of fit's max_iter before, and of the setting now
+    fit(model, data.X, scale.preset_iterations)
     return time.perf_counter() - start, float(model.rho_hat_.mean())
 
 
-def preset_table(rounds: int, before=None) -> None:
-    print("\nufldl-patches preset: 400 L-BFGS iterations, 10,000 patches, 64-25, float64 "
-          f"(median of {rounds}, interleaved)")  # fmt: skip
+def preset_table(rounds: int, scale: Scale, before=None) -> None:
+    print(f"\nufldl-patches preset: {scale.preset_iterations} L-BFGS iterations, "
+          f"{scale.preset_samples:,} patches, 64-25, float64 (median of {rounds}, "
+          "interleaved)")  # fmt: skip
     classes = {"ours": SparseAutoencoder, "naive": naive.NaiveSparseAutoencoder}
     if before is not None:
         classes = {"before": before.SparseAutoencoder} | classes
@@ -231,7 +264,7 @@ def preset_table(rounds: int, before=None) -> None:
     rho_hats: dict[str, float] = {}
     for _ in range(rounds):
         for name, cls in classes.items():
-            seconds, rho_hats[name] = preset_run(cls)
+            seconds, rho_hats[name] = preset_run(cls, scale)
             times[name].append(seconds)
     med = {name: statistics.median(t) for name, t in times.items()}
     for name in classes:
@@ -261,15 +294,17 @@ def write_mnist_shape(directory: Path, n_images: int = 10_000, seed: int = 0) ->
     return file
 
 
-def mnist_table(rounds: int, before=None) -> None:
+def mnist_table(rounds: int, scale: Scale, before=None) -> None:
     found = mnist.find_images_file(mnist.default_cache_dir())
+    images = scale.mnist_images
     with tempfile.TemporaryDirectory() as tmp:
-        file = found or write_mnist_shape(Path(tmp))
-        data = mnist.load_mnist(path=file, n_samples=10_000)
+        file = found or write_mnist_shape(Path(tmp), images)
+        data = mnist.load_mnist(path=file, n_samples=images)
     source = f"MNIST from {file}" if found else "synthetic IDX of MNIST's shape (no MNIST files)"
     ink = float(np.mean(data.X > 0))
-    print(f"\nMNIST-shape exercise: 784-196, 10,000 images, ρ = 0.1, β = 3, λ = 3e-3, "
-          f"400 L-BFGS iterations, float64; {source}, {ink:.0%} of pixels non-zero")  # fmt: skip
+    print(f"\nMNIST-shape exercise: 784-196, {images:,} images, ρ = 0.1, β = 3, λ = 3e-3, "
+          f"{scale.mnist_iterations} L-BFGS iterations, float64; {source}, {ink:.0%} of "
+          "pixels non-zero")  # fmt: skip
     classes = {"ours": SparseAutoencoder}
     if before is not None:
         classes = {"before": before.SparseAutoencoder} | classes
@@ -277,7 +312,7 @@ def mnist_table(rounds: int, before=None) -> None:
         for name, cls in classes.items():
             model = cls(n_hidden=196, rho=0.1, beta=3.0, weight_decay=3e-3, random_state=0)
             start = time.perf_counter()
-            model.fit(data.X)  # 400 steps, in the old version and the new alike
+            fit(model, data.X, scale.mnist_iterations)
             seconds = time.perf_counter() - start
             terms = model.last_terms_
             print(f"  {name:<7}{seconds:7.2f} s   {model.n_steps_} steps, "
@@ -288,23 +323,25 @@ def mnist_table(rounds: int, before=None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="skip the two largest grid points")
+    quick = "every table on small sizes, once: checks that it runs"
+    parser.add_argument("--quick", action="store_true", help=quick)
     parser.add_argument("--before", metavar="DIR",
                         help="an earlier version's checkout, timed beside this one")  # fmt: skip
     parser.add_argument("--mnist-rounds", type=int, default=1,
                         help="runs of the MNIST-shape exercise (0 skips it)")  # fmt: skip
     args = parser.parse_args()
-    import torch
-
+    scale, rounds = (QUICK, 1) if args.quick else (FULL, args.rounds)
     before = load_core(args.before) if args.before else None
     print(cpu_header())
-    print(f"numpy {np.__version__}, torch {torch.__version__} "
-          f"({torch.get_num_threads()} threads)"
-          + (f"; before = {args.before}" if before else "") + "\n")  # fmt: skip
-    grid(args.rounds, args.quick, before)
-    preset_table(max(3, args.rounds // 2), before)
+    print(f"numpy {np.__version__}" + (f"; before = {args.before}" if before else ""))
+    if torch is None:
+        print("peer: skipped, torch not installed (pip install torch); its columns read nan\n")
+    else:
+        print(f"peer: torch {torch.__version__} ({torch.get_num_threads()} threads)\n")
+    grid(rounds, scale, before)
+    preset_table(1 if args.quick else max(3, rounds // 2), scale, before)
     if args.mnist_rounds:
-        mnist_table(args.mnist_rounds, before)
+        mnist_table(1 if args.quick else args.mnist_rounds, scale, before)
     return 0
 
 

@@ -25,12 +25,15 @@ if TYPE_CHECKING:
 TESTS = Path(__file__).resolve().parent
 
 #: The slow kinds of test, each a pytest marker (registered in pyproject.toml), by where the
-#: tests live: ``pytest -m "not browser and not hub and not deploy"`` runs the fast part alone.
-#: A test elsewhere that opens a page (takes the ``browser`` fixture) is a browser test too.
+#: tests live: ``pytest -m "not browser and not hub and not deploy and not bench"`` runs the
+#: fast part alone. A test elsewhere that opens a page (takes the ``browser`` fixture) is a
+#: browser test too, and so is the wheel's file (its fixtures build the wheel and an
+#: environment, and one of its tests serves the dashboard from them).
 MARKED_PATHS = {
-    "browser": "browser/",
+    "browser": ("browser/", "serving/test_wheel.py"),
     "hub": "serving/test_jupyterhub.py",
     "deploy": "serving/test_deploy.py",
+    "bench": "bench/",
 }
 
 

@@ -285,18 +285,27 @@ def build_controls(
     names = tuple(CONTROLS) if names is None else names
     controls = {name: CONTROLS[name][0](initial.get(name)) for name in names}
     for name, control in controls.items():
+        # What the page finds a control by (``serving.page.Dashboard.control``): its name here,
+        # which does not change when its label does.
+        control.add_class(dom_class(name))
         if not hasattr(control, "plain_label"):  # a NumberBox has its own
             control.plain_label = control.description.removesuffix(RESTARTS)
         if isinstance(control, widgets.IntSlider | widgets.FloatSlider | widgets.FloatLogSlider):
             control.box = numberbox.readout(
                 control, control.plain_label, functools.partial(_snapped, control)
             )
+            control.box.add_class(dom_class(name, "readout"))
         for part in (control, getattr(control, "box", None)):
             if hasattr(part, "on_refusal"):
                 part.name = name
                 if on_refusal is not None:
                     part.on_refusal = on_refusal
     return controls
+
+
+def dom_class(name: str, part: str = "") -> str:
+    """The CSS class of control ``name`` in the page (``part`` "readout": of its readout box)."""
+    return f"sae-control-{name}" + (f"-{part}" if part else "")
 
 
 def role(name: str) -> str:

@@ -4,7 +4,9 @@ yield the URL, stop; and what their processes hold in memory.
 ``voila_server`` runs the project's own ``python -m explorer serve`` (what users run),
 ``plain_voila`` Voila's own command;
 ``lab_server`` runs JupyterLab without a token on loopback (as Binder and students do);
-``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux).
+``resident_mb`` and ``voila_kernels_mb`` read processes' memory from /proc (Linux), and
+``server_kernels_mb`` those of one server's kernels, and ``wait_for_warm_kernels`` waits for
+a server's pool to have built the dashboard.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .kernel import MODULE as KERNEL
 from .voila import DASHBOARD, HERE, free_port
@@ -28,14 +31,22 @@ from .voila import DASHBOARD, HERE, free_port
 
 @contextmanager
 def voila_server(
-    notebook: str | Path = DASHBOARD, extra: Sequence[str] = (), timeout: float = 120.0
+    notebook: str | Path | None = DASHBOARD,
+    extra: Sequence[str] = (),
+    timeout: float = 120.0,
+    python: str = sys.executable,
+    cwd: str | Path = HERE.parents[1],
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """``python -m explorer serve`` on a free loopback port."""
+    """``python -m explorer serve`` on a free loopback port, run by ``python`` in ``cwd``
+    (``notebook`` None: serve's own, the one installed with the package)."""
     port = free_port()
-    argv = [sys.executable, "-m", "explorer", "serve", "--no-browser", "--port", str(port)]
-    argv += ["--notebook", str(notebook), *extra]
+    argv = [python, "-m", "explorer", "serve", "--no-browser", "--port", str(port)]
+    argv += ["--notebook", str(notebook)] if notebook is not None else []
+    argv += extra
     # Any answer will do, and a missing page starts no kernel (the notebook's URL would).
-    with _running(argv, f"http://127.0.0.1:{port}/", "up", timeout, cwd=HERE.parents[1]) as url:
+    url = f"http://127.0.0.1:{port}/"
+    with _running(argv, url, "up", timeout, cwd=cwd, env=env) as url:
         yield url
 
 
@@ -128,3 +139,63 @@ def voila_kernels_mb() -> dict[int, float]:
     plain ipykernel ones."""
     ours = resident_mb(KERNEL.encode(), b"voila_")
     return ours | resident_mb(b"ipykernel_launcher", b"voila_")
+
+
+#: A preheated kernel past this resident memory has built the dashboard (a bare ipykernel
+#: holds ~60 MB, a served dashboard's ~95-110 MB).
+WARM_MB = 85
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, seconds) process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def server_kernels_mb(url: str) -> dict[int, float]:
+    """``voila_kernels_mb`` of the kernels the server at ``url`` started (``voila_server`` or
+    ``plain_voila``: the parent process serving that port), not those of other servers on the
+    machine."""
+    port = urlsplit(url).port
+    marks = (f"--port\x00{port}\x00".encode(), f"--port={port}\x00".encode())
+    ours = {}
+    for pid, mb in voila_kernels_mb().items():
+        try:
+            server = Path(f"/proc/{_parent(pid)}/cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        if any(mark in server for mark in marks):
+            ours[pid] = mb
+    return ours
+
+
+def wait_for_warm_kernels(
+    url: str, n: int, exclude: Collection[int] = (), timeout: float = 900.0, settle: float = 1.0
+) -> float:
+    """Wait until ``n`` kernels of the server at ``url`` (besides the pids in ``exclude``:
+    kernels pages took) have built the dashboard: past ``WARM_MB`` and using no CPU for
+    ``settle`` seconds (its memory passes WARM_MB a little before it is done). Returns the
+    seconds waited."""
+    start = time.monotonic()
+    idle_since: dict[int, tuple[float, float]] = {}  # pid -> (CPU seconds, since when)
+    while True:
+        now, warm = time.monotonic(), 0
+        for pid, mb in server_kernels_mb(url).items():
+            if pid in exclude or mb <= WARM_MB:
+                continue
+            try:
+                used = cpu_seconds(pid)
+            except OSError:
+                continue  # gone meanwhile
+            if idle_since.get(pid, (None,))[0] != used:
+                idle_since[pid] = (used, now)
+            warm += now - idle_since[pid][1] >= settle
+        if warm >= n:
+            return now - start
+        if now - start > timeout:
+            raise TimeoutError(f"only {warm} of {n} kernels warmed up within {timeout:.0f} s")
+        time.sleep(0.2)  # polling the pool as it fills

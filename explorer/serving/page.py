@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ..app.controls import dom_class
+
 if TYPE_CHECKING:  # Playwright is a test-only dependency: imported where a browser starts
     from playwright.sync_api import Browser, Page
 
@@ -252,6 +254,11 @@ class Dashboard:
         kernel would train on until it notices that nobody is watching)."""
         self.button("Pause").click()
         self.button("Play").wait_for()
+
+    def control(self, name: str, part: str = "") -> Any:
+        """The control ``name`` of the dashboard's ``controls`` (``part`` "readout": its
+        readout box), found by its name, which stays when its label changes."""
+        return self.page.locator(f".{dom_class(name, part)}")
 
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` (its visible text) in the dropdown labelled ``label``."""

@@ -14,6 +14,7 @@ import threadpoolctl
 
 from explorer import Explorer
 from explorer.app import Comparison, blas, pacing
+from explorer.app.controls import dom_class
 from explorer.app.defaults import DASHBOARD_DTYPE, dashboard_params
 from explorer.core.optimizers import LBFGS, Adam
 from explorer.core.penalties import kl_divergence
@@ -216,6 +217,17 @@ def test_explorer_is_a_container_with_controls_and_views(app: Explorer) -> None:
     assert app.boards == {"": app.board}
     assert app.board in _descendants(app)
     assert app.value["rho"] == app.session.model.rho
+
+
+def test_each_control_is_found_in_the_page_by_its_name_not_its_label(app: Explorer) -> None:
+    # bench/ui.py once looked for the label "optimiser", which became "optimiser ⟲", and
+    # silently stopped running: the page finds a control by its name in ``controls``.
+    classes = [dom_class(name) for name in app.controls]
+    assert len(set(classes)) == len(classes)
+    for name, control in app.controls.items():
+        assert dom_class(name) in control._dom_classes, name
+        if hasattr(control, "box"):
+            assert dom_class(name, "readout") in control.box._dom_classes, name
 
 
 # ---------------------------------------------------------------------------- frame pacing
