@@ -67,12 +67,13 @@ def measure(session: Session, at: int | None = None) -> Forces:
         return Forces(step, model.encoder_gradient(session.X, weights), update, span, False)
     start, batch = session.last_step
     if start is None:
-        gradient = model.encoder_gradient(session.X)
-        return Forces(session.n_steps, gradient, None, 1, False)
-    update = encoder_weights(model, model.theta_ - start)
-    gradient = model.encoder_gradient(batch, start)
-    forces = Forces(session.n_steps - 1, gradient, update, 1, batch.shape[0] < session.X.shape[0])
-    session.force_history.record(forces.step, gradient)
+        forces = Forces(session.n_steps, model.encoder_gradient(session.X), None, 1, False)
+    else:
+        update = encoder_weights(model, model.theta_ - start)
+        gradient = model.encoder_gradient(batch, start)
+        batched = batch.shape[0] < session.X.shape[0]
+        forces = Forces(session.n_steps - 1, gradient, update, 1, batched)
+    session.force_history.record(forces.step, forces.gradient)
     return forces
 
 

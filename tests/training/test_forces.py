@@ -81,6 +81,7 @@ def test_a_sparse_recording_gives_the_mean_update_per_step():
 
 def test_the_force_history_records_each_measured_step_and_follows_a_rewind():
     session = Session(**SMALL, beta=3.0)
+    measure(session)  # step 0, at the current weights: replaced by the first step's
     for _ in range(4):
         session.step(1)
         forces = measure(session)
