@@ -114,6 +114,12 @@ TUTORIAL = [
         "numeric, kl_divergence_grad(rho, r)"
     ),
     new_markdown_cell(
+        "**In the live board** (section 5), every unit's dot on the penalty curve carries this "
+        "slope as a short line along the curve's tangent, pointing downhill: the way the "
+        "penalty pushes that unit's ρ̂ (up left of the star, down right of it), longer where "
+        "the curve is steeper, nothing at the star. Move ρ and the lines follow the curve."
+    ),
+    new_markdown_cell(
         "## 4. Where it enters backpropagation: *before* g′\n\n"
         "The objective is L̂ = L + β Σ_l KL(ρ‖ρ̂_l) + (λ/2)‖W‖² (L the reconstruction loss "
         "above, ‖W‖² the sum of the squared weights of W₁ and W₂). Backpropagation carries "
@@ -134,6 +140,36 @@ TUTORIAL = [
         "small = SparseAutoencoder(n_hidden=5, rho=0.1, beta=3.0, random_state=0)\n"
         "small.initialize(X.shape[1])\n"
         'print(f"relative error: {check_gradient(small, X[:20]):.1e}  (must be < 1e-9)")'
+    ),
+    new_markdown_cell(
+        "The same gradient for one unit l, by the chain rule, term by term:\n\n"
+        "∂L̂/∂W_:,l = ∂L/∂W_:,l + β·∂Ω/∂ρ̂_l · ∂ρ̂_l/∂W_:,l + λW_:,l,  "
+        "∂ρ̂_l/∂W_:,l = (1/m) Σ_i x_i g′(a_il)\n\n"
+        "`encoder_gradient` returns each piece, computed by the model's own backward pass: "
+        "they add up to the gradient above."
+    ),
+    new_code_cell(
+        "batch = small.check_input(X[:20])\n"
+        "pieces, l = small.encoder_gradient(batch), 0\n"
+        'print("dOmega/drho_hat_l =", pieces.slope[l])\n'
+        "chain = small.beta * pieces.slope[l] * pieces.rho_hat_grad[:, l]\n"
+        'print("beta * dOmega/drho_hat * drho_hat/dW = beta * dOmega/dW:", '
+        "np.allclose(chain, pieces.sparsity[:, l]))\n"
+        "_, grads = small.loss_and_grad(batch)\n"
+        "print(\"the pieces add up to the gradient:\", np.allclose(pieces.total, grads['W1']))\n"
+        'print("|dL/dW_l| =", np.linalg.norm(pieces.reconstruction[:, l]), '
+        '" beta |dOmega/dW_l| =", np.linalg.norm(pieces.sparsity[:, l]))'
+    ),
+    new_markdown_cell(
+        "**In the live board** (section 5), click a unit (its filter, its bar or its dot): "
+        "*Selected unit: ∂L̂/∂W by the chain rule* shows these pieces for it, in this order, "
+        "at the step the timeline shows: ∂Ω/∂ρ̂_l as a signed number, then ∂ρ̂_l/∂W_:,l, "
+        "β·∂Ω/∂W_:,l, ∂L/∂W_:,l, their sum with λW_:,l (the gradient the optimiser receives) "
+        "and the update the optimiser made from it, as images in input space (blue negative, "
+        "orange positive; the three forces on one colour scale). *Tug of war* plots every "
+        "unit's ‖∂L/∂W_:,l‖ against β‖∂Ω/∂W_:,l‖ with the line where the two balance, and "
+        "*Selected unit: the two forces during training* their history: sparsity pulls "
+        "hardest at first, then the two come to terms."
     ),
     new_markdown_cell(
         "## 5. Train it and watch\n\n"

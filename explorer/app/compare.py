@@ -163,7 +163,8 @@ class Comparison(LiveDashboard):
         return self.sessions
 
     def _snapshots(self) -> dict[str, Snapshot]:
-        return {run: snapshot(s) for run, s in self.sessions.items()}
+        # The paired views draw no derivation: no gradient pass per run and frame.
+        return {run: snapshot(s, forces=False) for run, s in self.sessions.items()}
 
     def _train(self, n: int) -> StepReport:
         reports = {run: s.step(n) for run, s in self.sessions.items()}

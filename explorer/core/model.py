@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .activations import ACTIVATIONS, sigmoid, sigmoid_grad
+from .chain_rule import EncoderGradient
 from .estimator import (
     Estimator,
     check_feature_names,
@@ -270,31 +271,15 @@ class SparseAutoencoder(Estimator):
     def _objective(self, theta: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray, Any]:
         """Objective, gradient and (terms, ρ̂) at ``theta`` for the batch ``X`` (already valid)."""
         p = self._views(theta)
-        W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
+        W1, W2 = p["W1"], p["W2"]
         m = X.shape[0]
-        decoder = ACTIVATIONS[self.decoder]
-        loss, penalty = LOSSES[self.loss], PENALTIES[self.penalty]
         lam, beta = self.weight_decay, self.beta
-
         # Batch-sized arrays are reused from step to step (allocating and first-touching
         # megabytes per step costs as much as the arithmetic on them).
-        H, d_hidden, Sh, Xhat, D, T, ones = self._workspace(m, X.shape[1], theta.dtype)
-
-        # Forward pass over the whole batch: ρ̂ needs every sample before any backward step.
-        # Column sums are products with a ones vector: BLAS's gemv took 0.06-0.4 ms where
-        # sum(axis=0) took 0.3-1.1 ms (10,000 rows of 25 to 196 float64 columns, AVX2).
-        np.matmul(X, W1, out=H)
-        H += b1
-        sigmoid(H, out=H, scratch=Sh)
-        rho_hat = np.matmul(ones, H)
-        rho_hat *= 1.0 / m
-        np.matmul(H, W2, out=Xhat)
-        Xhat += b2
-        decoder.f(Xhat, out=Xhat, scratch=T)
-
-        # The loss and its output error in one call (the squared error's x̂ − x once, in D).
-        reconstruction, _ = loss.value_and_delta(Xhat, X, decoder, out=D, scratch=T)
-        sparsity = beta * penalty.value(H, rho_hat, self.rho) if beta else 0.0
+        work = self._workspace(m, X.shape[1], theta.dtype)
+        H, _, _, _, D, _, ones = work
+        rho_hat, reconstruction = self._forward(p, X, work)
+        sparsity = beta * PENALTIES[self.penalty].value(H, rho_hat, self.rho) if beta else 0.0
         decay = 0.5 * lam * (float(np.vdot(W1, W1)) + float(np.vdot(W2, W2)))
 
         # Backward pass. D = m·∂L/∂z_out; the 1/m is applied to the small results instead.
@@ -304,12 +289,13 @@ class SparseAutoencoder(Estimator):
         g["W2"] *= 1.0 / m
         np.matmul(ones, D, out=g["b2"])
         g["b2"] *= 1.0 / m
-        np.matmul(D, W2.T, out=d_hidden)
-        d_hidden *= 1.0 / m
+        d_hidden, d_penalty, g_prime = self._hidden_errors(
+            p, rho_hat, work, with_penalty=bool(beta)
+        )
         if beta:
             # The sparsity term joins the hidden error *before* the multiplication by g'.
-            d_hidden += beta * penalty.grad(H, rho_hat, self.rho)
-        d_hidden *= sigmoid_grad(H, out=Sh)
+            d_hidden += beta * d_penalty
+        d_hidden *= g_prime
         np.matmul(X.T, d_hidden, out=g["W1"])
         np.matmul(ones, d_hidden, out=g["b1"])
         if lam:
@@ -325,17 +311,100 @@ class SparseAutoencoder(Estimator):
         }
         return total, grad, (terms, rho_hat)
 
+    def _forward(
+        self, p: dict[str, np.ndarray], X: np.ndarray, work: tuple[np.ndarray, ...]
+    ) -> tuple[np.ndarray, float]:
+        """The forward pass over the whole batch into ``work`` (H, X̂, and the output error
+        D = m·∂L/∂z_out); returns ρ̂ and the reconstruction loss L."""
+        H, _, Sh, Xhat, D, T, ones = work
+        decoder = ACTIVATIONS[self.decoder]
+        # ρ̂ needs every sample before any backward step. Column sums are products with a ones
+        # vector: BLAS's gemv took 0.06-0.4 ms where sum(axis=0) took 0.3-1.1 ms (10,000 rows
+        # of 25 to 196 float64 columns, AVX2).
+        np.matmul(X, p["W1"], out=H)
+        H += p["b1"]
+        sigmoid(H, out=H, scratch=Sh)
+        rho_hat = np.matmul(ones, H)
+        rho_hat *= 1.0 / X.shape[0]
+        np.matmul(H, p["W2"], out=Xhat)
+        Xhat += p["b2"]
+        decoder.f(Xhat, out=Xhat, scratch=T)
+        # The loss and its output error in one call (the squared error's x̂ − x once, in D).
+        reconstruction, _ = LOSSES[self.loss].value_and_delta(Xhat, X, decoder, out=D, scratch=T)
+        return rho_hat, reconstruction
+
+    def _hidden_errors(
+        self,
+        p: dict[str, np.ndarray],
+        rho_hat: np.ndarray,
+        work: tuple[np.ndarray, ...],
+        with_penalty: bool,
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """The hidden layer's error term by term, after ``_forward`` filled ``work``: ∂L/∂h =
+        (1/m)·D W2ᵀ (m × k, in ``work``), ∂Ω/∂h (the penalty's ``grad``: one row (1/m)·∂Ω/∂ρ̂
+        for KL and L1; None unless ``with_penalty``) and g′(a) = h(1 − h) (in ``work``).
+
+        The objective adds β·∂Ω/∂h to ∂L/∂h before multiplying by g′; ``encoder_gradient``
+        keeps them apart. Both start here, so the pieces are the objective's own.
+        """
+        H, d_hidden, Sh, _, D, _, _ = work
+        np.matmul(D, p["W2"].T, out=d_hidden)
+        d_hidden *= 1.0 / H.shape[0]
+        d_penalty = PENALTIES[self.penalty].grad(H, rho_hat, self.rho) if with_penalty else None
+        return d_hidden, d_penalty, sigmoid_grad(H, out=Sh)
+
+    def encoder_gradient(self, X: np.ndarray, theta: np.ndarray | None = None) -> EncoderGradient:
+        """The gradient of the objective for the encoder weights W1, term by term.
+
+        ∂L̂/∂W_:,l = ∂L/∂W_:,l + β·∂Ω/∂ρ̂_l · ∂ρ̂_l/∂W_:,l + λW_:,l for every unit l, measured
+        at ``theta`` (a flat parameter vector; default the current weights) on the batch ``X``
+        (as ``check_input`` returns it: the inputs the step's gradient is measured on). The
+        pieces come from the objective's own forward pass and hidden errors (``_forward``,
+        ``_hidden_errors``), only multiplied by Xᵀ term by term instead of summed first, so
+        their sum is the objective's gradient for W1 up to rounding. See ``core.chain_rule``.
+        """
+        self._check_initialized()
+        p = self._views(self.theta_ if theta is None else theta)
+        m = X.shape[0]
+        work = self._arrays(m, X.shape[1], p["W1"].dtype)  # the step's workspace stays its own
+        rho_hat, _ = self._forward(p, X, work)
+        d_hidden, d_penalty, g_prime = self._hidden_errors(p, rho_hat, work, with_penalty=True)
+        rho_hat_grad = X.T @ g_prime
+        rho_hat_grad *= 1.0 / m  # ∂ρ̂_l/∂W_:,l = (1/m) Σ_i x_i g′(a_il)
+        if d_penalty.ndim == 1:
+            # Ω depends on h only through ρ̂ (∂Ω/∂h_il = (1/m)·∂Ω/∂ρ̂_l): the chain rule.
+            slope = d_penalty * m
+            sparsity = self.beta * slope * rho_hat_grad
+        else:  # TopK: every input pays for its own units, and there is no ∂Ω/∂ρ̂
+            slope = None
+            sparsity = X.T @ (d_penalty * g_prime)
+            sparsity *= self.beta
+        d_hidden *= g_prime
+        return EncoderGradient(
+            rho_hat=rho_hat,
+            slope=slope,
+            rho_hat_grad=rho_hat_grad,
+            sparsity=sparsity,
+            reconstruction=X.T @ d_hidden,
+            weight_decay=self.weight_decay * p["W1"],
+            beta=float(self.beta),
+            n_samples=m,
+        )
+
     def _workspace(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-        """Three m×k arrays (H, the hidden error, scratch), three m×n ones (X̂, the output
-        error, scratch) and m ones (for column sums), kept between calls with the same
-        shapes."""
+        """``_arrays`` kept between calls with the same shapes."""
         key = (m, n, self.n_hidden, np.dtype(dtype))
         if getattr(self, "_work_key", None) != key:
-            k = self.n_hidden
-            arrays = [np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3]
-            self._work = (*arrays, np.ones(m, dtype))
+            self._work = self._arrays(m, n, dtype)
             self._work_key = key
         return self._work
+
+    def _arrays(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+        """Three m×k arrays (H, the hidden error, scratch), three m×n ones (X̂, the output
+        error, scratch) and m ones (for column sums)."""
+        k = self.n_hidden
+        arrays = [np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3]
+        return (*arrays, np.ones(m, dtype))
 
     def loss_and_grad(self, X: Any) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Loss terms and gradients at the current parameters, without changing them.

@@ -67,9 +67,21 @@ def _kl_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
     return float(np.sum(_kl(rho, _guard(rho_hat))))
 
 
-def _kl_grad(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> np.ndarray:
-    """∂Ω/∂H_il = (1/m)·(−ρ/ρ̂_l + (1 − ρ)/(1 − ρ̂_l)), as one broadcastable row."""
-    return _kl_grad_rho_hat(rho, _guard(rho_hat)) / H.shape[0]
+def _kl_slope(rho: float, rho_hat: np.ndarray) -> np.ndarray:
+    """∂Ω/∂ρ̂_l = −ρ/ρ̂_l + (1 − ρ)/(1 − ρ̂_l) (ρ̂ guarded, in ρ̂'s dtype)."""
+    return _kl_grad_rho_hat(rho, _guard(rho_hat))
+
+
+def _through_rho_hat(
+    slope: Callable[[float, np.ndarray], np.ndarray],
+) -> Callable[[np.ndarray, np.ndarray, float], np.ndarray]:
+    """∂Ω/∂H_il of a penalty that depends on H only through ρ̂: the chain rule's first link,
+    ∂Ω/∂H_il = ∂Ω/∂ρ̂_l · ∂ρ̂_l/∂H_il = (1/m)·∂Ω/∂ρ̂_l, one broadcastable row."""
+
+    def grad(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> np.ndarray:
+        return slope(rho, rho_hat) / H.shape[0]
+
+    return grad
 
 
 def _l1_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
@@ -77,9 +89,9 @@ def _l1_value(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> float:
     return float(np.sum(rho_hat))
 
 
-def _l1_grad(H: np.ndarray, rho_hat: np.ndarray, rho: float) -> np.ndarray:
-    """∂Ω/∂H_il = 1/m, as one broadcastable row."""
-    return np.full(H.shape[1], 1.0 / H.shape[0], dtype=H.dtype)
+def _l1_slope(rho: float, rho_hat: np.ndarray) -> np.ndarray:
+    """∂Ω/∂ρ̂_l = 1 for every unit, whatever ρ̂ (in ρ̂'s dtype)."""
+    return np.ones_like(rho_hat)
 
 
 def _l1_curve(rho: float, rho_hat: ArrayLike) -> np.ndarray:
@@ -170,28 +182,34 @@ class Penalty:
 
     ``curve(rho, rho_hat)`` is the per-unit penalty as a function of ρ̂ for a given ρ, where
     the penalty is a sum of such terms (for the dashboard to draw); None where it is not.
+    ``slope(rho, rho_hat)`` is its derivative ∂Ω/∂ρ̂_l, where Ω depends on H only through ρ̂
+    (then ``grad`` is built from it: ``_through_rho_hat``); None where it does not (TopK: an
+    input's ranking of its units, not ρ̂, decides what it pays).
     """
 
     value: Callable[[np.ndarray, np.ndarray, float], float]
     grad: Callable[[np.ndarray, np.ndarray, float], np.ndarray]
     description: str
     curve: Callable[[float, np.ndarray], np.ndarray] | None = None
+    slope: Callable[[float, np.ndarray], np.ndarray] | None = None
 
 
 PENALTIES: dict[str, Penalty] = {
     "kl": Penalty(
         _kl_value,
-        _kl_grad,
+        _through_rho_hat(_kl_slope),
         "Σ_l KL(ρ‖ρ̂_l): pulls each unit's mean activation to ρ.",
         kl_divergence,
+        _kl_slope,
     ),
     "l1": Penalty(
         _l1_value,
-        _l1_grad,
+        _through_rho_hat(_l1_slope),
         "Σ_l ρ̂_l, the mean L1 norm of the activations: pushes every unit toward 0 and ignores ρ.",
         _l1_curve,
+        _l1_slope,
     ),
-    # No curve: TopK depends on each input's ranking of its units, not on ρ̂.
+    # No curve and no slope: TopK depends on each input's ranking of its units, not on ρ̂.
     "topk": Penalty(
         _topk_value,
         _topk_grad,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core import metrics
+from ..training.forces import Forces, measure
 from ..training.history import TERMS
 from ..training.sweep import PROBE  # the inputs the views measure on, as the frontier does
 
@@ -27,6 +28,58 @@ N_TOP = 8
 #: Loss curves (and the selected unit's ρ̂ history) are thinned to at most this many points:
 #: the page need not redraw 100,000 points to show a curve 400 pixels wide.
 MAX_LOSS_POINTS = 600
+
+
+#: The chain rule's pieces for the selected unit, in the seed's order (``core.chain_rule``).
+PIECES = ("rho_hat_grad", "sparsity", "reconstruction", "weight_decay", "total")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The gradient for the encoder weights at the step shown, term by term (``training.forces``):
+    every unit's two forces, and the selected unit's pieces."""
+
+    step: int  # measured at the weights after this many steps: the gradient step + 1 follows
+    n_inputs: int  # m, the inputs it was measured on...
+    batch: bool  # ...one step's mini-batch (else the whole data set)
+    live: bool  # the latest step (else a recorded one)
+    beta: float
+    slope: float | None  # ∂Ω/∂ρ̂ of the selected unit; None where Ω is no function of ρ̂
+    pieces: dict[str, np.ndarray]  # PIECES, each (n,): the selected unit's column
+    update: np.ndarray | None  # (n,): ΔW_:,l of the step that followed this gradient
+    update_steps: int  # ...a mean over this many steps where the recording kept fewer
+    reconstruction_norms: np.ndarray  # (k,): ‖∂L/∂W_:,l‖ for every unit
+    sparsity_norms: np.ndarray  # (k,): β‖∂Ω/∂W_:,l‖ for every unit
+    history_steps: np.ndarray  # the selected unit's two norms at the steps measured so far
+    history_reconstruction: np.ndarray
+    history_sparsity: np.ndarray
+
+
+def derivation(session: Session, forces: Forces, unit: int, live: bool) -> Derivation:
+    """What the derivation views draw of ``forces`` for ``unit`` (``live``: of the latest
+    step, else of a recorded one)."""
+    g = forces.gradient
+    steps, recon, sparse = session.force_history.unit(unit, until=forces.step)
+
+    def column(a: np.ndarray | None) -> np.ndarray | None:
+        return None if a is None else np.asarray(a[:, unit], dtype=np.float64)
+
+    return Derivation(
+        step=forces.step,
+        n_inputs=g.n_samples,
+        batch=forces.batch,
+        live=live,
+        beta=g.beta,
+        slope=None if g.slope is None else float(g.slope[unit]),
+        pieces={name: column(getattr(g, name)) for name in PIECES},
+        update=column(forces.update),
+        update_steps=forces.update_steps,
+        reconstruction_norms=g.norms("reconstruction").astype(np.float64),
+        sparsity_norms=g.norms("sparsity").astype(np.float64),
+        history_steps=steps,
+        history_reconstruction=recon,
+        history_sparsity=sparse,
+    )
 
 
 @dataclass(frozen=True)
@@ -47,6 +100,7 @@ class Snapshot:
     top_activations: np.ndarray  # (≤ N_TOP,): its activation h on each of them
     l0: float  # mean active units per probe input (core.metrics.l0)
     explained_variance: float  # of the probe's reconstructions
+    derivation: Derivation | None = None  # None: not asked for (views that need it say so)
 
 
 def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
@@ -63,23 +117,30 @@ def replica(model: SparseAutoencoder, weights: np.ndarray) -> SparseAutoencoder:
     return copy
 
 
-def snapshot(session: Session, unit: int = 0, at: int | None = None) -> Snapshot:
+def snapshot(
+    session: Session, unit: int = 0, at: int | None = None, forces: bool = True
+) -> Snapshot:
     """Gather the state every view draws from ``session`` (a ``training.Session``).
 
     ``unit`` is the hidden unit the inspector shows; one past the last is taken as the last
     (the number of units can shrink under a selection). ``at`` picks a recorded step instead
     of the latest: snapshot ``at`` of ``session.recording``, with the loss and the unit's ρ̂
-    up to there (the settings drawn, such as ρ, are those in use now).
+    up to there (the settings drawn, such as ρ, are those in use now). ``forces``: measure the
+    gradient term by term for the derivation views (``training.forces.measure``: one pass
+    over the inputs the step's gradient used, and it records the force history).
     """
     model, history, steps = session.model, session.history, session.n_steps
+    unit = min(max(int(unit), 0), model.n_hidden - 1)
+    measured = measure(session, at) if forces else None
     rho_hat = model.rho_hat_
     if at is not None:
         steps = session.recording.steps[at]
         model = replica(model, session.recording.weights[at])
-    if steps == 0 or at is not None:
+    if measured is not None and measured.step == steps:
+        rho_hat = measured.gradient.rho_hat  # of these weights on all inputs: measured there
+    elif steps == 0 or at is not None:
         # ρ̂ of these weights (the live run's is measured at the start of its last step).
         rho_hat = model.transform(session.X).mean(axis=0)
-    unit = min(max(int(unit), 0), model.n_hidden - 1)
     probe = session.X[:PROBE]
     H = model.transform(probe)
     shown = slice(0, N_RECONSTRUCTIONS)
@@ -106,4 +167,5 @@ def snapshot(session: Session, unit: int = 0, at: int | None = None) -> Snapshot
         top_activations=np.asarray(H[top, unit], dtype=np.float64),
         l0=metrics.l0(H),
         explained_variance=metrics.explained_variance(probe, reconstructions),
+        derivation=None if measured is None else derivation(session, measured, unit, at is None),
     )

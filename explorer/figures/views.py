@@ -16,9 +16,10 @@ axis' ``range`` while there is no data yet.
 Traces that depend on ρ say how with ``"follow"``: the page redraws them itself when the ρ
 slider moves, with no kernel round trip (``"curve"``: y = penalty(ρ, x), or of the trace's
 ``rho_hat`` array where it has one, its points' true ρ̂ when drawn at a ρ̂ axis' edge;
-``"target"``: the point (ρ, penalty(ρ, ρ)); ``"level"``: y = ρ; ``"log_level"``: x = log10 ρ),
-using the penalty curve named by ``"curve"`` (the page's copies of ``core.penalties``'
-curves, tested against them).
+``"target"``: the point (ρ, penalty(ρ, ρ)); ``"level"``: y = ρ; ``"log_level"``: x = log10 ρ;
+``"tangent"``: from each of the trace's ``rho_hat``, a segment along the curve's tangent
+(``tangent_segments``)), using the penalty curve named by ``"curve"`` and its slope (the page's
+copies of ``core.penalties``' curves and slopes, tested against them).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ..core.metrics import DEAD, SATURATED, dead_units, saturated_units
 from ..core.penalties import PENALTIES, kl_divergence
 from .mosaic import filter_mosaic, grid_shape, tile_at, tile_images, tile_origin
 from .state import N_TOP as N_TOP_SHOWN
-from .state import Snapshot
+from .state import Derivation, Snapshot
 
 #: ρ̂ axis of the KL curve: log-spaced, since ρ is small and the minimum sits near 0.
 RHO_HAT_GRID = np.logspace(-4, np.log10(0.9999), 400)
@@ -67,6 +68,12 @@ SELECTED = {
 }
 #: Which penalty curve the page draws for each penalty (TopK has none: KL for reference).
 PAGE_CURVES = {name: (name if p.curve else "kl") for name, p in PENALTIES.items()}
+#: The push on each unit, drawn on the penalty curve: a segment from the unit's dot along the
+#: curve's tangent (slope s = ∂Ω/∂ρ̂ at its ρ̂), downhill, which is the way the penalty's
+#: gradient moves ρ̂, across TANGENT_DECADES·|s|/(|s| + TANGENT_HALF) decades of ρ̂: long
+#: where the curve is steep, nothing at its minimum. The page draws the same for its own ρ.
+TANGENT_DECADES = 0.4
+TANGENT_HALF = 1.0
 
 
 def _off_axis(rho_hat: np.ndarray) -> np.ndarray:
@@ -87,6 +94,26 @@ def _off_axis_marker(symbol: str, color: str, size: int) -> dict[str, Any]:
     }
 
 
+def tangent_segments(
+    rho: float,
+    rho_hat: np.ndarray,
+    curve: Callable[[float, Any], np.ndarray],
+    slope: Callable[[float, Any], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) of the push segments: per unit, its dot (ρ̂, Ω(ρ̂)), the tip (ρ̂·10^(∓d),
+    Ω(ρ̂) + s·(tip − ρ̂)) on the tangent, and a NaN gap; d = TANGENT_DECADES·|s|/(|s| +
+    TANGENT_HALF), the tip downhill (left where s > 0). Units off the ρ̂ axis get none."""
+    r = np.asarray(rho_hat, dtype=np.float64)
+    s = slope(rho, r)
+    y = curve(rho, r)
+    tip = r * 10.0 ** (-np.sign(s) * TANGENT_DECADES * np.abs(s) / (np.abs(s) + TANGENT_HALF))
+    gap = np.full_like(r, np.nan)
+    xs = np.column_stack([r, tip, gap])
+    ys = np.column_stack([y, y + s * (tip - r), gap])
+    xs[_off_axis(r)] = ys[_off_axis(r)] = np.nan
+    return xs.ravel(), ys.ravel()
+
+
 def _curve(s: Snapshot) -> Callable[[float, Any], np.ndarray]:
     """The active penalty's per-unit curve; KL for reference when it has none (TopK)."""
     return PENALTIES[s.penalty].curve or kl_divergence
@@ -100,8 +127,36 @@ CURVE_CAPTIONS = {
 }
 
 
+#: The second line of the curve panel's caption: what the push segments are, or why none.
+PUSH_CAPTIONS = {
+    True: "each line: the slope ∂Ω/∂ρ̂ at a unit, downhill: where the penalty pushes its ρ̂",
+    False: "no ∂Ω/∂ρ̂ to draw: an input's ranking of its units, not ρ̂, sets what it pays",
+}
+
+
 def _curve_caption(s: Snapshot) -> str:
-    return CURVE_CAPTIONS.get(s.penalty, PENALTIES[s.penalty].description)
+    first = CURVE_CAPTIONS.get(s.penalty, PENALTIES[s.penalty].description)
+    return f"{first}\n{PUSH_CAPTIONS[PENALTIES[s.penalty].slope is not None]}"
+
+
+def _push_trace(s: Snapshot) -> dict[str, Any]:
+    """The push segments of every unit (none for a penalty with no ∂Ω/∂ρ̂: TopK)."""
+    slope = PENALTIES[s.penalty].slope
+    trace = {
+        "type": "scatter",
+        "name": "",
+        "mode": "lines",
+        "x": np.zeros(0),
+        "y": np.zeros(0),
+        "rho_hat": s.rho_hat,
+        "line": {"color": INK, "width": 2},
+        "hoverinfo": "skip",
+    }
+    if slope is None:
+        return trace
+    x, y = tangent_segments(s.rho, s.rho_hat, _curve(s), slope)
+    name = "∂Ω/∂ρ̂: the push on each unit"
+    return trace | {"name": name, "x": x, "y": y, "follow": "tangent", "curve": s.penalty}
 
 
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -168,6 +223,7 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
             **_off_axis_marker("triangle-left", COLORS["orange"], 18),
             **follow,
         },
+        _push_trace(s),
     ]
 
 
@@ -274,7 +330,10 @@ def _image(
     value_range: tuple[float, float],
     ring: tuple[int, int, int, int] | None = None,
     label: str = "",
+    colormap: str = "grey",
 ) -> dict[str, Any]:
+    """An image trace; ``colormap`` "grey" (black at the range's low end, white at its top)
+    or "diverging" (blue below 0, white at 0, orange above, for a symmetric range)."""
     return {
         "type": "image",
         "name": name,
@@ -282,6 +341,7 @@ def _image(
         "range": list(value_range),
         "ring": list(ring) if ring else None,
         "label": label,
+        "colormap": colormap,
     }
 
 
@@ -405,6 +465,173 @@ def _top_inputs_caption(s: Snapshot) -> str:
     return f"h from {a.max():.2f} down to {a.min():.2f}" if len(a) else ""
 
 
+# ---------------------------------------------------------------------------- the derivation
+#: The chain rule's images for the selected unit, left to right in the seed's order: (its
+#: piece of ``Derivation.pieces``, or "update"; its symbol; True where it is one of the three
+#: forces, which share one colour scale so that they compare at a glance). ∂ρ̂/∂W (a direction,
+#: not a force) and ΔW (a step, not a gradient) are each on a scale of their own.
+CHAIN = (
+    ("rho_hat_grad", "∂ρ̂/∂W", False),
+    ("sparsity", "β·∂Ω/∂W", True),
+    ("reconstruction", "∂L/∂W", True),
+    ("total", "∂L̂/∂W", True),
+    ("update", "ΔW", False),
+)
+#: Blank pixels between the chain's images.
+CHAIN_PAD = 2
+
+
+def _chain_images(d: Derivation) -> list[np.ndarray | None]:
+    """The selected unit's CHAIN images as flat arrays (None: no update known)."""
+    return [d.update if piece == "update" else d.pieces[piece] for piece, _, _ in CHAIN]
+
+
+def _largest(a: np.ndarray | None) -> float:
+    return 0.0 if a is None else float(np.abs(a).max())
+
+
+def _chain_scales(d: Derivation) -> list[float]:
+    """The |value| each CHAIN image's colour scale ends at (1 for an image all 0)."""
+    images = _chain_images(d)
+    forces = max(_largest(a) for a, (_, _, force) in zip(images, CHAIN, strict=True) if force)
+    scales = [
+        forces if force else _largest(a) for a, (_, _, force) in zip(images, CHAIN, strict=True)
+    ]
+    return [scale or 1.0 for scale in scales]
+
+
+def _chain_data(s: Snapshot) -> list[dict[str, Any]]:
+    blank = np.full(s.components.shape[1], np.nan)
+    images, scales = _chain_images(s.derivation), _chain_scales(s.derivation)
+    tiles = [blank if a is None else a / scale for a, scale in zip(images, scales, strict=True)]
+    strip = tile_images(np.vstack(tiles), s.image_shape, cols=len(CHAIN), pad=CHAIN_PAD)
+    name = "the chain rule for the selected unit's weights"
+    return [_image(name, strip, (-1, 1), label="value / its scale", colormap="diverging")]
+
+
+def _push_words(slope: float) -> str:
+    """Which way a slope ∂Ω/∂ρ̂ pushes ρ̂ (gradient descent goes against it)."""
+    return "no push: ρ̂ = ρ" if slope == 0 else f"pushes ρ̂ {'up' if slope < 0 else 'down'}"
+
+
+def _chain_caption(s: Snapshot) -> str:
+    d = s.derivation
+    inputs = f"its batch of {d.n_inputs:,}" if d.batch else f"all {d.n_inputs:,}"
+    followed = d.live and d.update is not None
+    gradient = f"the gradient step {d.step + 1} followed" if followed else f"at step {d.step}"
+    if d.slope is None:
+        link = "∂Ω/∂ρ̂: none (TopK charges each input's units outside its top K)"
+    else:
+        link = f"∂Ω/∂ρ̂ = {d.slope:+.3g}: {_push_words(d.slope)} · β = {d.beta:g}"
+    norms = " · ".join(
+        f"‖{symbol}‖ {'—' if a is None else f'{np.linalg.norm(a):.3g}'}"
+        for a, (_, symbol, _) in zip(_chain_images(d), CHAIN, strict=True)
+    )
+    decay = np.linalg.norm(d.pieces["weight_decay"])
+    scales = f"forces on one scale, ±{_chain_scales(d)[1]:.2g}; ∂ρ̂/∂W and ΔW on their own"
+    if d.update is None:
+        scales += " · ΔW: no step yet"
+    elif d.update_steps > 1:
+        scales += f" · ΔW: mean of {d.update_steps} steps"
+    lines = [f"unit {s.unit} · {gradient}, on {inputs} inputs", link]
+    return "\n".join([*lines, f"{norms} · ‖λW‖ {decay:.3g}", scales])
+
+
+def _tug_points(d: Derivation) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's (‖∂L/∂W_:,l‖, β‖∂Ω/∂W_:,l‖), NaN where one is 0 (no place on a log axis)."""
+    x, y = d.reconstruction_norms, d.sparsity_norms
+    drawn = (x > 0) & (y > 0)
+    return np.where(drawn, x, np.nan), np.where(drawn, y, np.nan)
+
+
+def _decades_around(values: np.ndarray) -> np.ndarray:
+    """[10^a, 10^b]: the whole decades around the finite ``values`` (none: empty)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return np.zeros(0)
+    return 10.0 ** np.array([np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))])
+
+
+def _tug_data(s: Snapshot) -> list[dict[str, Any]]:
+    x, y = _tug_points(s.derivation)
+    # The balance line across the decades around every point, as the page's log axes are.
+    ends = _decades_around(np.concatenate([x, y]))
+    selected = slice(s.unit, s.unit + 1)
+    return [
+        {
+            "type": "scatter",
+            "name": "hidden units",
+            "mode": "markers",
+            "x": x,
+            "y": y,
+            "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}},
+            "hovertemplate": "unit %{pointNumber}: ‖∂L/∂W‖ %{x:.3g}, β‖∂Ω/∂W‖ %{y:.3g}"
+            "<extra>click to inspect</extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "balance: β‖∂Ω/∂W‖ = ‖∂L/∂W‖",
+            "mode": "lines",
+            "x": ends,
+            "y": ends,
+            "line": {"color": INK, "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "name": "selected unit",
+            "mode": "markers",
+            "x": x[selected],
+            "y": y[selected],
+            **SELECTED,
+        },
+    ]
+
+
+def _tug_caption(s: Snapshot) -> str:
+    d = s.derivation
+    if not d.beta:
+        return "β = 0: no sparsity force"
+    x, y = _tug_points(d)
+    above, below = int(np.count_nonzero(y > x)), int(np.count_nonzero(y <= x))
+    text = f"above the line sparsity pulls harder: {above} units · below, reconstruction: {below}"
+    zero = len(x) - above - below
+    return f"{text}\n{zero} units with a force of 0, not drawn" if zero else text
+
+
+#: The selected unit's force history: (name, Derivation attribute, colour, dash), in the loss
+#: view's colours for the same terms.
+FORCE_LINES = (
+    ("‖∂L/∂W‖ (reconstruction)", "history_reconstruction", COLORS["purple"], "dot"),
+    ("β‖∂Ω/∂W‖ (sparsity)", "history_sparsity", COLORS["orange"], "dash"),
+)
+
+
+def _forces_history_data(s: Snapshot) -> list[dict[str, Any]]:
+    d = s.derivation
+    traces = []
+    for name, attribute, color, dash in FORCE_LINES:
+        values = getattr(d, attribute)
+        short = name.split(" ")[0]
+        traces.append(
+            {
+                "type": "scatter",
+                "name": name,
+                "mode": "lines",
+                "x": d.history_steps,
+                "y": np.where(values > 0, values, np.nan),  # 0 has no place on a log axis
+                "line": {"color": color, "dash": dash},
+                "hovertemplate": f"step %{{x}}: {short} %{{y:.3g}}<extra></extra>",
+            }
+        )
+    return traces
+
+
+def _forces_history_caption(s: Snapshot) -> str:
+    text = f"unit {s.unit} · measured at the steps the board showed while training"
+    return text if len(s.derivation.history_steps) else f"{text}\n{NO_STEPS}"
+
+
 def _unit_of_point(*traces: int) -> Callable[[Snapshot, int, int], int | None]:
     """A chart's click handler: a click on point p of one of ``traces`` picks unit p."""
 
@@ -512,5 +739,33 @@ VIEWS: tuple[View, ...] = (
         kind="image",
         data=_top_inputs_data,
         caption=_top_inputs_caption,
+    ),
+    View(
+        name="unit_forces",
+        title="Selected unit: the two forces during training",
+        kind="chart",
+        data=_forces_history_data,
+        layout=_axes(_titled("step", nice=True), _titled("‖·‖", type="log", nice=True)),
+        caption=_forces_history_caption,
+        layout_live=lambda s: _steps_layout(s.derivation.history_steps),
+    ),
+    View(
+        name="chain",
+        title="Selected unit: ∂L̂/∂W by the chain rule",
+        kind="image",
+        data=_chain_data,
+        caption=_chain_caption,
+    ),
+    View(
+        name="tug",
+        title="Tug of war: the two forces on every unit",
+        kind="chart",
+        data=_tug_data,
+        layout=_axes(
+            _titled("‖∂L/∂W‖ (reconstruction)", type="log", nice=True),
+            _titled("β‖∂Ω/∂W‖ (sparsity)", type="log", nice=True),
+        ),
+        caption=_tug_caption,
+        pick=_unit_of_point(0),
     ),
 )

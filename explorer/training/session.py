@@ -18,6 +18,7 @@ from ..core.metrics import DEAD, SATURATED
 from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
 from .checkpoint import Checkpoint, read_checkpoint, save_session
+from .forces import ForceHistory
 from .history import History
 from .recording import Recording
 
@@ -107,6 +108,8 @@ class Session:
         self.history = History()
         #: The weights at evenly spaced steps, to scrub back, replay and film the run.
         self.recording = Recording()
+        #: The sizes of the two forces on each unit's weights, as the run was watched.
+        self.force_history = ForceHistory()
         self.message = ""
         self.reset()
 
@@ -131,6 +134,13 @@ class Session:
     def X(self) -> np.ndarray:
         return self._X
 
+    @property
+    def last_step(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(the weights the latest step started from, its batch), or (None, None) when no
+        step led to the current weights (step 0, a rollback, a rewind, a loaded file). The
+        update that step made is ``model.theta_`` minus the first."""
+        return (None, None) if self._batch is None else (self._good, self._batch)
+
     def reset(self) -> None:
         """Fresh weights from the seed, empty history, step 0."""
         self.model.initialize(self.dataset.X.shape[1])
@@ -138,6 +148,8 @@ class Session:
         self.history.clear()
         self.recording.clear()
         self.recording.record(0, self.model.theta_)
+        self.force_history.clear()
+        self._batch: np.ndarray | None = None  # the last step's, while it is the latest
         self._initial = self.model.theta_.copy()
         self._good = self.model.theta_.copy()
         self._start = self.model.theta_.copy()
@@ -197,7 +209,8 @@ class Session:
         first = model.n_steps_
         for _ in range(n):
             self._start[...] = model.theta_
-            terms = model.step(model.next_batch(self._X))
+            batch = model.next_batch(self._X)
+            terms = model.step(batch)
             if problem := self._loss_problem(terms["total"]):
                 message = self._roll_back(self._good, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
@@ -207,6 +220,7 @@ class Session:
                 message = self._roll_back(self._start, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
             self._good, self._start = self._start, self._good
+            self._batch = batch
             self.recording.record(model.n_steps_, model.theta_)
             if stuck := self._stuck(model.rho_hat_, model.converged_):
                 self.message = stuck
@@ -309,6 +323,8 @@ class Session:
         self.recording.truncate(step)
         self.recording.record(step, model.theta_)  # step 0 is always recorded; others may not be
         self._good[...] = self._start[...] = theta
+        self._batch = None  # no step led here
+        self.force_history.truncate(step)
         self._frozen = None
         model.last_terms_, _ = model.loss_and_grad(self._X)
         model.rho_hat_ = model.transform(self._X).mean(axis=0)

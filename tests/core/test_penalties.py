@@ -190,3 +190,18 @@ def test_kl_rejects_invalid_rho(rho):
     for fn in (kl_divergence, kl_divergence_grad):
         with pytest.raises(ValueError, match=re.escape(f"rho={rho!r}")):
             fn(rho, 0.5)
+
+
+@pytest.mark.parametrize("name", tuple(PENALTIES))
+def test_slope_is_the_curves_derivative_and_builds_the_gradient(name):
+    """∂Ω/∂ρ̂ (what the page's push lines draw) against central differences of the per-unit
+    curve, and the penalty's gradient is (1/m)·∂Ω/∂ρ̂ per sample; TopK has neither."""
+    penalty = PENALTIES[name]
+    if penalty.curve is None:
+        assert penalty.slope is None
+        return
+    rho, rho_hat, eps = 0.05, np.array([1e-3, 0.02, 0.05, 0.3, 0.9]), 1e-7
+    numeric = (penalty.curve(rho, rho_hat + eps) - penalty.curve(rho, rho_hat - eps)) / (2 * eps)
+    np.testing.assert_allclose(penalty.slope(rho, rho_hat), numeric, rtol=1e-6, atol=1e-8)
+    H = np.tile(rho_hat, (4, 1))
+    np.testing.assert_array_equal(penalty.grad(H, rho_hat, rho), penalty.slope(rho, rho_hat) / 4)
