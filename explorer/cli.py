@@ -46,6 +46,12 @@ FREE_PARAMS: dict[str, type] = {
     "seed": int,
 }
 
+#: CLI flag -> a data set's own setting (``datasets.options``: the sparse dictionary's size,
+#: sparsity and noise), given to the session as ``data_options``.
+DATA_OPTIONS: dict[str, datasets.Setting] = {
+    key: setting for name in datasets.NAMES for key, setting in datasets.options(name).items()
+}
+
 
 def _progress_bar(total: int) -> tqdm:
     """A progress bar of training steps on stderr, its postfix the latest loss."""
@@ -66,6 +72,9 @@ def _settings(args: argparse.Namespace, flags: dict[str, type], drop: str = "") 
         value = getattr(args, name)
         if value is not None:
             settings[name] = value
+    data_options = {k: getattr(args, k) for k in DATA_OPTIONS if getattr(args, k) is not None}
+    if data_options:
+        settings["data_options"] = data_options
     if settings["dataset"] == "mnist":
         try:
             settings["dataset"] = datasets.load_mnist(
@@ -225,6 +234,18 @@ def sweep(args: argparse.Namespace) -> int:
     return 1 if any(p.failed for p in points) else 0
 
 
+def _add_data_options(parser: argparse.ArgumentParser) -> None:
+    """A flag per data set setting (``DATA_OPTIONS``), its type its default's."""
+    for name, setting in DATA_OPTIONS.items():
+        datasets_of = [n for n in datasets.NAMES if name in datasets.options(n)]
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=type(setting.default),
+            dest=name,
+            help=f"{setting.meaning} ({', '.join(datasets_of)}; default {setting.default})",
+        )
+
+
 def _add_sweep_parser(sub: Any) -> None:
     w = sub.add_parser(
         "sweep",
@@ -245,6 +266,7 @@ def _add_sweep_parser(sub: Any) -> None:
     w.add_argument("--download", action="store_true", help="download MNIST to the cache if missing")
     for name, kind in SWEEP_PARAMS.items():
         w.add_argument("--" + name.replace("_", "-"), type=kind, dest=name, help=f"override {name}")
+    _add_data_options(w)
     w.set_defaults(func=sweep)
 
 
@@ -324,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, kind in FREE_PARAMS.items():
         flag = "--" + name.replace("_", "-")
         t.add_argument(flag, type=kind, dest=name, help=f"override {name}")
+    _add_data_options(t)
     t.set_defaults(func=train)
 
     g = sub.add_parser("gradcheck", help="print the gradient-check table")

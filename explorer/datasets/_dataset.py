@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
+
+
+class Setting(NamedTuple):
+    """One of a data set's own settings (``datasets.options``)."""
+
+    default: Any
+    allowed: Any  # a ``core.validation`` constraint: ``value in allowed``, ``str(allowed)``
+    meaning: str  # what it is, for a help text
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,15 +34,20 @@ class Dataset:
         ``(rows, cols)`` with ``rows * cols == n_features``; used to draw filters.
     description : str
         One sentence for the UI.
-    components : ndarray of shape (n_true, n_features), float64, or None
-        The ground-truth generators, each a {0, 1} mask (only synthetic data has them).
+    true_features : ndarray of shape (n_true, n_features), float64, or None
+        The ground truth the inputs were made of, one per row, when it is known (synthetic
+        data only): the bars' {0, 1} masks, the sparse dictionary's unit-norm atoms.
+    options : dict
+        The data set's own settings it was made with (``datasets.options(name)``), defaults
+        included; empty for a data set that has none.
     """
 
     name: str
     X: np.ndarray
     image_shape: tuple[int, int]
     description: str
-    components: np.ndarray | None = None
+    true_features: np.ndarray | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Checked here once so that the layers above can rely on the contract.
@@ -49,8 +63,9 @@ class Dataset:
                 f"Dataset {self.name!r}: image_shape={self.image_shape} does not match "
                 f"n_features={X.shape[1]}"
             )
-        if self.components is not None and self.components.shape[1:] != (X.shape[1],):
+        truth = self.true_features
+        if truth is not None and (truth.ndim != 2 or truth.shape[1] != X.shape[1]):
             raise ValueError(
-                f"Dataset {self.name!r}: components must have shape (n_true, {X.shape[1]}), "
-                f"got {self.components.shape}"
+                f"Dataset {self.name!r}: true_features must have shape (n_true, "
+                f"{X.shape[1]}), got {truth.shape}"
             )

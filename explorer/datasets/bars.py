@@ -1,7 +1,7 @@
 """Földiák's bars: synthetic images made of random horizontal and vertical lines.
 
 Each image is the union of a random set of bars, so an autoencoder that finds the parts
-should learn the bars themselves; the true bars are returned as ``components`` to compare.
+should learn the bars themselves; the true bars are returned as ``true_features`` to compare.
 """
 
 from __future__ import annotations
@@ -63,5 +63,5 @@ def load_bars(n_samples: int | None, rng: np.random.Generator) -> Dataset:
             "Synthetic 8x8 images, each the union of random horizontal and vertical bars "
             "(every one of the 16 present with probability 1/8)."
         ),
-        components=components,
+        true_features=components,
     )

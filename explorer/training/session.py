@@ -27,6 +27,7 @@ from .recording import Recording
 RESET_PARAMS = (
     "dataset",
     "n_samples",
+    "data_options",
     "n_hidden",
     "dtype",
     "random_state",
@@ -34,6 +35,9 @@ RESET_PARAMS = (
     "decoder",
     "optimizer",
 )
+
+#: The session's parameters that say which data it trains on (the rest are the model's).
+DATA_PARAMS = ("dataset", "n_samples", "data_options")
 
 #: A loss this many times the first step's loss counts as a divergence even while finite.
 EXPLODE_FACTOR = 1e3
@@ -89,6 +93,10 @@ class Session:
         How many samples to load (None: the data set's default).
     random_state : int
         Seeds the data sample, the weights and the mini-batches: a session is deterministic.
+    data_options : dict or None
+        The data set's own settings (``datasets.options(dataset)``, e.g. the sparse
+        dictionary's size and sparsity); None or {} for its defaults. A ready ``Dataset``
+        carries its own.
     **model_params
         Keyword arguments of :class:`SparseAutoencoder`.
     """
@@ -98,13 +106,14 @@ class Session:
         dataset: str | datasets.Dataset = "natural-patches",
         n_samples: int | None = None,
         random_state: int = 0,
+        data_options: dict[str, Any] | None = None,
         **model_params: Any,
     ) -> None:
         check_param("random_state", random_state, Interval(0, None, integer=True))
         self.model = SparseAutoencoder(random_state=random_state, **model_params)
         self.model.validate()  # before loading data for a run that cannot start
         self.n_samples = n_samples
-        self.dataset = self._load(dataset, n_samples, random_state)
+        self.dataset = self._load(dataset, n_samples, random_state, data_options)
         self.history = History()
         #: The weights at evenly spaced steps, to scrub back, replay and film the run.
         self.recording = Recording()
@@ -114,8 +123,15 @@ class Session:
         self.reset()
 
     @staticmethod
-    def _load(dataset: Any, n_samples: int | None, seed: int) -> datasets.Dataset:
+    def _load(
+        dataset: Any, n_samples: int | None, seed: int, options: dict[str, Any] | None
+    ) -> datasets.Dataset:
         if isinstance(dataset, datasets.Dataset):
+            if options and options != dataset.options:
+                raise ValueError(
+                    f"data_options={options!r} is not allowed with a ready Dataset: it was "
+                    f"made with {dataset.options!r}; leave data_options out."
+                )
             return dataset
         if not isinstance(dataset, str) or dataset not in datasets.NAMES:
             # Named here as the session's parameter (datasets.load calls it ``name``).
@@ -123,7 +139,12 @@ class Session:
                 f"dataset={dataset!r} is not allowed: dataset must be one of "
                 f"{list(datasets.NAMES)} or a datasets.Dataset."
             )
-        return datasets.load(dataset, n_samples=n_samples, random_state=seed)
+        if options is not None and not isinstance(options, dict):
+            raise TypeError(
+                f"data_options={options!r} is not allowed: data_options must be a dict of the "
+                f"data set's settings, or None."
+            )
+        return datasets.load(dataset, n_samples=n_samples, random_state=seed, **(options or {}))
 
     # ------------------------------------------------------------------ state
     @property
@@ -158,11 +179,16 @@ class Session:
         self.message = ""
 
     def get_params(self) -> dict[str, Any]:
-        """Model hyper-parameters plus the data set's name and size. Not the model's
-        ``max_iter``: a session steps as far as it is told (``step(n)``), never calls ``fit``."""
+        """Model hyper-parameters plus the data set's name, size and own settings. Not the
+        model's ``max_iter``: a session steps as far as it is told (``step(n)``), never calls
+        ``fit``."""
         params = self.model.get_params(deep=False)
         del params["max_iter"]
-        return params | {"dataset": self.dataset.name, "n_samples": self.n_samples}
+        return params | {
+            "dataset": self.dataset.name,
+            "n_samples": self.n_samples,
+            "data_options": dict(self.dataset.options),
+        }
 
     def set_params(self, **params: Any) -> bool:
         """Validate and apply hyper-parameters; return True if the session was reset.
@@ -175,16 +201,19 @@ class Session:
         changed = {k: v for k, v in params.items() if k not in current or current[k] != v}
         if not changed:
             return False
-        model_params = {k: v for k, v in changed.items() if k not in ("dataset", "n_samples")}
+        model_params = {k: v for k, v in changed.items() if k not in DATA_PARAMS}
         needs_reset = any(k in RESET_PARAMS for k in changed)
         new_data = None
-        if "dataset" in changed or "n_samples" in changed or "random_state" in changed:
+        if any(k in changed for k in (*DATA_PARAMS, "random_state")):
             seed = model_params.get("random_state", self.model.random_state)
             check_param("random_state", seed, Interval(0, None, integer=True))
+            # Another data set starts from its own defaults unless told otherwise.
+            options = {} if "dataset" in changed else self.dataset.options
             new_data = self._load(
                 changed.get("dataset", self.dataset.name),
                 changed.get("n_samples", self.n_samples),
                 seed,
+                changed.get("data_options", options),
             )
         # Validate everything on a scratch model first so a rejected value changes nothing.
         SparseAutoencoder(**(self.model.get_params(deep=False) | model_params)).validate()
@@ -367,6 +396,7 @@ class Session:
         saved = read_checkpoint(path)
         params = (like.get_params() if like else {}) | saved.params
         name, n_samples = params.pop("dataset", None), params.pop("n_samples", None)
+        options = params.pop("data_options", {})  # files from before data sets had settings
         seed = params.pop("random_state", 0)
         if name not in datasets.NAMES and (like is None or name != like.dataset.name):
             here = f" (this one trains on {like.dataset.name!r})" if like else ""
@@ -375,10 +405,15 @@ class Session:
                 f"load it into a session that trains on {name!r}{here}, or train on one of "
                 f"{list(datasets.NAMES)}"
             )
-        current = (like.dataset.name, like.n_samples, like.model.random_state) if like else None
-        same_data = current == (name, n_samples, seed)
+        current = like and (
+            like.dataset.name,
+            like.n_samples,
+            like.model.random_state,
+            like.dataset.options,
+        )
+        same_data = current == (name, n_samples, seed, options)
         try:
-            session = cls(like.dataset if same_data else name, n_samples, seed, **params)
+            session = cls(like.dataset if same_data else name, n_samples, seed, options, **params)
         except (TypeError, ValueError) as exc:
             raise saved.refuse(f"its hyper-parameters are invalid here ({exc})") from exc
         if like is not None:

@@ -173,10 +173,10 @@ class Sweep:
     """Runs of one setting ``param`` over ``values``, ``steps`` steps each.
 
     The rest of the settings are ``Session``'s: ``dataset`` (a name or a ``Dataset``),
-    ``n_samples``, ``random_state`` and ``SparseAutoencoder`` keywords; they must not set
-    ``param`` too. Everything is checked here, before any training: a bad value raises a
-    ValueError (or TypeError) that names the setting, the value and what is allowed. The data
-    is loaded once and shared by every run.
+    ``n_samples``, ``random_state``, ``data_options`` and ``SparseAutoencoder`` keywords;
+    they must not set ``param`` too. Everything is checked here, before any training: a bad
+    value raises a ValueError (or TypeError) that names the setting, the value and what is
+    allowed. The data is loaded once and shared by every run.
     """
 
     def __init__(
@@ -187,6 +187,7 @@ class Sweep:
         dataset: Any = "natural-patches",
         n_samples: int | None = None,
         random_state: int = 0,
+        data_options: dict[str, Any] | None = None,
         **params: Any,
     ) -> None:
         self.row = check_param_name(param)
@@ -212,7 +213,9 @@ class Sweep:
         self.params = dict(params)
         self.n_samples, self.random_state = n_samples, random_state
         # The data, loaded (and checked) once: every run trains on these very inputs.
-        first = Session(dataset, n_samples, random_state, **(params | {param: values[0]}))
+        first = Session(
+            dataset, n_samples, random_state, data_options, **(params | {param: values[0]})
+        )
         self.dataset = first.dataset
         self._settings = first.get_params()
         del self._settings[param]

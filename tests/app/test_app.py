@@ -475,7 +475,7 @@ def test_blas_counts_no_more_cores_than_the_containers_cpu_limit(tmp_path, files
         ("n_hidden", 0, "[1, 200]"),
         ("seed", -5, "[0, 2147483647]"),
         ("speed", 0, "[1, 100]"),
-        ("dataset", "cats", "one of ['natural-patches', 'digits', 'bars']"),
+        ("dataset", "cats", "one of ['natural-patches', 'digits', 'bars', 'sparse-dictionary']"),
         ("batch_size", 7, "one of [0, 32, 64"),
         ("optimizer", "newton", "one of ['lbfgs', 'adam', 'sgd']"),
     ],

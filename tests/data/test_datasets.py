@@ -42,7 +42,7 @@ def tiny_mnist():
 
 
 def test_names():
-    assert NAMES == ("natural-patches", "digits", "bars", "mnist")
+    assert NAMES == ("natural-patches", "digits", "bars", "sparse-dictionary", "mnist")
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -161,7 +161,7 @@ def test_digits_too_many():
 
 
 def test_bar_components_are_rows_and_columns():
-    components = load("bars", n_samples=10, random_state=0).components
+    components = load("bars", n_samples=10, random_state=0).true_features
     assert components.shape == (16, 64)
     assert set(np.unique(components)) == {0.0, 1.0}
     masks = components.reshape(16, 8, 8)
@@ -178,8 +178,8 @@ def test_bars_images_are_unions_of_bars():
     on = data.X > 0.5
     assert set(np.unique(data.X)) == {0.1, 0.9}
     # A bar is present when all its 8 pixels are on; those bars must explain every on pixel.
-    present = on.astype(float) @ data.components.T == 8
-    assert np.array_equal((present @ data.components) > 0, on)
+    present = on.astype(float) @ data.true_features.T == 8
+    assert np.array_equal((present @ data.true_features) > 0, on)
     assert present.any(axis=1).all()
     # Bars are drawn with probability 1/8, conditioned on at least one bar.
     expected = (1 / 8) / (1 - (7 / 8) ** 16)

@@ -61,7 +61,7 @@ BAR_MATCH = 0.9
 
 def best_bar_matches(session):
     filters = np.maximum(session.model.components_, 0.0)
-    return cosine(filters, session.dataset.components).max(axis=0)  # one value per true bar
+    return cosine(filters, session.dataset.true_features).max(axis=0)  # one value per true bar
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def bars_session():
 
 def test_bars_every_true_bar_is_learned(bars_session):
     session, untrained = bars_session
-    assert session.dataset.components.shape == (16, 64)
+    assert session.dataset.true_features.shape == (16, 64)
     matches = best_bar_matches(session)
     assert matches.shape == (16,)
     assert matches.min() > BAR_MATCH, np.round(matches, 3)

@@ -175,7 +175,7 @@ class FrontierPanel(widgets.VBox):
         session, param = self.dash.session, self.setting.value
         params = session.get_params()
         seed = params.pop("random_state")
-        for key in ("dataset", "n_samples", param):
+        for key in ("dataset", "n_samples", "data_options", param):
             del params[key]
         return Sweep(
             param,
