@@ -5,9 +5,12 @@ trace back to the kernel; one figure of nine views kept the page's main thread b
 frame, two frames a second (docs/drawing.md). Here
 
 - the module anywidget loads is small (``static/board.js``): it must initialise within
-  anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js (4.8 MB, the copy
-  the plotly package installs) comes after, once per page, as one binary message the page asks
-  for: nothing is fetched from any host but the kernel's server;
+  anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js comes after, once
+  per page, as one binary message the page asks for, or from the browser's own store when the
+  page has had this very bundle before (the ``plotly`` trait names it): nothing is fetched from
+  any host but the kernel's server. It is plotly's partial bundle with the cartesian axes
+  (1.2 MB, shipped in ``static/plotly``), not the full one the plotly package installs (4.8 MB,
+  five times as long to evaluate): the board draws only axes with it;
 - frames are binary float32 arrays carrying only what changed (``figures.frames``); the page
   keeps the newest, draws it on the next animation frame and answers ``drawn``, which paces
   the play loop (``pacing.FramePacer``);
@@ -21,19 +24,25 @@ frame, two frames a second (docs/drawing.md). Here
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
 import ipywidgets as widgets
-import plotly
 import traitlets
 
 from ..figures import FrameEncoder, Snapshot, View, spec, view_state
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+#: plotly's official partial bundle holding the cartesian axes, and its version: the plotly.js
+#: version of the plotly package (tests check the file's header against both). Shipped with
+#: its licence; ``scripts/fetch_plotly.py`` fetches it again from npm after a version change.
+PLOTLY_PACKAGE = "plotly.js-basic-dist-min"
+PLOTLY_VERSION = "4.1.1"
+PLOTLY_JS = STATIC / "plotly" / "plotly-basic.min.js"
+PLOTLY_LICENSE = STATIC / "plotly" / "LICENSE"
 #: The class of the dashboards' boxes whose controls ``static/board.css`` (loaded with the
 #: board) draws focus rings in.
 DASHBOARD_CLASS = "sae-dashboard"
@@ -41,8 +50,16 @@ DASHBOARD_CLASS = "sae-dashboard"
 
 @functools.cache
 def plotly_js() -> bytes:
-    """plotly.js as the plotly package installs it (read once per kernel)."""
+    """The plotly.js bundle the page draws axes with (read once per kernel)."""
     return PLOTLY_JS.read_bytes()
+
+
+@functools.cache
+def plotly_id() -> str:
+    """The bundle's name, version and content hash: a page that stored this very bundle before
+    uses its copy instead of asking for it again."""
+    digest = hashlib.sha256(plotly_js()).hexdigest()[:16]
+    return f"{PLOTLY_PACKAGE}@{PLOTLY_VERSION}+{digest}"
 
 
 class Board(anywidget.AnyWidget):
@@ -60,6 +77,8 @@ class Board(anywidget.AnyWidget):
     rho = traitlets.Float(0.01).tag(sync=True)
     #: Most columns the panels flow into (fewer on a narrow page).
     max_columns = traitlets.Int(3).tag(sync=True)
+    #: The plotly.js bundle the kernel sends when asked (``plotly_id``).
+    plotly = traitlets.Unicode().tag(sync=True)
 
     def __init__(
         self, views: Iterable[View], prefix: str = "", picks: bool = True, **kwargs: Any
@@ -67,7 +86,9 @@ class Board(anywidget.AnyWidget):
         # ``picks``: clicks on the views select a unit (the dashboards with a unit inspector).
         self._views = {v.name: v for v in views}
         self._picks = picks
-        super().__init__(views=spec(self._views.values(), prefix, picks), **kwargs)
+        super().__init__(
+            views=spec(self._views.values(), prefix, picks), plotly=plotly_id(), **kwargs
+        )
         self._encoder = FrameEncoder()
         self._acknowledged = 0  # the newest frame the page said it drew
         self._states: dict[str, dict] = {}
