@@ -4,7 +4,8 @@ Why our own: plotly's FigureWidget replots its whole figure on every update and 
 trace back to the kernel; one figure of nine views kept the page's main thread busy ~240 ms a
 frame, two frames a second (docs/drawing.md). Here
 
-- the module anywidget loads is small (``static/board.js``): it must initialise within
+- the module anywidget loads is small (``static/board.js``, bundled from ``js/src/board``:
+  ``frontend``): it must initialise within
   anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js comes after, once
   per page, as one binary message the page asks for, or from the browser's own store when the
   page has had this very bundle before (the ``plotly`` trait names it): nothing is fetched from
@@ -26,7 +27,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
@@ -34,8 +34,9 @@ import ipywidgets as widgets
 import traitlets
 
 from ..figures import FrameEncoder, Snapshot, View, spec, view_state
+from . import frontend
 
-STATIC = Path(__file__).parent / "static"
+STATIC = frontend.STATIC
 #: plotly's official partial bundle holding the cartesian axes, and its version: the plotly.js
 #: version of the plotly package (tests check the file's header against both). Shipped with
 #: its licence; ``scripts/fetch_plotly.py`` fetches it again from npm after a version change.
@@ -69,8 +70,8 @@ class Board(anywidget.AnyWidget):
     drawn a frame and ``on_pick(unit)`` when a click in the page selects a unit.
     """
 
-    _esm = STATIC / "board.js"
-    _css = STATIC / "board.css"
+    _esm = frontend.module("board")
+    _css = frontend.stylesheet("board")
     #: The views' names, titles and kinds, in reading order (``figures.frames.spec``).
     views = traitlets.List().tag(sync=True)
     #: The ρ the page draws the ρ-dependent traces for (``follow`` links it to a slider).

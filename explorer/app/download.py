@@ -4,7 +4,8 @@ The page asks, Python answers: a click sends ``{"event": "download", "request": 
 kernel; Python calls ``content()`` and replies with the same id, the file name and MIME type,
 and the bytes as a binary buffer (no base64). The page turns the buffer into a Blob and clicks
 a temporary ``<a download>`` link. The request id matters because every view of the widget
-receives the reply: only the view that was clicked saves the file.
+receives the reply: only the view that was clicked saves the file. The page's code is
+``js/src/download.js`` (``frontend``).
 """
 
 from __future__ import annotations
@@ -15,85 +16,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-ESM = r"""
-function render({ model, el }) {
-  // A real <button>: focusable, and Enter/Space click it natively.
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "sae-download";
-  const sync = () => {
-    button.textContent = model.get("description");
-    button.title = model.get("tooltip");
-    button.disabled = model.get("disabled");
-  };
-  sync();
-  const changes = "change:description change:tooltip change:disabled";
-  model.on(changes, sync);
-
-  // Requests this view made and has not been answered yet.
-  const pending = new Set();
-  const prefix = Math.random().toString(36).slice(2); // randomUUID needs a secure context
-  let count = 0;
-  button.addEventListener("click", () => {
-    const request = `${prefix}-${++count}`;
-    pending.add(request);
-    model.send({ event: "download", request });
-  });
-
-  const onMessage = (msg, buffers) => {
-    if (msg.event !== "download" || !pending.delete(msg.request)) return;
-    const url = URL.createObjectURL(new Blob(buffers, { type: msg.mime }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = msg.filename;
-    link.style.display = "none";
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // Revoking at once can cancel the download in some browsers; a minute is ample.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  };
-  model.on("msg:custom", onMessage);
-  el.append(button);
-  // A view removed from the page (a re-render, a closed output) stops listening.
-  return () => {
-    model.off(changes, sync);
-    model.off("msg:custom", onMessage);
-  };
-}
-export default { render };
-"""
-
-# Looks like an ipywidgets Button (same --jp-* variables) with fallbacks for pages without
-# JupyterLab's theme, and a focus ring that is visible in light and dark themes.
-CSS = """
-.sae-download {
-  height: var(--jp-widgets-inline-height, 28px);
-  padding: 0 10px;
-  margin: var(--jp-widgets-margin, 2px);
-  font-family: inherit;
-  font-size: var(--jp-widgets-font-size, 13px);
-  color: var(--jp-ui-font-color1, #212121);
-  background-color: var(--jp-layout-color2, #eeeeee);
-  border: none;
-  cursor: pointer;
-  white-space: nowrap;
-}
-.sae-download:hover:enabled {
-  box-shadow: 0 2px 2px 0 rgba(0, 0, 0, 0.14), 0 1px 5px 0 rgba(0, 0, 0, 0.12);
-}
-.sae-download:active:enabled {
-  background-color: var(--jp-layout-color3, #bdbdbd);
-}
-.sae-download:focus-visible {
-  outline: 2px solid var(--jp-widgets-input-focus-border-color, var(--jp-brand-color1, #1976d2));
-  outline-offset: 1px;
-}
-.sae-download:disabled {
-  opacity: var(--jp-widgets-disabled-opacity, 0.6);
-  cursor: not-allowed;
-}
-"""
+from . import frontend
 
 
 class DownloadButton(anywidget.AnyWidget):
@@ -116,8 +39,8 @@ class DownloadButton(anywidget.AnyWidget):
         ``description``, ``tooltip``, ``disabled``.
     """
 
-    _esm = ESM
-    _css = CSS
+    _esm = frontend.module("download")
+    _css = frontend.stylesheet("download")
     description = traitlets.Unicode("Download").tag(sync=True)
     filename = traitlets.Unicode("download").tag(sync=True)
     tooltip = traitlets.Unicode("").tag(sync=True)

@@ -22,7 +22,7 @@ import traitlets
 from traitlets import validate
 
 from ..core import validation
-from .board import STATIC
+from . import frontend
 from .ranges import Range
 
 #: What reads as a whole number: optional sign, digits, spaces around (not "3.0" or "1e3").
@@ -53,7 +53,8 @@ class NumberBox(anywidget.AnyWidget):
     line).
     """
 
-    _esm = STATIC / "numberbox.js"
+    _esm = frontend.module("numberbox")
+    _css = frontend.stylesheet("numberbox")
     value = traitlets.Int(0).tag(sync=True)
     min = traitlets.Int(0).tag(sync=True)
     max = traitlets.Int(100).tag(sync=True)

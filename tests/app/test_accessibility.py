@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from wcag import contrast
 
 from explorer import Explorer
-from explorer.app.board import STATIC
+from explorer.app.frontend import STATIC
 from explorer.app.live import WARNING
 from explorer.app.numberbox import NumberBox
 from explorer.figures.views import COLORS, INK

@@ -157,7 +157,7 @@ def test_other_messages_and_disabled_buttons_send_nothing() -> None:
 
 
 def test_button_front_end_uses_a_real_button_and_custom_messages() -> None:
-    esm = DownloadButton._esm
+    esm = str(DownloadButton._esm)  # what anywidget sends the page
     for needle in (
         'createElement("button")',
         'model.on("msg:custom"',
@@ -166,7 +166,8 @@ def test_button_front_end_uses_a_real_button_and_custom_messages() -> None:
         "link.download",
     ):
         assert needle in esm
-    assert ":focus-visible" in DownloadButton._css and "var(--jp-" in DownloadButton._css
+    css = str(DownloadButton._css)
+    assert ":focus-visible" in css and "var(--jp-" in css
 
 
 def test_content_must_be_callable() -> None:

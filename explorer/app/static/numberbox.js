@@ -1,71 +1,27 @@
-// A number box (numberbox.py): sends the text exactly as typed, on Enter or on leaving the
-// box, and shows the kernel's refusal under it while going back to the value in use. Without
-// a label it is a slider's readout, and its refusal spans the slider's row.
-// Looks like an ipywidgets text box: the same CSS variables, so it follows the theme.
-
-const CSS = `
-.sae-numberbox { display: flex; flex-wrap: wrap; align-items: center; margin: 2px 0; }
-.sae-numberbox label { width: 120px; flex: none; box-sizing: border-box; padding-right: 8px;
-  text-align: right; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
-  color: var(--jp-widgets-label-color, inherit); font-size: var(--jp-widgets-font-size, 13px);
-  line-height: var(--jp-widgets-inline-height, 28px); }
-.sae-numberbox input { flex: 1 1 0; min-width: 0; box-sizing: border-box;
-  height: var(--jp-widgets-inline-height, 28px); padding: 0 8px;
-  font-size: var(--jp-widgets-font-size, 13px);
-  color: var(--jp-widgets-input-color, inherit);
-  background: var(--jp-widgets-input-background-color, #fff);
-  border: var(--jp-widgets-input-border-width, 1px) solid
-    var(--jp-widgets-input-border-color, #9e9e9e); }
-.sae-numberbox input:focus { outline: 2px solid var(--jp-widgets-input-focus-border-color,
-  #0072B2); outline-offset: 1px; }
-.sae-numberbox input[aria-invalid="true"] { border-color: #C04400; }
-.sae-numberbox .sae-refused { flex-basis: 100%; box-sizing: border-box; padding-left: 120px;
-  color: var(--sae-warning, #C04400); font-size: var(--jp-widgets-font-size, 13px); }
-.sae-numberbox .sae-refused:empty { display: none; }
-.sae-numberbox label:empty { display: none; }
-.sae-numberbox.sae-readout { flex-wrap: nowrap; flex-direction: column; align-items: stretch;
-  overflow: visible; }
-.sae-numberbox.sae-readout input { flex: none; width: 100%; padding: 0 4px; }
-.sae-numberbox.sae-readout .sae-refused { width: 330px; margin-left: -258px;
-  padding-left: 120px; }
-`;
-
-// The value as the page writes it, for the Python format specs the controls use.
+// Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
+// sources sha256 a20f1359f0d101797c83d29c232d108c545279b8d692b87df695634f15dc453e
+// bundle sha256 b4e8c5b26860f7fd10d198f5c59461513cb4b8ff48995837be30eb26c17517be
+// src/numberbox.js
 function format(value, fmt) {
   const spec = /^\.(\d+)([gfe])$/.exec(fmt);
-  if (spec === null) return String(Math.round(value)); // "d"
+  if (spec === null) return String(Math.round(value));
   const digits = Number(spec[1]);
   const write = { g: "toPrecision", f: "toFixed", e: "toExponential" }[spec[2]];
   return Number(value)[write](digits);
 }
-
-function injectCss() {
-  if (document.getElementById("sae-numberbox-css")) return;
-  const style = document.createElement("style");
-  style.id = "sae-numberbox-css";
-  style.textContent = CSS;
-  document.head.appendChild(style);
-}
-
-let boxes = 0; // ids tie each label and message to its input
-
+var boxes = 0;
 function render({ model, el }) {
-  injectCss();
   const id = `sae-numberbox-${++boxes}`;
   el.classList.add("sae-numberbox");
   el.innerHTML = `<label for="${id}"></label><input id="${id}" type="text"
     inputmode="numeric" autocomplete="off" aria-describedby="${id}-why">
     <div class="sae-refused" id="${id}-why" role="alert"></div>`;
   const [label, input, why] = el.children;
-  let sent = null; // the text last sent, so Enter then leaving the box sends it once
-  // A typed value the kernel took, and the point of the slider's step grid the page moves it
-  // to (0.05 and 0.0501): while the slider sits there, the box shows what the run uses.
+  let sent = null;
   let held = null;
-
   const near = (a, b) => Math.abs(a - b) <= 1e-9 * Math.abs(b);
   const text = () => {
     const value = model.get("value");
-    // The value taken may still be on its way here, or already moved onto the grid.
     const holding = held !== null && (near(value, held.value) || near(value, held.snapped));
     return format(holding ? held.value : value, model.get("fmt"));
   };
@@ -79,15 +35,12 @@ function render({ model, el }) {
     if (document.activeElement !== input) input.value = text();
   };
   const taken = () => {
-    // The value in use is shown again (taken, or Escape): any refusal is over.
     input.value = text();
     input.removeAttribute("aria-invalid");
     why.textContent = "";
     sent = null;
   };
   const onValue = () => {
-    // A new value (dragged, or set by the kernel); one that is not the value typed nor its
-    // grid point ends the holding.
     const value = model.get("value");
     if (held !== null && !near(value, held.value) && !near(value, held.snapped)) held = null;
     taken();
@@ -106,7 +59,7 @@ function render({ model, el }) {
     if (msg.type === "taken") {
       held = { value: msg.value, snapped: msg.snapped ?? msg.value };
       taken();
-      input.value = format(held.value, model.get("fmt")); // even before the value arrives
+      input.value = format(held.value, model.get("fmt"));
       return;
     }
     if (msg.type !== "refused") return;
@@ -115,9 +68,8 @@ function render({ model, el }) {
     input.value = format(msg.value, model.get("fmt"));
     sent = null;
   };
-
   input.addEventListener("keydown", onKey);
-  input.addEventListener("change", send); // leaving the box after an edit
+  input.addEventListener("change", send);
   model.on("change:value", onValue);
   model.on("change:description change:tooltip change:disabled", show);
   model.on("msg:custom", onMessage);
@@ -128,5 +80,7 @@ function render({ model, el }) {
     model.off("msg:custom", onMessage);
   };
 }
-
-export default { render };
+var numberbox_default = { render };
+export {
+  numberbox_default as default
+};

@@ -1,0 +1,82 @@
+// The image painter: one array of values in [range[0], range[1]], painted in gray on a canvas
+// at whole screen pixels per data pixel where it fits; NaN pixels (gaps between tiles) stay
+// transparent, and a ring frames the selected tile.
+import { sizeCanvas } from "./canvas.js";
+
+function listen(panel) {
+  const at = (e) => {
+    const p = panel.pixel;
+    if (!p) return null;
+    const box = panel.plot.getBoundingClientRect();
+    const col = Math.floor(((e.clientX - box.left) / box.width) * p.w);
+    const row = Math.floor(((e.clientY - box.top) / box.height) * p.h);
+    return row >= 0 && row < p.h && col >= 0 && col < p.w ? { row, col, v: p.z[row * p.w + col] } : null;
+  };
+  panel.plot.addEventListener("mousemove", (e) => {
+    const hit = at(e);
+    const hint = panel.spec.clickable ? " · click to inspect" : "";
+    panel.plot.title = hit && hit.v === hit.v ? `${panel.pixel.label} = ${hit.v.toFixed(2)}${hint}` : "";
+  });
+  if (panel.spec.clickable)
+    panel.plot.addEventListener("click", (e) => {
+      const hit = at(e);
+      if (hit) panel.pick(hit.row, hit.col);
+    });
+}
+
+export const imagePainter = {
+  mount(panel) {
+    panel.plot = document.createElement("canvas");
+    panel.plot.className = "sae-plot";
+    listen(panel);
+    return panel.plot;
+  },
+
+  // Needs nothing but the page: drawn before plotly.js arrives.
+  ready: () => true,
+
+  draw(panel) {
+    const { style, arrays } = panel.traces[0];
+    const { data: z, shape: [h, w] } = arrays.z;
+    const [lo, hi] = style.range;
+    const pixels = new ImageData(w, h);
+    for (let i = 0; i < z.length; i++) {
+      const v = z[i];
+      if (v !== v) continue; // NaN: a gap between tiles, left transparent
+      const g = Math.round(255 * Math.min(Math.max((v - lo) / (hi - lo), 0), 1));
+      pixels.data.set([g, g, g, 255], 4 * i);
+    }
+    const source = (panel.source ??= document.createElement("canvas"));
+    sizeCanvas(source, w, h);
+    source.getContext("2d").putImageData(pixels, 0, 0);
+
+    // Whole screen pixels per data pixel when it fits (crisp), else a smooth downscale.
+    const canvas = panel.plot;
+    const box = panel.section.clientWidth - 22 || w; // inside the padding; w while hidden
+    const tall = parseFloat(getComputedStyle(canvas).maxHeight) || 320;
+    const fit = Math.min(box / w, tall / h);
+    const scale = fit >= 1 ? Math.floor(fit) : fit;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.style.width = `${w * scale}px`;
+    canvas.style.height = `${h * scale}px`;
+    sizeCanvas(canvas, w * scale * dpr, h * scale * dpr);
+    const ctx = canvas.getContext("2d");
+    ctx.imageSmoothingEnabled = scale < 1;
+    ctx.clearRect(0, 0, canvas.width, canvas.height); // the gaps between tiles stay transparent
+    ctx.drawImage(source, 0, 0, canvas.width, canvas.height);
+    if (style.ring) {
+      const [top, left, rh, rw] = style.ring;
+      const s = scale * dpr;
+      ctx.strokeStyle = "#D55E00";
+      ctx.lineWidth = Math.max(2, s / 3);
+      ctx.strokeRect(left * s - ctx.lineWidth / 2, top * s - ctx.lineWidth / 2,
+                     rw * s + ctx.lineWidth, rh * s + ctx.lineWidth);
+    }
+    panel.pixel = { z, w, h, label: style.label };
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", style.name ?? panel.spec.title);
+    return true;
+  },
+
+  destroy() {},
+};

@@ -1,0 +1,109 @@
+// The live views of the sparse autoencoder explorer, drawn in the page (see board.py and
+// docs/drawing.md): one panel per view, painted by the painter of its kind, as frames arrive.
+//
+// Kept small on purpose: anywidget gives this module ~2 s to load and initialise or the widget
+// is silently dead, so plotly.js (4.8 MB) is not imported here but asked of the kernel after
+// the first render, once per page (plotly.js).
+import { FrameLoop } from "./frames.js";
+import { PAINTERS } from "./painters.js";
+import { loadPlotly } from "./plotly.js";
+import { readTheme } from "./theme.js";
+
+class BoardView {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.Plotly = window.Plotly ?? null;
+    this.theme = null; // read at the first draw: a page not yet attached has no theme variables
+    el.classList.add("sae-board");
+    el.style.setProperty("--sae-max-columns", model.get("max_columns"));
+    this.panels = new Map(model.get("views").map((spec) => [spec.name, this.buildPanel(spec)]));
+    this.frames = new FrameLoop(this);
+
+    this.onMessage = (msg, buffers) => msg.type === "sae-frame" && this.frames.receive(msg, buffers);
+    this.onRho = () => this.followRho();
+    model.on("msg:custom", this.onMessage);
+    model.on("change:rho", this.onRho);
+    this.resizer = new ResizeObserver(() => this.markAll());
+    this.resizer.observe(el);
+    // JupyterLab switches themes by changing attributes of <body>: redraw in the new colours.
+    this.themer = new MutationObserver(() => {
+      this.theme = null;
+      this.markAll();
+    });
+    this.themer.observe(document.body, { attributes: true });
+
+    model.send({ type: "hello" });
+    loadPlotly(model).then((Plotly) => {
+      this.Plotly = Plotly;
+      this.markAll();
+    });
+  }
+
+  buildPanel(spec) {
+    const section = document.createElement("section");
+    section.className = `sae-view sae-${spec.kind}`;
+    section.dataset.view = spec.name;
+    section.dataset.draws = "0";
+    const heading = document.createElement("h3");
+    heading.textContent = spec.title;
+    const caption = document.createElement("p");
+    caption.className = "sae-caption";
+    const legend = document.createElement("ul");
+    legend.className = "sae-legend";
+    const painter = PAINTERS[spec.kind];
+    const panel = { spec, painter, section, caption, legend, traces: [], layout: {}, legendKey: "" };
+    // A click on a unit: (trace, point) on a chart, (row, col) of the pixel on an image.
+    panel.pick = (a, b) => this.model.send({ type: "click", view: spec.name, a, b });
+    section.append(heading, caption, painter.mount(panel, this), legend);
+    this.el.append(section);
+    return panel;
+  }
+
+  followRho() {
+    const following = [...this.panels.values()].filter((p) => p.traces.some((t) => t.style.follow));
+    this.frames.mark(following.map((p) => p.spec.name));
+  }
+
+  markAll() {
+    for (const panel of this.panels.values()) panel.layoutKey = null; // redraw the axes too
+    this.frames.mark(this.panels.keys()); // (new size, new theme, plotly.js arrived)
+  }
+
+  canPaint(panel) {
+    return panel.painter.ready(this);
+  }
+
+  // Paints one panel (FrameLoop calls it); false when it waits for a later animation frame.
+  paint(panel, start) {
+    this.theme ??= readTheme(this.el);
+    if (!this.canPaint(panel) || !panel.painter.draw(panel, this, start)) return false;
+    panel.caption.textContent = panel.captionText ?? "";
+    panel.section.dataset.draws = String(Number(panel.section.dataset.draws) + 1);
+    return true;
+  }
+
+  // A view that cannot be drawn says so in its panel, in words, and in the console.
+  fail(panel, error) {
+    console.error(`sae board: view ${panel.spec.name} not drawn:`, error);
+    panel.caption.textContent = `This view cannot be drawn: ${error.message}`;
+    panel.caption.setAttribute("role", "alert");
+  }
+
+  destroy() {
+    this.model.off("msg:custom", this.onMessage);
+    this.model.off("change:rho", this.onRho);
+    this.resizer.disconnect();
+    this.themer.disconnect();
+    this.frames.stop();
+    for (const panel of this.panels.values()) panel.painter.destroy(panel, this);
+  }
+}
+
+function render({ model, el }) {
+  performance.mark("sae-render"); // for benchmarks: when the page first ran this module
+  const board = new BoardView(model, el);
+  return () => board.destroy();
+}
+
+export default { render };
