@@ -19,6 +19,10 @@ import pytest
 
 from explorer import Explorer
 
+# scikit-learn's estimator checks (tests/core/test_sklearn.py) include one that runs only if
+# SciPy was imported with this set; set here, before any test file can import SciPy.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
 if TYPE_CHECKING:
     from explorer.serving.page import Dashboard
 
