@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 from traitlets import TraitError, validate
 
+from ..core.losses import LOSSES
+from ..core.optimizers import OPTIMIZERS
+from ..core.penalties import PENALTIES
 from ..datasets import NAMES
 from . import numberbox
 from .ranges import Range
@@ -25,7 +28,6 @@ WIDE = widgets.Layout(width="330px")
 #: A slider leaves room in WIDE for its readout box (``numberbox.Readout``, 72 px).
 SLIDER = widgets.Layout(width="258px")
 BATCH_SIZES = (("full batch", 0), *((str(n), n) for n in (32, 64, 128, 256, 512, 1024)))
-PENALTY_LABELS = (("KL divergence", "kl"), ("L1", "l1"), ("TopK", "topk"))
 #: Ends the label of a control whose change restarts training.
 RESTARTS = " ⟲"
 #: Data sets offered in the UI: MNIST needs files the user supplies, so it is a library option.
@@ -146,10 +148,21 @@ def _log_slider(description: str, low: float, high: float, fmt: str = ".3g") -> 
 def _dropdown(description: str, options: Any) -> Callable:
     def make(value: Any) -> widgets.Dropdown:
         return Dropdown(
-            options=options, value=value, description=description, style=STYLE, layout=WIDE
+            options=options() if callable(options) else options,
+            value=value,
+            description=description,
+            style=STYLE,
+            layout=WIDE,
         )
 
     return make
+
+
+def table_options(table: Mapping[str, Any]) -> Callable[[], tuple[tuple[str, str], ...]]:
+    """A drop-down's options from one of the core's tables (``PENALTIES``, ``LOSSES``,
+    ``OPTIMIZERS``): each row by its ``label``, read when the control is built, so a row added
+    to the table is offered with no other edit."""
+    return lambda: tuple((row.label, name) for name, row in table.items())
 
 
 #: name -> (builder taking the initial value, role)
@@ -167,7 +180,7 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         ),
         "live",
     ),
-    "penalty": (_dropdown("penalty Ω", PENALTY_LABELS), "live"),
+    "penalty": (_dropdown("penalty Ω", table_options(PENALTIES)), "live"),
     "learning_rate": (_log_slider("learning rate", 1e-4, 10.0), "live"),
     "weight_decay": (_log_slider("λ (weight decay)", 1e-6, 1e-1, ".1e"), "live"),
     "batch_size": (_dropdown("batch size", BATCH_SIZES), "live"),
@@ -178,16 +191,8 @@ CONTROLS: dict[str, tuple[Callable[[Any], widgets.Widget], str]] = {
         ),
         "reset",
     ),
-    "loss": (
-        _dropdown("loss ⟲", (("squared error", "squared"), ("cross-entropy", "cross_entropy"))),
-        "reset",
-    ),
-    "optimizer": (
-        _dropdown(
-            "optimiser ⟲", (("L-BFGS", "lbfgs"), ("Adam", "adam"), ("SGD + momentum", "sgd"))
-        ),
-        "reset",
-    ),
+    "loss": (_dropdown("loss ⟲", table_options(LOSSES)), "reset"),
+    "optimizer": (_dropdown("optimiser ⟲", table_options(OPTIMIZERS)), "reset"),
     "seed": (
         lambda v: NumberBox(
             value=v,

@@ -19,7 +19,7 @@ from .metrics import (
     mean_log10_rho_hat,
     saturated_units,
 )
-from .model import LIVE_PARAMS, PARAM_NAMES, SparseAutoencoder
+from .model import PARAM_NAMES, SparseAutoencoder
 from .optimizers import OPTIMIZERS, check_batch_size, is_full_batch
 from .penalties import (
     PENALTIES,
@@ -34,7 +34,6 @@ from .penalties import (
 __all__ = [
     "ACTIVE",
     "DEAD",
-    "LIVE_PARAMS",
     "OPTIMIZERS",
     "PARAM_NAMES",
     "PENALTIES",

@@ -11,7 +11,7 @@ batch-sized temporaries.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -63,10 +63,12 @@ class Loss:
     #: (xhat, x, decoder, out=None, scratch=None) -> (value, delta).
     value_and_delta: Callable[..., tuple[float, np.ndarray]]
     decoders: tuple[str, ...]
+    #: What the page calls it (the dashboard's loss drop-down lists every row by it).
+    label: str = field(kw_only=True)
 
 
 LOSSES: dict[str, Loss] = {
-    "squared": Loss(squared_error, ("sigmoid", "linear")),
+    "squared": Loss(squared_error, ("sigmoid", "linear"), label="squared error"),
     # Cross-entropy needs x̂ in (0, 1): only a sigmoid decoder guarantees it.
-    "cross_entropy": Loss(cross_entropy, ("sigmoid",)),
+    "cross_entropy": Loss(cross_entropy, ("sigmoid",), label="cross-entropy"),
 }

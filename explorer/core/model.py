@@ -41,19 +41,16 @@ from .validation import (
 #: The parameter arrays, in their order in the flat vector ``theta_``.
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
-#: Hyper-parameters that change the objective or the optimiser but not the parameter shapes:
-#: they may be changed between any two steps and take effect at the next one.
-LIVE_PARAMS = ("rho", "beta", "weight_decay", "learning_rate", "loss", "decoder", "penalty")
-
 _CONSTRAINTS = {
     "n_hidden": Interval(1, None, integer=True),
     "rho": Interval(0.0, 1.0, closed="neither"),
     "beta": Interval(0.0, None),
     "weight_decay": Interval(0.0, None),
-    "loss": Options(tuple(LOSSES)),
+    # The tables' keys as live views: a row added to a table is allowed at once.
+    "loss": Options(LOSSES.keys()),
     "decoder": Options(("sigmoid", "linear")),
-    "penalty": Options(tuple(PENALTIES)),
-    "optimizer": Options(tuple(OPTIMIZERS)),
+    "penalty": Options(PENALTIES.keys()),
+    "optimizer": Options(OPTIMIZERS.keys()),
     "learning_rate": Either((NONE, Interval(0.0, None, closed="neither"))),
     "momentum": Interval(0.0, 1.0, closed="left"),
     "batch_size": Either((NONE, Interval(1, None, integer=True))),
@@ -167,10 +164,14 @@ class SparseAutoencoder(Estimator):
         """Set hyper-parameters (scikit-learn's ``set_params``); an unknown name changes nothing.
 
         Values are checked when used: by the next ``partial_fit``, ``fit`` or ``initialize``
-        (``validate`` checks them at once). ``LIVE_PARAMS`` apply at the next step.
-        ``n_hidden`` and ``dtype`` take effect at the next initialisation (``fit`` or
-        ``reset``); ``optimizer``, ``momentum`` and ``batch_size`` start a fresh optimiser
-        state at the next step.
+        (``validate`` checks them at once). ``n_hidden``, ``dtype`` and ``random_state`` take
+        effect at the next initialisation (``fit`` or ``initialize``). ``optimizer`` and the
+        settings an optimiser is built with (its row's ``settings``: SGD's ``momentum``) start
+        a fresh optimiser state at the next step. Every other applies at the next step and
+        the optimiser's state carries on: a new ``batch_size`` changes only how noisy each
+        gradient is, not the objective, so Adam's moments and SGD's velocity still estimate
+        what they did (a fresh Adam would restart its bias correction, moving every weight by
+        about the learning rate at once: a jolt mid-run).
         """
         unknown = sorted(set(params) - set(self._get_param_names()))
         if unknown:
@@ -179,7 +180,9 @@ class SparseAutoencoder(Estimator):
                 f"Valid parameters are: {self._get_param_names()}."
             )
         super().set_params(**params)
-        if {"optimizer", "momentum"} & set(params) and self.__sklearn_is_fitted__():
+        known = self.optimizer in _CONSTRAINTS["optimizer"]  # else refused at the next step
+        built_with = {"optimizer", *(OPTIMIZERS[self.optimizer].settings if known else ())}
+        if built_with & set(params) and self.__sklearn_is_fitted__():
             self.restart_optimizer()
         return self
 
@@ -470,7 +473,7 @@ class SparseAutoencoder(Estimator):
         """
         if self._opt is None:
             cls = OPTIMIZERS[self.optimizer]
-            kw = {"momentum": self.momentum} if self.optimizer == "sgd" else {}
+            kw = {name: getattr(self, name) for name in cls.settings}
             self._opt = cls(self.theta_.size, self.theta_.dtype, **kw)
         # The key names the batch by id(X); holding X until the next step keeps Python from
         # recycling that id for another batch, which would reuse a stale cached gradient.

@@ -27,9 +27,13 @@ class SGD:
     v ← μ·v − η·∇f(θ);  θ ← θ + v
     """
 
-    label = "SGD"
+    #: What the page calls it (the dashboard's optimiser drop-down lists every row by it).
+    label = "SGD + momentum"
     #: Mini-batches are fine: each step follows the gradient of the batch it is given.
     full_batch = False
+    #: The model's hyper-parameters it is built with (keywords of ``__init__``); changing
+    #: one starts a fresh optimiser.
+    settings = ("momentum",)
     #: With momentum 0.9 and β = 3, 0.5 drove every unit to ρ̂ = 0 on natural patches within a
     #: few hundred steps (the sparsity gradient overshoots); 0.1 settles at ρ̂ ≈ ρ.
     default_learning_rate = 0.1
@@ -54,6 +58,7 @@ class Adam:
 
     label = "Adam"
     full_batch = False
+    settings = ()
     default_learning_rate = 0.01
 
     def __init__(
@@ -101,6 +106,7 @@ class LBFGS:
     #: Its line search compares objective values and its curvature pairs compare gradients:
     #: both must be of one function, the objective on all of the data.
     full_batch = True
+    settings = ()
     default_learning_rate = 1.0
     #: Roundings of the objective a step below which decreases count as none, over a window
     #: of PATIENCE steps (see ``step``).

@@ -10,7 +10,7 @@ Adding a penalty is adding a row to ``PENALTIES``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -192,6 +192,8 @@ class Penalty:
     description: str
     curve: Callable[[float, np.ndarray], np.ndarray] | None = None
     slope: Callable[[float, np.ndarray], np.ndarray] | None = None
+    #: What the page calls it (the dashboard's penalty drop-down lists every row by it).
+    label: str = field(kw_only=True)
 
 
 PENALTIES: dict[str, Penalty] = {
@@ -201,6 +203,7 @@ PENALTIES: dict[str, Penalty] = {
         "Σ_l KL(ρ‖ρ̂_l): pulls each unit's mean activation to ρ.",
         kl_divergence,
         _kl_slope,
+        label="KL divergence",
     ),
     "l1": Penalty(
         _l1_value,
@@ -208,6 +211,7 @@ PENALTIES: dict[str, Penalty] = {
         "Σ_l ρ̂_l, the mean L1 norm of the activations: pushes every unit toward 0 and ignores ρ.",
         _l1_curve,
         _l1_slope,
+        label="L1",
     ),
     # No curve and no slope: TopK depends on each input's ranking of its units, not on ρ̂.
     "topk": Penalty(
@@ -215,5 +219,6 @@ PENALTIES: dict[str, Penalty] = {
         _topk_grad,
         "L1 on all but each input's K = max(1, round(ρ·k)) largest activations.",
         None,
+        label="TopK",
     ),
 }

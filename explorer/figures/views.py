@@ -66,8 +66,9 @@ SELECTED = {
     "marker": {"symbol": "circle-open", "size": 18, "color": INK, "line": {"width": 3}},
     "hoverinfo": "skip",
 }
-#: Which penalty curve the page draws for each penalty (TopK has none: KL for reference).
-PAGE_CURVES = {name: (name if p.curve else "kl") for name, p in PENALTIES.items()}
+#: The penalty curves (and their slopes) the page can draw itself for a ρ of its own
+#: (static/board.js ``CURVES``): a penalty added to the table is redrawn by the kernel only.
+PAGE_CURVES = ("kl", "l1")
 #: The push on each unit, drawn on the penalty curve: a segment from the unit's dot along the
 #: curve's tangent (slope s = ∂Ω/∂ρ̂ at its ρ̂), downhill, which is the way the penalty's
 #: gradient moves ρ̂, across TANGENT_DECADES·|s|/(|s| + TANGENT_HALF) decades of ρ̂: long
@@ -156,12 +157,22 @@ def _push_trace(s: Snapshot) -> dict[str, Any]:
         return trace
     x, y = tangent_segments(s.rho, s.rho_hat, _curve(s), slope)
     name = "∂Ω/∂ρ̂: the push on each unit"
-    return trace | {"name": name, "x": x, "y": y, "follow": "tangent", "curve": s.penalty}
+    follow = {"follow": "tangent", "curve": s.penalty} if s.penalty in PAGE_CURVES else {}
+    return trace | {"name": name, "x": x, "y": y, **follow}
+
+
+def _page_curve(s: Snapshot) -> str | None:
+    """The curve the page redraws for a new ρ: the penalty's own, or KL for one that has none
+    (TopK: KL for reference, as ``_curve``); None for a curve the page cannot draw (a
+    penalty added to the table: the kernel's next frame redraws it)."""
+    name = s.penalty if PENALTIES[s.penalty].curve else "kl"
+    return name if name in PAGE_CURVES else None
 
 
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
-    curve, page_curve = _curve(s), PAGE_CURVES[s.penalty]
-    follow = {"follow": "curve", "curve": page_curve}
+    curve, page_curve = _curve(s), _page_curve(s)
+    follow = {"follow": "curve", "curve": page_curve} if page_curve else {}
+    target = {"follow": "target", "curve": page_curve} if page_curve else {}
     # Every unit at its true penalty, a unit off the axis at the axis' left edge (marked by
     # the last trace); the page redraws them for a new ρ from their true ρ̂ ("rho_hat").
     units = np.clip(s.rho_hat, RHO_HAT_FLOOR, 1.0)
@@ -199,8 +210,7 @@ def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
             "y": curve(s.rho, np.array([s.rho])),
             "hoverinfo": "skip",
             "marker": {"symbol": "star", "size": 14, "color": COLORS["vermillion"]},
-            "follow": "target",
-            "curve": page_curve,
+            **target,
         },
         {
             "type": "scatter",

@@ -24,13 +24,14 @@ runs it to the end and returns the points.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 
 from ..core import SparseAutoencoder, metrics
+from ..core.penalties import PENALTIES
 from ..core.validation import DECIMAL, Interval, check_param
 from .session import Session
 
@@ -47,15 +48,22 @@ class Sweepable:
 
     label: str  # as the page writes it
     kind: type  # what one value is: float (read as a decimal) or str (a name)
-    example: str  # values worth sweeping, as typed
+    #: Values worth sweeping, as typed; for a setting that names a row of one of the core's
+    #: tables, the table (every row, read when asked: a row added to it is offered too).
+    values: str | Mapping[str, Any]
     #: Do the values have an order (the frontier joins its points in it)?
     ordered: bool
+
+    @property
+    def example(self) -> str:
+        """The values worth sweeping, as typed."""
+        return self.values if isinstance(self.values, str) else " ".join(self.values)
 
 
 SWEEPABLE: dict[str, Sweepable] = {
     "beta": Sweepable("β", float, "0 0.3 1 3 10", ordered=True),
     "rho": Sweepable("ρ", float, "0.01 0.03 0.1 0.3", ordered=True),
-    "penalty": Sweepable("penalty", str, "kl l1 topk", ordered=False),
+    "penalty": Sweepable("penalty", str, PENALTIES, ordered=False),
 }
 
 #: What separates typed values: spaces and/or a comma.

@@ -17,7 +17,6 @@ from explorer.app.panels.frontier import FrontierPanel
 from explorer.core import metrics
 from explorer.core.metrics import max_decoder_cosine, mean_log10_rho_hat
 from explorer.figures import snapshot
-from explorer.figures import state as figure_state
 from explorer.figures.frames import view_state
 from explorer.figures.frontier import FRONTIER_VIEW, L0_FLOOR, ZERO_L0, Frontier
 from explorer.figures.frontier_png import frontier_png
@@ -101,13 +100,25 @@ def test_each_frontier_point_equals_what_fit_gives_with_that_setting(param, valu
 
 
 def test_the_probe_is_the_dashboards_and_this_runs_point_is_what_its_views_show():
-    assert PROBE == figure_state.PROBE
     app = Explorer(dataset="bars", n_samples=700, random_state=2)
-    app.step(7)
+    app.step(6)
+    model, X = app.session.model, app.session.X
+    # The loss of the weights the last step starts from: what that step reports.
+    before, _ = model.loss_and_grad(X)
+    app.step(1)
     point, snap = measure_session(app.session, 3.0), snapshot(app.session)
-    assert point.l0 == snap.l0 and point.explained_variance == snap.explained_variance
+    # Both measure on the first PROBE training inputs, which is not what all 700 give (so a
+    # program measuring either on other inputs would be seen).
+    probe = X[:PROBE]
+    ev = point.explained_variance
+    assert (
+        ev == snap.explained_variance == metrics.explained_variance(probe, model.reconstruct(probe))
+    )
+    assert ev != metrics.explained_variance(X, model.reconstruct(X))
+    assert point.l0 == snap.l0 == metrics.l0(model.transform(probe))
     assert point.dead == metrics.dead_units(snap.rho_hat)
-    assert point.loss == app.session.model.last_terms_["total"]
+    assert point.loss == pytest.approx(before["total"], rel=1e-5)
+    assert point.loss != pytest.approx(model.loss_and_grad(X)[0]["total"], rel=1e-5)
 
 
 def test_a_record_has_exactly_the_frontier_keys():

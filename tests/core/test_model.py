@@ -203,6 +203,46 @@ def test_live_parameter_changes_apply_at_the_next_step(bars):
     np.testing.assert_allclose(model.rho_hat_, rho_hat, rtol=1e-12)
 
 
+def _trained(bars, **params) -> SparseAutoencoder:
+    model = SparseAutoencoder(n_hidden=8, batch_size=10, random_state=0, **params)
+    X = model.check_input(bars)
+    for _ in range(5):
+        model.step(model.next_batch(X))
+    return model
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_a_batch_size_change_keeps_the_optimisers_memory(bars, optimizer):
+    # The batch size changes how noisy each gradient is, not the objective: Adam's moments and
+    # SGD's velocity still estimate what they did, and a fresh Adam would move every weight by
+    # about the learning rate at its first step. So the step after a change is the step the
+    # run would have taken on the same batch without it.
+    changed, kept = _trained(bars, optimizer=optimizer), _trained(bars, optimizer=optimizer)
+    changed.set_params(batch_size=40)
+    batch = changed.next_batch(changed.check_input(bars))
+    assert batch.shape[0] == 40
+    changed.step(batch)
+    kept.step(batch)
+    np.testing.assert_array_equal(changed.theta_, kept.theta_)
+    fresh = _trained(bars, optimizer=optimizer)
+    fresh.restart_optimizer()
+    fresh.step(batch)
+    assert np.abs(fresh.theta_ - kept.theta_).max() > 1e-4  # the memory mattered
+
+
+def test_what_an_optimiser_is_built_with_starts_a_fresh_one(bars):
+    # SGD's row names momentum: a new momentum is a new SGD (its velocity forgotten); Adam is
+    # not built with it, and keeps its moments.
+    sgd, adam = _trained(bars, optimizer="sgd"), _trained(bars, optimizer="adam")
+    old_sgd, old_adam = sgd._opt, adam._opt
+    sgd.set_params(momentum=0.5)
+    adam.set_params(momentum=0.5)
+    sgd.step(sgd.next_batch(sgd.check_input(bars)))
+    adam.step(adam.next_batch(adam.check_input(bars)))
+    assert sgd._opt is not old_sgd and sgd._opt.momentum == 0.5
+    assert adam._opt is old_adam and adam._opt.t == 6
+
+
 def test_beta_zero_gives_zero_sparsity_at_the_next_step(bars):
     model = SparseAutoencoder(n_hidden=8, rho=0.1, random_state=0)
     model.partial_fit(bars)

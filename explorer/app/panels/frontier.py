@@ -38,8 +38,6 @@ SLICE_SECONDS = 0.04
 #: about 3 minutes in float32 here).
 MAX_STEPS = 5000
 DEFAULT_STEPS = 100
-#: The settings a sweep can vary, as the drop-down offers them.
-CHOICES = (("β (weight of Ω)", "beta"), ("ρ (target)", "rho"), ("penalty Ω", "penalty"))
 #: Table columns: (heading, the cell of a point).
 COLUMNS = (
     ("L0", lambda p: f"{p.l0:.3g}"),
@@ -85,7 +83,9 @@ class FrontierPanel(widgets.VBox):
     # ------------------------------------------------------------------ building
     def _make_controls(self) -> None:
         """What to sweep (``setting``, ``values``, ``steps``), and the two buttons."""
-        self.setting = widgets.Dropdown(options=CHOICES, value="beta", description="sweep")
+        # What can be swept (``SWEEPABLE``), each named as its control is.
+        choices = [(label(self.dash.controls[name]), name) for name in SWEEPABLE]
+        self.setting = widgets.Dropdown(options=choices, value="beta", description="sweep")
         #: What was typed for each setting: switching the setting shows its own list.
         self._texts = {name: row.example for name, row in SWEEPABLE.items()}
         self.values = widgets.Text(
