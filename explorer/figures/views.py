@@ -58,6 +58,13 @@ COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision defic
     "sky": "#56B4E9",
     "black": "#000000",
 }
+#: How the page paints an image's values from its range's low end to its high end, through
+#: these colours: "grey" for intensities; "diverging" for signed values on a symmetric range,
+#: white at 0, so a sign is told by lightness as well as hue (dark blue, light-on-white red).
+COLORMAPS = {
+    "grey": ("#000000", "#FFFFFF"),
+    "diverging": (COLORS["blue"], "#FFFFFF", COLORS["vermillion"]),
+}
 #: The theme's text colour (black in the light theme, near-white in the dark one): the page
 #: puts it wherever a trace names ``INK``, so "black" lines stay visible on a dark page.
 INK = "ink"
@@ -332,8 +339,7 @@ def _image(
     label: str = "",
     colormap: str = "grey",
 ) -> dict[str, Any]:
-    """An image trace; ``colormap`` "grey" (black at the range's low end, white at its top)
-    or "diverging" (blue below 0, white at 0, orange above, for a symmetric range)."""
+    """An image trace, painted by the page in ``colormap`` (a key of COLORMAPS)."""
     return {
         "type": "image",
         "name": name,
