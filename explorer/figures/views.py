@@ -1,7 +1,8 @@
 """The dashboard's views, as a table: each knows what it draws, from one function.
 
 A view is a name, a title, a kind and one function ``data(snapshot)`` returning a list of
-trace property dicts. Chart views ("chart") return Plotly traces; image views ("image") return
+trace property dicts. Chart views ("chart") return Plotly traces (NaN in a scatter trace's x or
+y: a point not drawn, a gap in a line, as in Plotly); image views ("image") return
 one ``{"type": "image", "z": 2-D array, "range": (lo, hi), "ring": (top, left, h, w)}`` that
 the page paints on a ``<canvas>`` (NaN pixels stay transparent). The same function builds
 the first frame and every later one (``figures.frames`` sends only what changed), so what
