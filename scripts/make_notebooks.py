@@ -150,15 +150,15 @@ TUTORIAL = [
     ),
     new_code_cell(
         "batch = small.check_input(X[:20])\n"
-        "pieces, l = small.encoder_gradient(batch), 0\n"
-        'print("dOmega/drho_hat_l =", pieces.slope[l])\n'
-        "chain = small.beta * pieces.slope[l] * pieces.rho_hat_grad[:, l]\n"
-        'print("beta * dOmega/drho_hat * drho_hat/dW = beta * dOmega/dW:", '
-        "np.allclose(chain, pieces.sparsity[:, l]))\n"
+        "pieces, unit = small.encoder_gradient(batch), 0\n"
+        'print("dOmega/drho_hat of the unit:", pieces.slope[unit])\n'
+        "chain = small.beta * pieces.slope[unit] * pieces.rho_hat_grad[:, unit]\n"
+        'print("beta·dOmega/dW by the chain rule:", np.allclose(chain, pieces.sparsity[:, unit]))\n'
         "_, grads = small.loss_and_grad(batch)\n"
-        "print(\"the pieces add up to the gradient:\", np.allclose(pieces.total, grads['W1']))\n"
-        'print("|dL/dW_l| =", np.linalg.norm(pieces.reconstruction[:, l]), '
-        '" beta |dOmega/dW_l| =", np.linalg.norm(pieces.sparsity[:, l]))'
+        'print("the pieces add up to the gradient:", np.allclose(pieces.total, grads["W1"]))\n'
+        "recon = np.linalg.norm(pieces.reconstruction[:, unit])\n"
+        "sparse = np.linalg.norm(pieces.sparsity[:, unit])\n"
+        'print(f"|dL/dW| = {recon:.3g}, beta |dOmega/dW| = {sparse:.3g}")'
     ),
     new_markdown_cell(
         "**In the live board** (section 5), click a unit (its filter, its bar or its dot): "

@@ -1,7 +1,8 @@
 """The dashboard's views, as a table: each knows what it draws, from one function.
 
 A view is a name, a title, a kind and one function ``data(snapshot)`` returning a list of
-trace property dicts. Chart views ("chart") return Plotly traces; image views ("image") return
+trace property dicts. Chart views ("chart") return Plotly traces (NaN in a scatter trace's x or
+y: a point not drawn, a gap in a line, as in Plotly); image views ("image") return
 one ``{"type": "image", "z": 2-D array, "range": (lo, hi), "ring": (top, left, h, w)}`` that
 the page paints on a ``<canvas>`` (NaN pixels stay transparent). The same function builds
 the first frame and every later one (``figures.frames`` sends only what changed), so what
@@ -57,6 +58,13 @@ COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision defic
     "purple": "#CC79A7",
     "sky": "#56B4E9",
     "black": "#000000",
+}
+#: How the page paints an image's values from its range's low end to its high end, through
+#: these colours: "grey" for intensities; "diverging" for signed values on a symmetric range,
+#: white at 0, so a sign is told by lightness as well as hue (dark blue, light-on-white red).
+COLORMAPS = {
+    "grey": ("#000000", "#FFFFFF"),
+    "diverging": (COLORS["blue"], "#FFFFFF", COLORS["vermillion"]),
 }
 #: The theme's text colour (black in the light theme, near-white in the dark one): the page
 #: puts it wherever a trace names ``INK``, so "black" lines stay visible on a dark page.
@@ -342,8 +350,7 @@ def _image(
     label: str = "",
     colormap: str = "grey",
 ) -> dict[str, Any]:
-    """An image trace; ``colormap`` "grey" (black at the range's low end, white at its top)
-    or "diverging" (blue below 0, white at 0, orange above, for a symmetric range)."""
+    """An image trace, painted by the page in ``colormap`` (a key of COLORMAPS)."""
     return {
         "type": "image",
         "name": name,

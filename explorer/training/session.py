@@ -18,7 +18,7 @@ from ..core.metrics import DEAD, SATURATED
 from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
 from .checkpoint import Checkpoint, read_checkpoint, save_session
-from .forces import ForceHistory
+from .force_history import ForceHistory
 from .history import History
 from .recording import Recording
 

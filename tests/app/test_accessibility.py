@@ -12,7 +12,7 @@ from explorer import Explorer
 from explorer.app.frontend import STATIC
 from explorer.app.live import WARNING
 from explorer.app.numberbox import NumberBox
-from explorer.figures.views import COLORS, INK
+from explorer.figures.views import COLORMAPS, COLORS, INK
 
 OKABE_ITO = set(COLORS.values())
 
@@ -53,10 +53,11 @@ def test_every_colour_drawn_is_okabe_ito_ink_or_gray() -> None:
     for view in board.views:
         for trace in board.traces(view["name"]):
             if trace["type"] == "image":
-                # Drawn by the page in gray from range[0] (black) to range[1] (white): the
-                # trace names no colour of its own.
+                # Drawn by the page through a declared colour map from range[0] to range[1]:
+                # the trace names no colour of its own.
                 assert view["kind"] == "image" and len(trace["range"]) == 2
-                assert not {k for k in trace if "color" in k}, trace["name"]
+                assert trace["colormap"] in COLORMAPS, trace["name"]
+                assert not {k for k in trace if "color" in k} - {"colormap"}, trace["name"]
                 continue
             for part in (trace.get("marker"), trace.get("line")):
                 color = (part or {}).get("color")
@@ -69,6 +70,10 @@ def test_every_colour_drawn_is_okabe_ito_ink_or_gray() -> None:
     for color in own:
         assert color.upper() in {c.upper() for c in OKABE_ITO}, color
     assert "[g, g, g, 255]" in script  # image pixels are gray levels
+    # The colour maps' ends: black and white, or Okabe–Ito through white.
+    for stops in COLORMAPS.values():
+        for color in stops:
+            assert color in OKABE_ITO | {"#000000", "#FFFFFF"}, color
 
 
 def test_status_text_follows_the_jupyterlab_theme() -> None:

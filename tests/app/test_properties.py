@@ -47,7 +47,8 @@ ACTIONS = st.lists(
 
 def view_numbers(app: Explorer) -> list[float]:
     """Every number the views send to the page: the traces' arrays (NaN in an image marks a
-    blank pixel between tiles, which is fine) and the numbers in their styles and layouts."""
+    blank pixel between tiles, and in a scatter trace's x or y a point not drawn, a gap in a
+    line, as in Plotly: both fine, ±inf never) and the numbers in their styles and layouts."""
     out: list[float] = []
 
     def numbers(value: object) -> None:  # every number inside plain JSON
@@ -65,7 +66,12 @@ def view_numbers(app: Explorer) -> list[float]:
             for key, values in trace.items():
                 if isinstance(values, np.ndarray):
                     flat = values.astype(float).ravel()
-                    if trace["type"] == "image" and key == "z":
+                    gaps = (trace["type"], key) in {
+                        ("image", "z"),
+                        ("scatter", "x"),
+                        ("scatter", "y"),
+                    }
+                    if gaps:
                         flat = flat[~np.isnan(flat)]
                     out.extend(flat.tolist())
                 else:

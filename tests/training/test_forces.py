@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from explorer.training import Session
-from explorer.training.forces import ForceHistory, encoder_weights, measure
+from explorer.training.force_history import ForceHistory
+from explorer.training.forces import encoder_weights, measure
 
 SMALL = {"dataset": "bars", "n_samples": 100, "n_hidden": 8, "rho": 0.1, "random_state": 0}
 
