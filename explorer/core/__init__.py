@@ -1,6 +1,7 @@
 """Pure-NumPy core: activations, losses, penalties, the model, optimisers, gradient check,
 metrics."""
 
+from .estimator import NotFittedError
 from .gradcheck import (
     check_coordinates,
     check_gradient,
@@ -38,6 +39,7 @@ __all__ = [
     "PARAM_NAMES",
     "PENALTIES",
     "SATURATED",
+    "NotFittedError",
     "Penalty",
     "SparseAutoencoder",
     "check_batch_size",
