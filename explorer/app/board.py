@@ -34,6 +34,7 @@ import ipywidgets as widgets
 import traitlets
 
 from ..figures import FrameEncoder, Snapshot, View, spec, view_state
+from ..figures.contract import page_contract
 from . import frontend
 
 STATIC = frontend.STATIC
@@ -78,6 +79,9 @@ class Board(anywidget.AnyWidget):
     rho = traitlets.Float(0.01).tag(sync=True)
     #: Most columns the panels flow into (fewer on a narrow page).
     max_columns = traitlets.Int(3).tag(sync=True)
+    #: What the page can draw (``figures.contract``): the page takes the array keys, dashes and
+    #: colour maps from it and refuses to start when it lacks anything it names.
+    contract = traitlets.Dict().tag(sync=True)
     #: The plotly.js bundle the kernel sends when asked (``plotly_id``).
     plotly = traitlets.Unicode().tag(sync=True)
 
@@ -88,7 +92,10 @@ class Board(anywidget.AnyWidget):
         self._views = {v.name: v for v in views}
         self._picks = picks
         super().__init__(
-            views=spec(self._views.values(), prefix, picks), plotly=plotly_id(), **kwargs
+            views=spec(self._views.values(), prefix, picks),
+            plotly=plotly_id(),
+            contract=page_contract(),
+            **kwargs,
         )
         self._encoder = FrameEncoder()
         self._acknowledged = 0  # the newest frame the page said it drew

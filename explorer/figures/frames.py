@@ -8,7 +8,7 @@ view whole, the first frame and the one after ``forget``) with, per view that ch
 - ``"caption"``: the live text under the view's title,
 - ``"layout"``: the view's Plotly layout (its static axes merged with the live ones),
 - ``"traces"``: one entry per trace, ``{}`` where nothing changed, else the changed arrays
-  (``ARRAY_KEYS``) as ``{"buffer": i, "shape": [...]}`` into the frame's buffer list,
+  (``contract.ARRAY_KEYS``) as ``{"buffer": i, "shape": [...]}`` into the frame's buffer list,
   and ``"style"`` (every other property) when it changed; ``"reset": true`` when the view's
   traces are new (the page's first frame), so the page starts that view afresh.
 
@@ -24,13 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from .contract import ARRAY_KEYS
 from .state import Snapshot
 from .views import View
-
-#: Trace properties sent as binary float32 arrays; everything else is the trace's style.
-#: ``rho_hat`` is the true ρ̂ of points drawn elsewhere (at a ρ̂ axis' edge): hover text
-#: shows it, and a trace that follows the penalty curve is redrawn from it.
-ARRAY_KEYS = ("x", "y", "z", "rho_hat")
 
 
 def _layout(view: View, snap: Snapshot, overrides: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,9 @@ Plotly draws a chart's axes; the page paints its traces on a canvas over them, i
 around the data that changes only now and then (whole decades on a log axis), or the
 axis' ``range`` while there is no data yet.
 
+Every trace stays within what the page can draw, the drawing contract (``figures.contract``:
+trace types, marks, hover formats, follow roles, colour maps), tested against every view.
+
 Traces that depend on ρ say how with ``"follow"``: the page redraws them itself when the ρ
 slider moves, with no kernel round trip (``"curve"``: y = penalty(ρ, x), or of the trace's
 ``rho_hat`` array where it has one, its points' true ρ̂ when drawn at a ρ̂ axis' edge;
@@ -33,6 +36,7 @@ import numpy as np
 
 from ..core.metrics import DEAD, SATURATED, dead_units, saturated_units
 from ..core.penalties import PENALTIES, kl_divergence
+from .contract import CURVES, INK, TANGENT_DECADES, TANGENT_HALF
 from .mosaic import filter_mosaic, grid_shape, tile_at, tile_images, tile_origin
 from .state import N_TOP as N_TOP_SHOWN
 from .state import Derivation, Snapshot
@@ -59,30 +63,11 @@ COLORS = {  # Okabe–Ito: distinguishable with every common colour-vision defic
     "sky": "#56B4E9",
     "black": "#000000",
 }
-#: How the page paints an image's values from its range's low end to its high end, through
-#: these colours: "grey" for intensities; "diverging" for signed values on a symmetric range,
-#: white at 0, so a sign is told by lightness as well as hue (dark blue, light-on-white red).
-COLORMAPS = {
-    "grey": ("#000000", "#FFFFFF"),
-    "diverging": (COLORS["blue"], "#FFFFFF", COLORS["vermillion"]),
-}
-#: The theme's text colour (black in the light theme, near-white in the dark one): the page
-#: puts it wherever a trace names ``INK``, so "black" lines stay visible on a dark page.
-INK = "ink"
 #: How the selected unit is marked in every chart: a ring, so colour is not the only cue.
 SELECTED = {
     "marker": {"symbol": "circle-open", "size": 18, "color": INK, "line": {"width": 3}},
     "hoverinfo": "skip",
 }
-#: The penalty curves (and their slopes) the page can draw itself for a ρ of its own
-#: (static/board.js ``CURVES``): a penalty added to the table is redrawn by the kernel only.
-PAGE_CURVES = ("kl", "l1")
-#: The push on each unit, drawn on the penalty curve: a segment from the unit's dot along the
-#: curve's tangent (slope s = ∂Ω/∂ρ̂ at its ρ̂), downhill, which is the way the penalty's
-#: gradient moves ρ̂, across TANGENT_DECADES·|s|/(|s| + TANGENT_HALF) decades of ρ̂: long
-#: where the curve is steep, nothing at its minimum. The page draws the same for its own ρ.
-TANGENT_DECADES = 0.4
-TANGENT_HALF = 1.0
 
 
 def _off_axis(rho_hat: np.ndarray) -> np.ndarray:
@@ -165,7 +150,7 @@ def _push_trace(s: Snapshot) -> dict[str, Any]:
         return trace
     x, y = tangent_segments(s.rho, s.rho_hat, _curve(s), slope)
     name = "∂Ω/∂ρ̂: the push on each unit"
-    follow = {"follow": "tangent", "curve": s.penalty} if s.penalty in PAGE_CURVES else {}
+    follow = {"follow": "tangent", "curve": s.penalty} if s.penalty in CURVES else {}
     return trace | {"name": name, "x": x, "y": y, **follow}
 
 
@@ -174,7 +159,7 @@ def _page_curve(s: Snapshot) -> str | None:
     (TopK: KL for reference, as ``_curve``); None for a curve the page cannot draw (a
     penalty added to the table: the kernel's next frame redraws it)."""
     name = s.penalty if PENALTIES[s.penalty].curve else "kl"
-    return name if name in PAGE_CURVES else None
+    return name if name in CURVES else None
 
 
 def _kl_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -350,7 +335,9 @@ def _image(
     label: str = "",
     colormap: str = "grey",
 ) -> dict[str, Any]:
-    """An image trace, painted by the page in ``colormap`` (a key of COLORMAPS)."""
+    """An image trace, painted by the page in ``colormap`` (a key of ``contract.COLORMAPS``:
+    "grey" from black at the range's low end to white at its top, or "diverging" through
+    white at 0, for a symmetric range)."""
     return {
         "type": "image",
         "name": name,

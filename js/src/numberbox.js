@@ -18,7 +18,7 @@ function render({ model, el }) {
   const id = `sae-numberbox-${++boxes}`;
   el.classList.add("sae-numberbox");
   el.innerHTML = `<label for="${id}"></label><input id="${id}" type="text"
-    inputmode="numeric" autocomplete="off" aria-describedby="${id}-why">
+    autocomplete="off" aria-describedby="${id}-why">
     <div class="sae-refused" id="${id}-why" role="alert"></div>`;
   const [label, input, why] = el.children;
   let sent = null; // the text last sent, so Enter then leaving the box sends it once
@@ -40,6 +40,9 @@ function render({ model, el }) {
     label.title = model.get("tooltip") || model.get("description");
     input.title = model.get("tooltip");
     input.disabled = model.get("disabled");
+    // A phone's keypad: digits alone for a whole number ("d", as numberbox.py reads it), with a
+    // decimal point for any other number ("numeric" has none).
+    input.inputMode = model.get("fmt") === "d" ? "numeric" : "decimal";
     if (document.activeElement !== input) input.value = text();
   };
   const taken = () => {
@@ -83,12 +86,12 @@ function render({ model, el }) {
   input.addEventListener("keydown", onKey);
   input.addEventListener("change", send); // leaving the box after an edit
   model.on("change:value", onValue);
-  model.on("change:description change:tooltip change:disabled", show);
+  model.on("change:description change:tooltip change:disabled change:fmt", show);
   model.on("msg:custom", onMessage);
   show();
   return () => {
     model.off("change:value", onValue);
-    model.off("change:description change:tooltip change:disabled", show);
+    model.off("change:description change:tooltip change:disabled change:fmt", show);
     model.off("msg:custom", onMessage);
   };
 }

@@ -72,3 +72,14 @@ def test_a_slider_readout_refuses_out_of_range_and_takes_a_typed_value(dash):
     assert dash.readout(RHO).input_value() == "0.0500"
     assert dash.page.locator(".sae-refused:not(:empty)").count() == 0
     assert dash.errors == []
+
+
+def test_decimal_boxes_give_phones_a_keypad_with_a_decimal_point(dash):
+    # inputmode "numeric" gives phones and tablets a keypad without a decimal point: only the
+    # boxes for whole numbers ask for it.
+    def keypad(name: str, part: str = "") -> str:
+        return dash.control(name, part).locator("input").get_attribute("inputmode")
+
+    assert keypad("seed") == keypad("unit") == keypad("n_hidden", "readout") == "numeric"
+    assert keypad("rho", "readout") == keypad("weight_decay", "readout") == "decimal"
+    assert keypad("beta", "readout") == "decimal"

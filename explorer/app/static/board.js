@@ -1,91 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 a20f1359f0d101797c83d29c232d108c545279b8d692b87df695634f15dc453e
-// bundle sha256 d2b992dec3590b2ed492a2d8cc6c2025247ddfbc363eeaf7ddef25c95fc461e2
-// src/board/frames.js
-var ARRAY_KEYS = ["x", "y", "z", "rho_hat"];
-function merge(panels, msg, buffers) {
-  const array = (ref) => {
-    const view = buffers[ref.buffer];
-    const data = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-    return { data, shape: ref.shape };
-  };
-  const changed = [];
-  for (const [name, part] of Object.entries(msg.views)) {
-    const panel = panels.get(name);
-    if (!panel) continue;
-    if (part.reset) panel.traces = [];
-    if ("caption" in part) panel.captionText = part.caption;
-    if ("layout" in part) panel.layout = part.layout;
-    (part.traces ?? []).forEach((entry, i) => {
-      const trace = panel.traces[i] ??= { style: {}, arrays: {} };
-      if (entry.style) trace.style = entry.style;
-      for (const key of ARRAY_KEYS) if (entry[key]) trace.arrays[key] = array(entry[key]);
-    });
-    changed.push(name);
-  }
-  return changed;
-}
-var FrameLoop = class {
-  constructor(board) {
-    this.board = board;
-    this.dirty = /* @__PURE__ */ new Set();
-    this.pendingAck = null;
-    this.raf = 0;
-    this.synced = false;
-  }
-  receive(msg, buffers) {
-    if (!this.synced && !msg.full) return;
-    this.synced = true;
-    for (const name of merge(this.board.panels, msg, buffers)) this.dirty.add(name);
-    this.pendingAck = msg.seq;
-    this.board.el.dataset.idle = "false";
-    this.schedule();
-  }
-  mark(names) {
-    for (const name of names) this.dirty.add(name);
-    this.schedule();
-  }
-  schedule() {
-    if (!this.raf) this.raf = requestAnimationFrame(() => this.tick());
-  }
-  tick() {
-    this.raf = 0;
-    const { board } = this;
-    const start = performance.now();
-    const drawn = [];
-    for (const [name, panel] of board.panels) {
-      if (!this.dirty.has(name) || panel.traces.length === 0) continue;
-      let painted;
-      try {
-        painted = board.paint(panel, start);
-      } catch (error) {
-        board.fail(panel, error);
-        this.dirty.delete(name);
-        continue;
-      }
-      if (!painted) continue;
-      this.dirty.delete(name);
-      drawn.push(name);
-    }
-    const waiting = [...this.dirty].some((n) => board.canPaint(board.panels.get(n)));
-    board.el.dataset.idle = String(!waiting);
-    if (drawn.length && !performance.getEntriesByName("sae-first-draw").length)
-      performance.mark("sae-first-draw");
-    if (drawn.length) {
-      const detail = { views: drawn, t: performance.now(), seq: this.pendingAck, complete: !waiting };
-      board.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail }));
-    }
-    if (waiting) this.schedule();
-    else if (this.pendingAck !== null) {
-      board.model.send({ type: "drawn", seq: this.pendingAck });
-      this.pendingAck = null;
-    }
-  }
-  stop() {
-    cancelAnimationFrame(this.raf);
-  }
-};
-
+// sources sha256 a370d41e48adf63c0bcf9fe5883c2c106e0745c11b7d95f25d60a86d24594023
+// bundle sha256 0abaef5c766bdba687d20567a8f745e67f1187ba3b8de93d35687ce8e27c240a
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -97,26 +12,82 @@ function sizeCanvas(canvas, width, height) {
 var EPS = 2220446049250313e-31;
 var clip = (r) => Math.min(Math.max(r, EPS), 1 - EPS);
 var CURVES = {
-  kl: (rho, r) => {
-    const q = clip(r);
-    return rho * Math.log(rho / q) + (1 - rho) * Math.log((1 - rho) / (1 - q));
+  kl: {
+    curve: (rho, r) => {
+      const q = clip(r);
+      return rho * Math.log(rho / q) + (1 - rho) * Math.log((1 - rho) / (1 - q));
+    },
+    slope: (rho, r) => {
+      const q = clip(r);
+      return -rho / q + (1 - rho) / (1 - q);
+    }
   },
-  l1: (rho, r) => r
+  l1: { curve: (rho, r) => r, slope: () => 1 }
 };
+function tangent(t, rho, { curve, slope }, { decades, half }) {
+  const x = Float64Array.from(t.x), y = Float64Array.from(t.y);
+  Array.from(t.rho_hat).forEach((r, i) => {
+    if (!Number.isFinite(t.x[3 * i])) return;
+    const s = slope(rho, r), at = curve(rho, r);
+    const tip = r * 10 ** (-Math.sign(s) * decades * Math.abs(s) / (Math.abs(s) + half));
+    [x[3 * i], y[3 * i], x[3 * i + 1], y[3 * i + 1]] = [r, at, tip, at + s * (tip - r)];
+  });
+  return { x, y };
+}
 var FOLLOW = {
-  curve: (t, rho, f) => ({ y: Float64Array.from(t.rho_hat ?? t.x, (x) => f(rho, x)) }),
-  target: (t, rho, f) => ({ x: [rho], y: [f(rho, rho)] }),
+  curve: (t, rho, p) => ({ y: Float64Array.from(t.rho_hat ?? t.x, (x) => p.curve(rho, x)) }),
+  target: (t, rho, p) => ({ x: [rho], y: [p.curve(rho, rho)] }),
   level: (t, rho) => ({ y: Array.from(t.y, () => rho) }),
-  log_level: (t, rho) => ({ x: Array.from(t.x, () => Math.log10(rho)) })
+  log_level: (t, rho) => ({ x: Array.from(t.x, () => Math.log10(rho)) }),
+  tangent: (t, rho, p, contract) => tangent(t, rho, p, contract.tangent)
 };
-function followed(t, follow, curve, rho) {
-  return FOLLOW[follow](t, rho, CURVES[curve]);
+function followed(t, follow, curve, rho, contract) {
+  return FOLLOW[follow](t, rho, CURVES[curve], contract);
+}
+
+// src/board/format.js
+var EXTRA = 30;
+function cut(text, digits) {
+  const [whole, frac = ""] = text.split(".");
+  const tie = frac[digits] === "5" && /^0*$/.test(frac.slice(digits + 1));
+  return { kept: digits ? `${whole}.${frac.slice(0, digits)}` : whole, tie };
+}
+function evenTies(rounded, exact, digits) {
+  const { kept, tie } = cut(exact, digits);
+  return tie && Number(kept.at(-1)) % 2 === 0 ? kept : rounded;
+}
+function fixed(x, digits) {
+  return evenTies(x.toFixed(digits), x.toFixed(Math.min(100, digits + EXTRA)), digits);
+}
+function exponential(x, digits) {
+  const [exactMantissa, exactExponent] = x.toExponential(Math.min(100, digits + EXTRA)).split("e");
+  const rounded = x.toExponential(digits);
+  const even = evenTies(rounded.split("e")[0], exactMantissa, digits);
+  const [mantissa, exponent] = even === rounded.split("e")[0] ? rounded.split("e") : [even, exactExponent];
+  return [mantissa, Number(exponent)];
+}
+var stripZeros = (text) => text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+function general(x, precision) {
+  const p = precision || 1;
+  if (x === 0) return "0";
+  const [mantissa, exponent] = exponential(x, p - 1);
+  if (exponent >= -4 && exponent < p) return stripZeros(fixed(x, p - 1 - exponent));
+  const sign = exponent < 0 ? "-" : "+";
+  return `${stripZeros(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+}
+var FORMATS = { g: general, f: fixed };
+function formatNumber(value, digits, kind) {
+  const v = Number(value);
+  if (Number.isNaN(v)) return "nan";
+  const sign = v < 0 || Object.is(v, -0) ? "-" : "";
+  if (!Number.isFinite(v)) return `${sign}inf`;
+  return sign + FORMATS[kind](Math.abs(v), digits);
 }
 
 // src/board/hover.js
 function hoverText(t, i) {
   const value = { x: t.x[i], y: t.y[i], pointNumber: i, rho_hat: t.rho_hat?.[i] };
-  return (t.hovertemplate ?? t.name ?? "").replace(/%\{(\w+)(?::\.(\d)g)?\}/g, (_, key, digits) => digits ? Number(value[key]).toPrecision(Number(digits)).replace(/\.?0+(e|$)/, "$1") : String(value[key])).replace(/<extra>(.*?)<\/extra>/, (_, hint) => hint ? ` · ${hint}` : "");
+  return (t.hovertemplate ?? t.name ?? "").replace(/%\{(\w+)(?::\.(\d{1,2})([a-z]))?\}/g, (_, key, digits, kind) => kind ? formatNumber(value[key], Number(digits), kind) : String(value[key])).replace(/<extra>(.*?)<\/extra>$/, (_, hint) => hint ? ` · ${hint}` : "");
 }
 function nearestPoint(points, x, y) {
   let best = null, distance = 12;
@@ -128,7 +99,6 @@ function nearestPoint(points, x, y) {
 }
 
 // src/board/marks.js
-var DASHES = { solid: [], dot: [2, 3], dash: [6, 3], dashdot: [6, 3, 2, 3] };
 var svg = (body) => `<svg width="26" height="14" aria-hidden="true">${body}</svg>`;
 function corners(x, y, r, angle, count, inner = 1) {
   return Array.from({ length: count }, (_, k) => {
@@ -205,18 +175,18 @@ function inked(value, ink) {
 }
 
 // src/board/legend.js
-function swatch(style, ink) {
+function swatch(style, ink, dashes) {
   const color = inked(style.marker?.color ?? style.line?.color, ink) ?? ink;
   if (style.type === "bar") return svg(`<rect x="6" y="2" width="14" height="10" fill="${color}"/>`);
   if ((style.mode ?? "").includes("lines")) {
-    const dash = DASHES[style.line?.dash ?? "solid"].join(",");
+    const dash = dashes[style.line?.dash ?? "solid"].join(",");
     const dot = style.mode.includes("markers") ? `<circle cx="13" cy="7" r="2.5" fill="${color}"/>` : "";
     return svg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${color}" stroke-width="2.5"
                  stroke-dasharray="${dash}"/>${dot}`);
   }
   return SYMBOLS[style.marker?.symbol ?? "circle"].legend(color, ink);
 }
-function drawLegend(panel, ink) {
+function drawLegend(panel, ink, dashes) {
   const key = JSON.stringify([ink, panel.traces.map((t) => t.style)]);
   if (key === panel.legendKey) return;
   panel.legendKey = key;
@@ -224,7 +194,7 @@ function drawLegend(panel, ink) {
   for (const { style } of panel.traces) {
     if (!style.name) continue;
     const item = document.createElement("li");
-    item.innerHTML = swatch(style, ink);
+    item.innerHTML = swatch(style, ink, dashes);
     item.append(style.name);
     panel.legend.append(item);
   }
@@ -307,11 +277,11 @@ function steadyRange(panel, key, range) {
 // src/board/chart.js
 var FRAME_BUDGET_MS = 24;
 var PAD = 8;
-function drawnTrace(trace, ink, rho) {
+function drawnTrace(trace, ink, rho, contract) {
   const { follow, curve, ...style } = trace.style;
   const out = inked(style, ink);
   for (const [key, value] of Object.entries(trace.arrays)) out[key] = value.data;
-  if (follow) Object.assign(out, followed(out, follow, curve, rho));
+  if (follow) Object.assign(out, followed(out, follow, curve, rho, contract));
   return out;
 }
 function chartLayout(panel, traces, theme) {
@@ -348,11 +318,10 @@ function chartLayout(panel, traces, theme) {
     yaxis: axis(panel.layout.yaxis, "y")
   };
 }
-var hasMode = (t, mode) => (t.mode ?? "").includes(mode);
 var finite = (x, y) => Number.isFinite(x) && Number.isFinite(y);
 var PARTS = [
   {
-    when: (t) => t.type === "bar",
+    type: "bar",
     clip: true,
     paint(ctx, t, xs, ys, { area, bottom, color }) {
       const step = t.x.length > 1 ? Math.abs(t.x[1] - t.x[0]) : 1;
@@ -362,12 +331,12 @@ var PARTS = [
     }
   },
   {
-    when: (t) => hasMode(t, "lines"),
+    mode: "lines",
     clip: true,
-    paint(ctx, t, xs, ys, { color }) {
+    paint(ctx, t, xs, ys, { color, dashes }) {
       ctx.strokeStyle = t.line?.color ?? color;
       ctx.lineWidth = t.line?.width ?? 2;
-      ctx.setLineDash(DASHES[t.line?.dash ?? "solid"]);
+      ctx.setLineDash(dashes[t.line?.dash ?? "solid"]);
       ctx.beginPath();
       let drawing = false;
       xs.forEach((x, i) => {
@@ -379,7 +348,7 @@ var PARTS = [
     }
   },
   {
-    when: (t) => hasMode(t, "markers"),
+    mode: "markers",
     clip: false,
     paint(ctx, t, xs, ys, { color, ink }) {
       const marker = { ...t.marker, color: t.marker?.color ?? color };
@@ -387,7 +356,8 @@ var PARTS = [
     }
   }
 ];
-function paintTraces(panel, traces, area, ink) {
+var paints = (part, t) => part.type ? t.type === part.type : (t.mode ?? "").split("+").includes(part.mode);
+function paintTraces(panel, traces, area, { ink, dashes }) {
   const canvas = panel.overlay ??= buildOverlay(panel);
   const dpr = window.devicePixelRatio || 1;
   const { width: w, height: h } = area;
@@ -406,14 +376,14 @@ function paintTraces(panel, traces, area, ink) {
   traces.forEach((t, index) => {
     const color = t.marker?.color ?? t.line?.color ?? ink;
     const xs = Array.from(t.x, area.x), ys = Array.from(t.y, area.y);
-    for (const part of PARTS.filter((p) => p.when(t))) {
+    for (const part of PARTS.filter((p) => paints(p, t))) {
       ctx.save();
       if (part.clip) {
         ctx.beginPath();
         ctx.rect(0, 0, w, h);
         ctx.clip();
       }
-      part.paint(ctx, t, xs, ys, { area, bottom, color, ink });
+      part.paint(ctx, t, xs, ys, { area, bottom, color, ink, dashes });
       ctx.restore();
     }
     if (t.hoverinfo !== "skip")
@@ -441,6 +411,7 @@ function buildOverlay(panel) {
   return canvas;
 }
 var chartPainter = {
+  traceTypes: ["scatter", "bar"],
   // A chart's box holds its plotly graph and the canvas of its overlay traces.
   mount(panel) {
     const box = document.createElement("div");
@@ -454,8 +425,9 @@ var chartPainter = {
   ready: (board) => board.Plotly !== null,
   // False when the axes had to be redrawn but the animation frame's budget is spent.
   draw(panel, board, start) {
-    const { theme } = board;
-    const traces = panel.traces.map((t) => drawnTrace(t, theme.ink, board.model.get("rho")));
+    const { theme, contract } = board;
+    const rho = board.model.get("rho");
+    const traces = panel.traces.map((t) => drawnTrace(t, theme.ink, rho, contract));
     const layout = chartLayout(panel, traces, theme);
     const key = JSON.stringify([layout, panel.plot.clientWidth]);
     if (key !== panel.layoutKey) {
@@ -464,8 +436,9 @@ var chartPainter = {
       panel.layoutKey = key;
     }
     panel.section._saeTraces = traces;
-    paintTraces(panel, traces, plotArea(board.Plotly, panel.plot), theme.ink);
-    drawLegend(panel, theme.ink);
+    const area = plotArea(board.Plotly, panel.plot);
+    paintTraces(panel, traces, area, { ink: theme.ink, dashes: contract.dashes });
+    drawLegend(panel, theme.ink, contract.dashes);
     return true;
   },
   destroy(panel, board) {
@@ -474,6 +447,10 @@ var chartPainter = {
 };
 
 // src/board/image.js
+function colorAt(stops, t) {
+  const at = t * (stops.length - 1), i = Math.min(Math.floor(at), stops.length - 2), f = at - i;
+  return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
+}
 function listen(panel) {
   const at = (e) => {
     const p = panel.pixel;
@@ -495,6 +472,7 @@ function listen(panel) {
     });
 }
 var imagePainter = {
+  traceTypes: ["image"],
   mount(panel) {
     panel.plot = document.createElement("canvas");
     panel.plot.className = "sae-plot";
@@ -503,16 +481,16 @@ var imagePainter = {
   },
   // Needs nothing but the page: drawn before plotly.js arrives.
   ready: () => true,
-  draw(panel) {
+  draw(panel, board) {
     const { style, arrays } = panel.traces[0];
     const { data: z, shape: [h, w] } = arrays.z;
     const [lo, hi] = style.range;
+    const stops = board.contract.colormaps[style.colormap ?? "grey"];
     const pixels = new ImageData(w, h);
     for (let i = 0; i < z.length; i++) {
       const v = z[i];
       if (v !== v) continue;
-      const g = Math.round(255 * Math.min(Math.max((v - lo) / (hi - lo), 0), 1));
-      pixels.data.set([g, g, g, 255], 4 * i);
+      pixels.data.set([...colorAt(stops, Math.min(Math.max((v - lo) / (hi - lo), 0), 1)), 255], 4 * i);
     }
     const source = panel.source ??= document.createElement("canvas");
     sizeCanvas(source, w, h);
@@ -557,11 +535,125 @@ var PAINTERS = {
   image: imagePainter
 };
 
+// src/board/contract.js
+var CAN = {
+  kinds: (name) => name in PAINTERS,
+  trace_types: (name) => Object.values(PAINTERS).some((p) => p.traceTypes.includes(name)),
+  modes: (name) => name.split("+").every((mode) => PARTS.some((p) => p.mode === mode)),
+  symbols: (name) => name in SYMBOLS,
+  curves: (name) => name in CURVES,
+  follow: (name) => name in FOLLOW,
+  formats: (name) => name === "" || name in FORMATS
+};
+function missing(contract) {
+  const asked = {
+    kinds: contract.kinds,
+    trace_types: contract.trace_types,
+    modes: contract.modes,
+    symbols: contract.symbols,
+    curves: contract.curves,
+    follow: Object.keys(contract.follow),
+    formats: contract.hover.formats
+  };
+  return Object.entries(asked).flatMap(([list, names]) => names.filter((name) => !CAN[list](name)).map((name) => `${list} ${JSON.stringify(name)}`));
+}
+
+// src/board/frames.js
+function merge(panels, msg, buffers, arrayKeys) {
+  const array = (ref) => {
+    const view = buffers[ref.buffer];
+    const data = new Float32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+    return { data, shape: ref.shape };
+  };
+  const changed = [];
+  for (const [name, part] of Object.entries(msg.views)) {
+    const panel = panels.get(name);
+    if (!panel) continue;
+    if (part.reset) panel.traces = [];
+    if ("caption" in part) panel.captionText = part.caption;
+    if ("layout" in part) panel.layout = part.layout;
+    (part.traces ?? []).forEach((entry, i) => {
+      const trace = panel.traces[i] ??= { style: {}, arrays: {} };
+      if (entry.style) trace.style = entry.style;
+      for (const key of arrayKeys) if (entry[key]) trace.arrays[key] = array(entry[key]);
+    });
+    changed.push(name);
+  }
+  return changed;
+}
+var FrameLoop = class {
+  constructor(board) {
+    this.board = board;
+    this.dirty = /* @__PURE__ */ new Set();
+    this.pendingAck = null;
+    this.raf = 0;
+    this.synced = false;
+  }
+  receive(msg, buffers) {
+    if (!this.synced && !msg.full) return;
+    this.synced = true;
+    const { panels, contract } = this.board;
+    for (const name of merge(panels, msg, buffers, contract.array_keys)) this.dirty.add(name);
+    this.pendingAck = msg.seq;
+    this.board.el.dataset.idle = "false";
+    this.schedule();
+  }
+  mark(names) {
+    for (const name of names) this.dirty.add(name);
+    this.schedule();
+  }
+  schedule() {
+    if (!this.raf) this.raf = requestAnimationFrame(() => this.tick());
+  }
+  tick() {
+    this.raf = 0;
+    const { board } = this;
+    const start = performance.now();
+    const drawn = [];
+    for (const [name, panel] of board.panels) {
+      if (!this.dirty.has(name) || panel.traces.length === 0) continue;
+      let painted;
+      try {
+        painted = board.paint(panel, start);
+      } catch (error) {
+        board.fail(panel, error);
+        this.dirty.delete(name);
+        continue;
+      }
+      if (!painted) continue;
+      this.dirty.delete(name);
+      drawn.push(name);
+    }
+    const waiting = [...this.dirty].some((n) => board.canPaint(board.panels.get(n)));
+    board.el.dataset.idle = String(!waiting);
+    if (drawn.length && !performance.getEntriesByName("sae-first-draw").length)
+      performance.mark("sae-first-draw");
+    if (drawn.length) {
+      const detail = { views: drawn, t: performance.now(), seq: this.pendingAck, complete: !waiting };
+      board.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail }));
+    }
+    if (waiting) this.schedule();
+    else if (this.pendingAck !== null) {
+      board.model.send({ type: "drawn", seq: this.pendingAck });
+      this.pendingAck = null;
+    }
+  }
+  stop() {
+    cancelAnimationFrame(this.raf);
+  }
+};
+
 // src/board/index.js
 var BoardView = class {
   constructor(model, el) {
     this.model = model;
     this.el = el;
+    this.contract = model.get("contract");
+    const cannot = missing(this.contract);
+    if (cannot.length) {
+      el.textContent = `This page cannot draw what the kernel asks for (${cannot.join(", ")}): its board.js is older than the Python package.`;
+      throw new Error(el.textContent);
+    }
     this.Plotly = window.Plotly ?? null;
     this.theme = null;
     el.classList.add("sae-board");

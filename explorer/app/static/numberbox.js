@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 a20f1359f0d101797c83d29c232d108c545279b8d692b87df695634f15dc453e
-// bundle sha256 b4e8c5b26860f7fd10d198f5c59461513cb4b8ff48995837be30eb26c17517be
+// sources sha256 a370d41e48adf63c0bcf9fe5883c2c106e0745c11b7d95f25d60a86d24594023
+// bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {
   const spec = /^\.(\d+)([gfe])$/.exec(fmt);
@@ -14,7 +14,7 @@ function render({ model, el }) {
   const id = `sae-numberbox-${++boxes}`;
   el.classList.add("sae-numberbox");
   el.innerHTML = `<label for="${id}"></label><input id="${id}" type="text"
-    inputmode="numeric" autocomplete="off" aria-describedby="${id}-why">
+    autocomplete="off" aria-describedby="${id}-why">
     <div class="sae-refused" id="${id}-why" role="alert"></div>`;
   const [label, input, why] = el.children;
   let sent = null;
@@ -32,6 +32,7 @@ function render({ model, el }) {
     label.title = model.get("tooltip") || model.get("description");
     input.title = model.get("tooltip");
     input.disabled = model.get("disabled");
+    input.inputMode = model.get("fmt") === "d" ? "numeric" : "decimal";
     if (document.activeElement !== input) input.value = text();
   };
   const taken = () => {
@@ -71,12 +72,12 @@ function render({ model, el }) {
   input.addEventListener("keydown", onKey);
   input.addEventListener("change", send);
   model.on("change:value", onValue);
-  model.on("change:description change:tooltip change:disabled", show);
+  model.on("change:description change:tooltip change:disabled change:fmt", show);
   model.on("msg:custom", onMessage);
   show();
   return () => {
     model.off("change:value", onValue);
-    model.off("change:description change:tooltip change:disabled", show);
+    model.off("change:description change:tooltip change:disabled change:fmt", show);
     model.off("msg:custom", onMessage);
   };
 }

@@ -5,7 +5,7 @@ import { sizeCanvas } from "./canvas.js";
 import { followed } from "./follow.js";
 import { hoverText, nearestPoint } from "./hover.js";
 import { drawLegend } from "./legend.js";
-import { DASHES, paintMarker } from "./marks.js";
+import { paintMarker } from "./marks.js";
 import { plotArea } from "./plotly.js";
 import { niceRange, steadyRange } from "./ranges.js";
 import { inked } from "./theme.js";
@@ -18,11 +18,11 @@ const FRAME_BUDGET_MS = 24;
 const PAD = 8;
 
 // A trace as drawn: its style in the theme's ink, its arrays, and what follows ρ.
-function drawnTrace(trace, ink, rho) {
+function drawnTrace(trace, ink, rho, contract) {
   const { follow, curve, ...style } = trace.style;
   const out = inked(style, ink);
   for (const [key, value] of Object.entries(trace.arrays)) out[key] = value.data;
-  if (follow) Object.assign(out, followed(out, follow, curve, rho));
+  if (follow) Object.assign(out, followed(out, follow, curve, rho, contract));
   return out;
 }
 
@@ -54,14 +54,14 @@ function chartLayout(panel, traces, theme) {
   };
 }
 
-const hasMode = (t, mode) => (t.mode ?? "").includes(mode);
 const finite = (x, y) => Number.isFinite(x) && Number.isFinite(y);
 
-// What a trace paints, in this order: each part whose `when` holds. Bars and lines are clipped
-// to the plot area, markers drawn whole. `xs`, `ys`: the trace's points in px.
-const PARTS = [
+// What a trace paints, in this order: each part of its type, or of a mode its mode names
+// ("lines+markers": both). Bars and lines are clipped to the plot area, markers drawn whole.
+// `xs`, `ys`: the trace's points in px. A new kind of mark is a new row.
+export const PARTS = [
   {
-    when: (t) => t.type === "bar",
+    type: "bar",
     clip: true,
     paint(ctx, t, xs, ys, { area, bottom, color }) {
       const step = t.x.length > 1 ? Math.abs(t.x[1] - t.x[0]) : 1;
@@ -71,12 +71,12 @@ const PARTS = [
     },
   },
   {
-    when: (t) => hasMode(t, "lines"),
+    mode: "lines",
     clip: true,
-    paint(ctx, t, xs, ys, { color }) {
+    paint(ctx, t, xs, ys, { color, dashes }) {
       ctx.strokeStyle = t.line?.color ?? color;
       ctx.lineWidth = t.line?.width ?? 2;
-      ctx.setLineDash(DASHES[t.line?.dash ?? "solid"]);
+      ctx.setLineDash(dashes[t.line?.dash ?? "solid"]);
       ctx.beginPath();
       let drawing = false; // a gap (a non-finite point) ends a line; the next point starts one
       xs.forEach((x, i) => {
@@ -88,7 +88,7 @@ const PARTS = [
     },
   },
   {
-    when: (t) => hasMode(t, "markers"),
+    mode: "markers",
     clip: false,
     paint(ctx, t, xs, ys, { color, ink }) {
       const marker = { ...t.marker, color: t.marker?.color ?? color };
@@ -96,8 +96,10 @@ const PARTS = [
     },
   },
 ];
+const paints = (part, t) =>
+  part.type ? t.type === part.type : (t.mode ?? "").split("+").includes(part.mode);
 
-function paintTraces(panel, traces, area, ink) {
+function paintTraces(panel, traces, area, { ink, dashes }) {
   const canvas = (panel.overlay ??= buildOverlay(panel));
   const dpr = window.devicePixelRatio || 1;
   const { width: w, height: h } = area;
@@ -112,14 +114,14 @@ function paintTraces(panel, traces, area, ink) {
   traces.forEach((t, index) => {
     const color = t.marker?.color ?? t.line?.color ?? ink;
     const xs = Array.from(t.x, area.x), ys = Array.from(t.y, area.y);
-    for (const part of PARTS.filter((p) => p.when(t))) {
+    for (const part of PARTS.filter((p) => paints(p, t))) {
       ctx.save();
       if (part.clip) {
         ctx.beginPath();
         ctx.rect(0, 0, w, h);
         ctx.clip();
       }
-      part.paint(ctx, t, xs, ys, { area, bottom, color, ink });
+      part.paint(ctx, t, xs, ys, { area, bottom, color, ink, dashes });
       ctx.restore();
     }
     if (t.hoverinfo !== "skip")
@@ -149,6 +151,8 @@ function buildOverlay(panel) {
 }
 
 export const chartPainter = {
+  traceTypes: ["scatter", "bar"],
+
   // A chart's box holds its plotly graph and the canvas of its overlay traces.
   mount(panel) {
     const box = document.createElement("div");
@@ -164,8 +168,9 @@ export const chartPainter = {
 
   // False when the axes had to be redrawn but the animation frame's budget is spent.
   draw(panel, board, start) {
-    const { theme } = board;
-    const traces = panel.traces.map((t) => drawnTrace(t, theme.ink, board.model.get("rho")));
+    const { theme, contract } = board;
+    const rho = board.model.get("rho");
+    const traces = panel.traces.map((t) => drawnTrace(t, theme.ink, rho, contract));
     const layout = chartLayout(panel, traces, theme);
     const key = JSON.stringify([layout, panel.plot.clientWidth]);
     if (key !== panel.layoutKey) {
@@ -174,8 +179,9 @@ export const chartPainter = {
       panel.layoutKey = key;
     }
     panel.section._saeTraces = traces; // what the view shows, for tests and benchmarks
-    paintTraces(panel, traces, plotArea(board.Plotly, panel.plot), theme.ink);
-    drawLegend(panel, theme.ink);
+    const area = plotArea(board.Plotly, panel.plot);
+    paintTraces(panel, traces, area, { ink: theme.ink, dashes: contract.dashes });
+    drawLegend(panel, theme.ink, contract.dashes);
     return true;
   },
 

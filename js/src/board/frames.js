@@ -2,11 +2,9 @@
 // the views' newest state, the views it changed are drawn on the next animation frame, and
 // then the kernel hears "drawn" with the frame's number and may send the next one.
 
-// Trace properties a frame carries as binary float32 arrays (figures/frames.py ARRAY_KEYS).
-const ARRAY_KEYS = ["x", "y", "z", "rho_hat"];
-
 // Merges frame `msg` into the panels' states; returns the names of the views it changed.
-function merge(panels, msg, buffers) {
+// `arrayKeys`: the trace properties a frame carries as binary float32 arrays (the contract's).
+function merge(panels, msg, buffers, arrayKeys) {
   const array = (ref) => {
     const view = buffers[ref.buffer];
     // Copied: a DataView's offset into the message need not be float-aligned.
@@ -23,7 +21,7 @@ function merge(panels, msg, buffers) {
     (part.traces ?? []).forEach((entry, i) => {
       const trace = (panel.traces[i] ??= { style: {}, arrays: {} });
       if (entry.style) trace.style = entry.style;
-      for (const key of ARRAY_KEYS) if (entry[key]) trace.arrays[key] = array(entry[key]);
+      for (const key of arrayKeys) if (entry[key]) trace.arrays[key] = array(entry[key]);
     });
     changed.push(name);
   }
@@ -47,7 +45,8 @@ export class FrameLoop {
     // had (e.g. a cell that steps the dashboard right after displaying it): wait for the whole.
     if (!this.synced && !msg.full) return;
     this.synced = true;
-    for (const name of merge(this.board.panels, msg, buffers)) this.dirty.add(name);
+    const { panels, contract } = this.board;
+    for (const name of merge(panels, msg, buffers, contract.array_keys)) this.dirty.add(name);
     this.pendingAck = msg.seq;
     this.board.el.dataset.idle = "false";
     this.schedule();

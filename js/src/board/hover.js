@@ -1,14 +1,15 @@
 // Hover: the point under the mouse on a chart's overlay, and its hover text.
+import { formatNumber } from "./format.js";
 
-// A plotly hovertemplate filled in for one point of an overlay trace ("%{x:.3g}" and the like;
-// "<extra>…</extra>" becomes a trailing hint).
+// A hover template (figures/contract.py HOVER_*) filled in for point i of trace t: "%{k}" as
+// is (a whole number), "%{k:.Ng}" and "%{k:.Nf}" as Python formats them; a trailing
+// "<extra>hint</extra>" becomes " · hint".
 export function hoverText(t, i) {
   const value = { x: t.x[i], y: t.y[i], pointNumber: i, rho_hat: t.rho_hat?.[i] };
   return (t.hovertemplate ?? t.name ?? "")
-    .replace(/%\{(\w+)(?::\.(\d)g)?\}/g, (_, key, digits) =>
-      digits ? Number(value[key]).toPrecision(Number(digits)).replace(/\.?0+(e|$)/, "$1")
-             : String(value[key]))
-    .replace(/<extra>(.*?)<\/extra>/, (_, hint) => (hint ? ` · ${hint}` : ""));
+    .replace(/%\{(\w+)(?::\.(\d{1,2})([a-z]))?\}/g, (_, key, digits, kind) =>
+      kind ? formatNumber(value[key], Number(digits), kind) : String(value[key]))
+    .replace(/<extra>(.*?)<\/extra>$/, (_, hint) => (hint ? ` · ${hint}` : ""));
 }
 
 // The drawn point nearest to (x, y) px, if one is near enough: a bar is hit anywhere over its

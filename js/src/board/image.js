@@ -1,7 +1,13 @@
-// The image painter: one array of values in [range[0], range[1]], painted in gray on a canvas
-// at whole screen pixels per data pixel where it fits; NaN pixels (gaps between tiles) stay
-// transparent, and a ring frames the selected tile.
+// The image painter: one array of values from range[0] to range[1], painted through its colour
+// map (the contract's COLORMAPS) on a canvas at whole screen pixels per data pixel where it
+// fits; NaN pixels (gaps between tiles) stay transparent, and a ring frames the selected tile.
 import { sizeCanvas } from "./canvas.js";
+
+// The colour of t in [0, 1] on a map of evenly spaced [r, g, b] stops.
+function colorAt(stops, t) {
+  const at = t * (stops.length - 1), i = Math.min(Math.floor(at), stops.length - 2), f = at - i;
+  return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
+}
 
 function listen(panel) {
   const at = (e) => {
@@ -25,6 +31,8 @@ function listen(panel) {
 }
 
 export const imagePainter = {
+  traceTypes: ["image"],
+
   mount(panel) {
     panel.plot = document.createElement("canvas");
     panel.plot.className = "sae-plot";
@@ -35,16 +43,16 @@ export const imagePainter = {
   // Needs nothing but the page: drawn before plotly.js arrives.
   ready: () => true,
 
-  draw(panel) {
+  draw(panel, board) {
     const { style, arrays } = panel.traces[0];
     const { data: z, shape: [h, w] } = arrays.z;
     const [lo, hi] = style.range;
+    const stops = board.contract.colormaps[style.colormap ?? "grey"];
     const pixels = new ImageData(w, h);
     for (let i = 0; i < z.length; i++) {
       const v = z[i];
       if (v !== v) continue; // NaN: a gap between tiles, left transparent
-      const g = Math.round(255 * Math.min(Math.max((v - lo) / (hi - lo), 0), 1));
-      pixels.data.set([g, g, g, 255], 4 * i);
+      pixels.data.set([...colorAt(stops, Math.min(Math.max((v - lo) / (hi - lo), 0), 1)), 255], 4 * i);
     }
     const source = (panel.source ??= document.createElement("canvas"));
     sizeCanvas(source, w, h);

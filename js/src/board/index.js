@@ -4,6 +4,7 @@
 // Kept small on purpose: anywidget gives this module ~2 s to load and initialise or the widget
 // is silently dead, so plotly.js (4.8 MB) is not imported here but asked of the kernel after
 // the first render, once per page (plotly.js).
+import { missing } from "./contract.js";
 import { FrameLoop } from "./frames.js";
 import { PAINTERS } from "./painters.js";
 import { loadPlotly } from "./plotly.js";
@@ -13,6 +14,14 @@ class BoardView {
   constructor(model, el) {
     this.model = model;
     this.el = el;
+    this.contract = model.get("contract");
+    const cannot = missing(this.contract);
+    if (cannot.length) {
+      // Said in the page, not only in the console: a view drawn without what it asks for lies.
+      el.textContent = `This page cannot draw what the kernel asks for (${cannot.join(", ")}): ` +
+                       "its board.js is older than the Python package.";
+      throw new Error(el.textContent);
+    }
     this.Plotly = window.Plotly ?? null;
     this.theme = null; // read at the first draw: a page not yet attached has no theme variables
     el.classList.add("sae-board");

@@ -1,13 +1,13 @@
 // A chart's legend: one entry per named trace, its swatch drawn as the trace is (a bar, a line
 // with its dash and a dot when it has markers too, or its marker's symbol).
-import { DASHES, SYMBOLS, svg } from "./marks.js";
+import { SYMBOLS, svg } from "./marks.js";
 import { inked } from "./theme.js";
 
-function swatch(style, ink) {
+function swatch(style, ink, dashes) {
   const color = inked(style.marker?.color ?? style.line?.color, ink) ?? ink;
   if (style.type === "bar") return svg(`<rect x="6" y="2" width="14" height="10" fill="${color}"/>`);
   if ((style.mode ?? "").includes("lines")) {
-    const dash = DASHES[style.line?.dash ?? "solid"].join(",");
+    const dash = dashes[style.line?.dash ?? "solid"].join(",");
     const dot = style.mode.includes("markers") ? `<circle cx="13" cy="7" r="2.5" fill="${color}"/>` : "";
     return svg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${color}" stroke-width="2.5"
                  stroke-dasharray="${dash}"/>${dot}`);
@@ -16,7 +16,7 @@ function swatch(style, ink) {
 }
 
 // Rewritten only when the traces' styles or the theme changed.
-export function drawLegend(panel, ink) {
+export function drawLegend(panel, ink, dashes) {
   const key = JSON.stringify([ink, panel.traces.map((t) => t.style)]);
   if (key === panel.legendKey) return;
   panel.legendKey = key;
@@ -24,7 +24,7 @@ export function drawLegend(panel, ink) {
   for (const { style } of panel.traces) {
     if (!style.name) continue;
     const item = document.createElement("li");
-    item.innerHTML = swatch(style, ink);
+    item.innerHTML = swatch(style, ink, dashes);
     item.append(style.name);
     panel.legend.append(item);
   }

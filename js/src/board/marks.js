@@ -1,8 +1,5 @@
-// The marker symbols and dash styles the page draws, each traced on a canvas (the charts) and
-// shown as a small SVG (the legends): one table row per symbol, so a new symbol is one row.
-
-// Canvas dash patterns (px on, px off, ...), also the legends' stroke-dasharray.
-export const DASHES = { solid: [], dot: [2, 3], dash: [6, 3], dashdot: [6, 3, 2, 3] };
+// The marker symbols the page draws (figures/contract.py SYMBOLS), each traced on a canvas
+// (the charts) and shown as a small SVG (the legends): a new symbol is a new row.
 
 // A legend swatch: 26 × 14 px, the mark centred at (13, 7).
 export const svg = (body) => `<svg width="26" height="14" aria-hidden="true">${body}</svg>`;
