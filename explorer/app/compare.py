@@ -89,12 +89,7 @@ class Comparison(LiveDashboard):
             run: Board(paired, prefix=f"{run}: ", picks=False).follow(self.run_controls[run]["rho"])
             for run in RUNS
         }
-        self.status = widgets.HTML()
-        self._init_live()
-        super().__init__(children=self._layout())
-        self._wire()
-        self.refresh()
-        self._set_status()
+        self._open()
 
     # ------------------------------------------------------------------ layout and wiring
     def _layout(self) -> list[widgets.Widget]:

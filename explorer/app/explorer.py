@@ -81,16 +81,11 @@ class Explorer(LiveDashboard):
         self.board = Board(VIEWS).follow(self.controls["rho"])
         self.boards = {"": self.board}
         self._sync_unit_range()
-        self.status = widgets.HTML()
-        self._init_live()
         self.timeline = Timeline(self)
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
         self._steps_per_second = 0.0
-        super().__init__(children=self._layout())
-        self._wire()
+        self._open()
         self._sync_enabled()
-        self.refresh()
-        self._set_status()
 
     # ------------------------------------------------------------------ layout
     def _layout(self) -> list[widgets.Widget]:

@@ -1,9 +1,10 @@
 """What every dashboard that trains live shares: guarded callbacks and the paced play loop.
 
 A subclass has ``controls`` with "play" (a ToggleButton), "step" and "reset" (Buttons),
-"speed" (steps per frame) and, where its boards pick units, "unit"; a ``status`` HTML widget
-and ``boards`` (run -> ``Board``, its live views); it calls ``_init_live()`` once they exist,
-and implements ``_sessions() -> {run: Session}``, ``_snapshots() -> {run: Snapshot}``,
+"speed" (steps per frame) and, where its boards pick units, "unit", and ``boards`` (run ->
+``Board``, its live views); it calls ``_open()`` once they exist, and implements
+``_layout()`` (its children, around ``status``), ``_wire()`` (its observers),
+``_sessions() -> {run: Session}``, ``_snapshots() -> {run: Snapshot}``,
 ``_train(n) -> StepReport``, ``_set_status(message)``, ``_sync_controls()`` (every control
 shows the value in use) and ``_where()`` (one sentence on the state kept when something
 fails). Code that sets control values does it ``with self.quietly():``, so that the
@@ -105,8 +106,7 @@ def sidebar_layout(controls: widgets.Widget, views: list[widgets.Widget]) -> wid
 
 
 class LiveDashboard(widgets.VBox):
-    """Base of the dashboards: subclasses build controls, boards and status, then call
-    ``super().__init__(children=...)``."""
+    """Base of the dashboards: subclasses build controls and boards, then call ``_open()``."""
 
     _task: asyncio.Task | None = None
     _syncing = False  # True while code (not the user) sets control values: see quietly
@@ -114,7 +114,11 @@ class LiveDashboard(widgets.VBox):
     #: Said in the status line after ``reset``.
     RESET_MESSAGE = "Reset to step 0."
 
-    def _init_live(self) -> None:
+    def _open(self) -> None:
+        """Once the controls and boards exist: the status line, the pacer, instructor mode,
+        the boards' callbacks, then the layout and the observers; draw every view and say
+        where training is."""
+        self.status = widgets.HTML()
         #: When the next frame may go to the page (the play loop's, and a replay's).
         self.pacer = FramePacer()
         #: What instructor mode locked and hid on the controls (``instructor.instruct``).
@@ -123,6 +127,10 @@ class LiveDashboard(widgets.VBox):
             board.on_drawn = self._drawn
             board.on_pick = self.guarded(self._pick)
             board.on_error = self._show_error
+        super().__init__(children=self._layout())
+        self._wire()
+        self.refresh()
+        self._set_status()
 
     def _observe_params(
         self,
@@ -171,6 +179,12 @@ class LiveDashboard(widgets.VBox):
             self._syncing = was
 
     # ------------------------------------------------------------------ subclass hooks
+    def _layout(self) -> list[widgets.Widget]:
+        raise NotImplementedError
+
+    def _wire(self) -> None:
+        raise NotImplementedError
+
     def _sessions(self) -> dict[str, Session]:
         raise NotImplementedError
 

@@ -19,33 +19,18 @@ MAX_SNAPSHOTS = 500
 MAX_BYTES = 40 * 2**20
 
 
-class Recording:
+class Recording(Thinned):
     """Weights at evenly spaced steps of one run: ``steps[i]`` and ``weights[i]``, the weights
-    after ``steps[i]`` steps (``Thinned``: so ``truncate(step)`` keeps ``step`` itself)."""
+    after ``steps[i]`` steps (so ``truncate(step)`` keeps ``step`` itself)."""
 
     def __init__(self, max_snapshots: int = MAX_SNAPSHOTS, max_bytes: int = MAX_BYTES) -> None:
         self.max_snapshots = max_snapshots
         self.max_bytes = max_bytes
-        self._kept = Thinned()
-
-    def clear(self) -> None:
-        self._kept.clear()
-
-    @property
-    def steps(self) -> list[int]:
-        return self._kept.steps
+        super().__init__()
 
     @property
     def weights(self) -> list[np.ndarray]:
-        return self._kept.values
-
-    @property
-    def stride(self) -> int:
-        """Steps between two snapshots."""
-        return self._kept.stride
-
-    def __len__(self) -> int:
-        return len(self._kept)
+        return self.values
 
     def capacity(self, theta: np.ndarray) -> int:
         """How many snapshots of weights like ``theta`` fit (at least 2: the ends)."""
@@ -53,12 +38,12 @@ class Recording:
 
     def record(self, step: int, theta: np.ndarray) -> None:
         """Keep a copy of ``theta`` as the weights after ``step`` steps, if that step is due."""
-        if self._kept.due(step):
-            self._kept.add(step, theta.copy(), self.capacity(theta))
+        if self.due(step):
+            self.add(step, theta.copy(), self.capacity(theta))
 
     def truncate(self, step: int) -> None:
         """Forget the snapshots after ``step`` (a rolled-back or abandoned future)."""
-        self._kept.forget_from(step + 1)
+        self.forget_from(step + 1)
 
     def nbytes(self) -> int:
         return sum(w.nbytes for w in self.weights)
