@@ -26,13 +26,16 @@ from explorer.serving.background import server_kernels_mb, voila_server
 from explorer.serving.page import Dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
-#: What the wheel must hold besides the Python modules: the page's code and style, the served
-#: notebook, Voila's template and the kernel spec (read from the package by ``serve``), the
-#: template again as shared data (for plain ``voila``), and the data sets with their licences.
+#: What the wheel must hold besides the Python modules: the page's code and style, plotly.js
+#: with its licence, the served notebook, Voila's template and the kernel spec (read from the
+#: package by ``serve``), the template again as shared data (for plain ``voila``), and the data
+#: sets with their licences. (And every other file of the package: the first test.)
 PACKAGED = (
     "explorer/app/static/board.js",
     "explorer/app/static/board.css",
     "explorer/app/static/numberbox.js",
+    "explorer/app/static/plotly/plotly-basic.min.js",
+    "explorer/app/static/plotly/LICENSE",
     "explorer/serving/notebook/dashboard.ipynb",
     "explorer/serving/share/jupyter/voila/templates/explorer/index.html.j2",
     "explorer/serving/share/jupyter/voila/templates/explorer/conf.json",
@@ -78,6 +81,12 @@ def test_the_wheel_holds_the_page_code_template_kernel_spec_and_data(wheel: Path
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = [name for name in PACKAGED if name not in names]
     assert missing == []
+    files = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "explorer").rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and ".ipynb_checkpoints" not in p.parts
+    ]
+    assert [f for f in files if f not in names] == []
     shared = [n for n in names if n.endswith(".data/data/" + SHARED_TEMPLATE)]
     assert len(shared) == 1, sorted(n for n in names if ".data/" in n)
     # Not as shared data: installed into share/jupyter/kernels/python3 it would take the
