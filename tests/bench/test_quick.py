@@ -57,7 +57,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
             rf"^  paused +median {NUMBER} +p95 {NUMBER} +max {NUMBER}$",
             rf"^  playing +median {NUMBER} +p95 {NUMBER} +max {NUMBER}$",
             *(
-                rf"^64-25 {name}.*( +{NUMBER}){{3}} +\w+ {NUMBER} +\d+ms +\d+ms +0 frames$"
+                rf"^64-25 {name}.*( +{NUMBER}){{3}} +\w+ {NUMBER} +\d+ms +\d+ms +\d+ frames$"
                 for name in ("L-BFGS", "Adam")
             ),
             *(

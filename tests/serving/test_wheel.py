@@ -26,6 +26,9 @@ from explorer.serving.background import server_kernels_mb, voila_server
 from explorer.serving.page import Dashboard
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The environment the fresh environment's processes run in: no PYTHONPATH, which could name
+#: this checkout.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 #: What the wheel must hold besides the Python modules: the page's code and style, plotly.js
 #: with its licence, the served notebook, Voila's template and the kernel spec (read from the
 #: package by ``serve``), the template again as shared data (for plain ``voila``), and the data
@@ -61,19 +64,24 @@ def wheel(tmp_path_factory) -> Path:
 def venv(wheel: Path, tmp_path_factory) -> Iterator[Path]:
     """A fresh virtual environment with the wheel installed; yields its python."""
     root = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", str(root)],
+        check=True,
+        env=CLEAN_ENV,
+    )
     python = root / "bin" / "python"
     purelib = subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
         capture_output=True,
         text=True,
+        env=CLEAN_ENV,
     ).stdout.strip()
     # Plain paths: .pth files in them (this checkout's editable install) are not read.
     dependencies = [*site.getsitepackages(), sysconfig.get_paths()["purelib"]]
     (Path(purelib) / "test-environment.pth").write_text("\n".join(dict.fromkeys(dependencies)))
     install = [python, "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)]
-    subprocess.run(install, check=True, capture_output=True)
+    subprocess.run(install, check=True, capture_output=True, env=CLEAN_ENV)
     yield python
 
 
@@ -98,7 +106,7 @@ def test_the_fresh_environment_imports_explorer_from_the_wheel(venv: Path, tmp_p
     where = subprocess.run(
         [venv, "-c", "import explorer, sysconfig; print(explorer.__file__); "
          "print(sysconfig.get_paths()['purelib'])"],
-        cwd=tmp_path, check=True, capture_output=True, text=True,
+        cwd=tmp_path, check=True, capture_output=True, text=True, env=CLEAN_ENV,
     ).stdout.split()  # fmt: skip
     module, purelib = Path(where[0]), Path(where[1])
     assert module.is_relative_to(purelib), module  # not this checkout, editable or not
@@ -109,7 +117,7 @@ def test_the_fresh_environment_imports_explorer_from_the_wheel(venv: Path, tmp_p
 def test_the_dashboard_serves_from_the_wheel(browser, venv: Path, tmp_path) -> None:
     # Our Jupyter data comes from the wheel (``serve`` puts the package's first); the
     # dependencies' from the test environment, where they are installed.
-    env = os.environ | {"JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
+    env = CLEAN_ENV | {"JUPYTER_PATH": str(Path(sys.prefix) / "share" / "jupyter")}
     with voila_server(notebook=None, python=str(venv), cwd=tmp_path, env=env) as url:
         dash = Dashboard.open(browser, url)
         try:
