@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 a370d41e48adf63c0bcf9fe5883c2c106e0745c11b7d95f25d60a86d24594023
+// sources sha256 959b3a24b80c9864de1a79b66996bd5b6573f82c247df2c7aceadc60aa998511
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {
