@@ -186,7 +186,7 @@ class Board(anywidget.AnyWidget):
     def _plotly(self, *_: Any) -> None:
         self.send({"type": "sae-plotly"}, [plotly_js()])
 
-    def _ping(self, content: dict, _: list) -> None:
+    def _ping(self, content: dict, _: list | None = None) -> None:
         self.send({"type": "sae-pong", "n": content.get("n"), "quiet": self.quiet})
 
     # ------------------------------------------------------------------ the run the page keeps
@@ -213,11 +213,11 @@ class Board(anywidget.AnyWidget):
         its answer to one frame answers every earlier one too)."""
         return self._encoder.seq - self._acknowledged
 
-    def _drawn(self, content: dict, _: list) -> None:
+    def _drawn(self, content: dict, _: list | None = None) -> None:
         self._acknowledged = max(self._acknowledged, int(content.get("seq", 0)))
         self.on_drawn()
 
-    def _click(self, content: dict, _: list) -> None:
+    def _click(self, content: dict, _: list | None = None) -> None:
         view = self._views.get(content.get("view", ""))
         if not self._picks or view is None or view.pick is None or self._snap is None:
             return
