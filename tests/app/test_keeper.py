@@ -308,13 +308,13 @@ def test_a_page_back_from_a_dropped_connection_is_not_waited_on(app):
     """Frames sent while the connection was down are never acknowledged: a page that comes
     back says hello, and the play loop may send the next frame at once."""
     clock = FakeClock()
-    app._pacer = pacing.FramePacer(clock)
+    app.pacer = pacing.FramePacer(clock)
     talk(app.board)
     for _ in range(pacing.MAX_IN_FLIGHT):
         app.step(1)
-        app._pacer.sent(0.0, app._in_flight())
+        app.pacer.sent(0.0, app.in_flight())
     clock.now += 1.0
-    assert not app._pacer.due()  # three frames lost in the blip, waited for
+    assert not app.pacer.due()  # three frames lost in the blip, waited for
     say(app.board, {"type": "hello"})
-    assert app._in_flight() == 1  # only the hello's own frame, which the page will answer
-    assert app._pacer.due()
+    assert app.in_flight() == 1  # only the hello's own frame, which the page will answer
+    assert app.pacer.due()
