@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 959b3a24b80c9864de1a79b66996bd5b6573f82c247df2c7aceadc60aa998511
-// bundle sha256 cce7edb9a08bf020310f4b9b5902a1f8a4f922b305882ac0da965f35002dea1b
+// sources sha256 34bc5555c3d789ec20e29cc0667a1abd14bff94bbbaf118ae64bf348a7a70876
+// bundle sha256 9969e1771c5cde9e403eadd262022a4ab6893cf059004f99fd226fe0f00b6a93
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -716,6 +716,7 @@ var PING_MS = 250;
 var SILENCE_MS = 1e3;
 var PROBE_TIMEOUT_MS = 1500;
 var RETRY_MS = 1e3;
+var LOST_RETRY_MS = 2e3;
 var DEAD = /* @__PURE__ */ new Set(["restarting", "autorestarting", "dead"]);
 var LOST = /* @__PURE__ */ new Set(["kernel-lost", "server-lost"]);
 function pageConfig() {
@@ -748,7 +749,9 @@ var Connection = class {
     this.onMessage = (msg) => this.heard(msg);
     model.on("msg:custom", this.onMessage);
     const later = (handle) => (_, status) => setTimeout(() => this.unloading || handle(status));
-    this.onStatus = later((status) => DEAD.has(status) && this.lose("kernel-lost", "stopped", true));
+    this.onStatus = later((status) => {
+      if (DEAD.has(status) && this.state !== "server-lost") this.lose("kernel-lost", "stopped", true);
+    });
     this.onConnection = later((status) => {
       if (this.final) return;
       if (status === "connecting" && this.state === "live") this.set("reconnecting");
@@ -770,6 +773,7 @@ var Connection = class {
   }
   lose(state, reason, final = false) {
     this.final ||= final;
+    if (state === "kernel-lost") this.why = reason;
     this.set(state, reason);
   }
   heard(msg) {
@@ -786,23 +790,27 @@ var Connection = class {
     this.model.send({ type: "ping", n: ++this.n });
   }
   tick() {
-    if (this.unloading || this.final) return;
-    this.ping();
+    if (this.unloading) return;
     const now = performance.now();
+    if (this.final) {
+      if (now >= this.nextProbe) this.probe();
+      return;
+    }
+    this.ping();
     const limit = Math.max(SILENCE_MS, 1.5 * this.quietMs + 300);
     const missed = now - this.unanswered >= Math.min(limit, 600) && now - this.lastHeard >= limit;
     if (missed && now >= this.nextProbe) this.probe();
   }
   async probe() {
-    if (this.probing || this.final || this.unloading) return;
+    if (this.probing || this.unloading) return;
     this.probing = true;
     try {
       const verdict = await this.askServer();
-      if (performance.now() - this.lastHeard < SILENCE_MS || this.final || this.unloading) return;
-      if (verdict) this.lose(...verdict);
+      const heard = !this.final && performance.now() - this.lastHeard < SILENCE_MS;
+      if (verdict && !heard && !this.unloading) this.lose(...verdict);
     } finally {
       this.probing = false;
-      this.nextProbe = performance.now() + RETRY_MS;
+      this.nextProbe = performance.now() + (this.final ? LOST_RETRY_MS : RETRY_MS);
     }
   }
   // [state, reason] from the server's answer about this page's kernel, or null: no verdict.
@@ -824,9 +832,10 @@ var Connection = class {
       return navigator.onLine === false ? ["offline", ""] : ["server-lost", ""];
     }
     if (response.status === 404) {
-      const dropped = this.state === "reconnecting" || this.state === "server-lost";
-      return ["kernel-lost", dropped ? "server-restarted" : "stopped", true];
+      const gone = ["server-lost", "reconnecting"].includes(this.state) || this.why === "server-restarted";
+      return ["kernel-lost", gone ? "server-restarted" : "stopped", true];
     }
+    if (this.final) return ["kernel-lost", this.why, true];
     const model = response.ok ? await response.json().catch(() => ({})) : {};
     if (DEAD.has(model.execution_state)) return ["kernel-lost", "stopped", true];
     if (model.execution_state === "busy") return null;
@@ -919,7 +928,6 @@ async function prune(key) {
 
 // src/board/keeper.js
 var RESTORE = "sae-restore";
-var IN_VOILA = () => document.body.dataset.voila === "voila";
 function reloadKind() {
   return performance.getEntriesByType("navigation")[0]?.type ?? "navigate";
 }
@@ -934,7 +942,7 @@ var Keeper = class {
     this.key = runKey();
     this.onMessage = (msg, buffers) => this.message(msg, buffers);
     model.on("msg:custom", this.onMessage);
-    this.connection = new Connection(model, (state, reason) => this.connectionChanged(state, reason));
+    this.connection = new Connection(model, (state, why) => this.connectionChanged(state, why));
     if (this.keeps) this.start();
   }
   async start() {
@@ -952,12 +960,9 @@ var Keeper = class {
   // ------------------------------------------------------------------ the kernel's copies
   async message(msg, buffers) {
     if (msg.type === "sae-keep") {
-      const copy = {
-        blob: buffers[0].buffer.slice(buffers[0].byteOffset, buffers[0].byteOffset + buffers[0].byteLength),
-        step: msg.step,
-        bytes: msg.bytes,
-        lost: false
-      };
+      const [view] = buffers;
+      const blob = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+      const copy = { blob, step: msg.step, bytes: msg.bytes, lost: false };
       if (this.waiting) this.held = copy;
       else this.store(copy);
     } else if (msg.type === "sae-restored") {
@@ -969,14 +974,19 @@ var Keeper = class {
       showBanner(this.root, {
         tone: "info",
         title: `The run kept in this tab (step ${this.kept.step}) could not be restored.`,
-        text: `${msg.message} This dashboard goes on with its own fresh run.`,
+        text: `${msg.message[0].toUpperCase()}${msg.message.slice(1)} This dashboard goes on with its own fresh run.`,
         actions: [{ label: "Start afresh", primary: true, onClick: () => this.afresh() }]
       });
     }
   }
   async store(copy) {
     this.kept = { step: copy.step };
-    await save(await this.key, copy).catch((error) => console.warn("[sae] run not kept:", error));
+    try {
+      await save(await this.key, copy);
+      this.root.dataset.kept = String(copy.step);
+    } catch (error) {
+      console.warn("[sae] run not kept:", error);
+    }
   }
   // The stored run was restored, refused and given up, or there was none: copies are kept.
   decided() {
@@ -1019,27 +1029,23 @@ var Keeper = class {
     showBanner(this.root, this.words(state, reason));
   }
   words(state, reason) {
+    if (state === "offline") return { tone: "working", title: "This computer is offline: reconnecting…" };
+    if (state === "reconnecting") return { tone: "working", title: "Reconnecting to the server…" };
     const step = this.kept?.step;
-    const kept = step ? `Your run up to step ${step} is kept in this browser tab.` : "";
-    if (state === "reconnecting" || state === "offline")
-      return { tone: "working", title: state === "offline" ? "This computer is offline: reconnecting…" : "Reconnecting to the server…" };
-    const back = step ? `Reload and continue from step ${step}` : "Reload a fresh dashboard";
-    const reload = IN_VOILA() ? [{ label: back, primary: true, onClick: () => this.reload() }] : [];
-    const again = IN_VOILA() ? "" : " Restart the kernel and run the notebook again: the new dashboard offers the run back.";
+    const kept = step ? ` Your run up to step ${step} is kept in this browser tab.` : "";
+    const voila = document.body.dataset.voila === "voila";
+    const label = step ? `Reload and continue from step ${step}` : "Reload a fresh dashboard";
+    const reload = voila ? [{ label, primary: true, onClick: () => this.reload() }] : [];
     if (state === "server-lost")
       return {
         tone: "lost",
         title: "The server is not answering.",
-        text: `It may have been stopped or restarted, or the network is down; training has stopped. ${kept} This page tries again every second.`,
-        actions: reload.map((a) => ({ ...a, label: "Waiting for the server…", disabled: true }))
+        text: `It may have been stopped or restarted, or the network is down: training has stopped.${kept} This page keeps trying to reach it.`,
+        actions: reload.map((action) => ({ ...action, label: "Waiting for the server…", disabled: true }))
       };
-    const what = reason === "server-restarted" ? "The server was restarted: this page's Python kernel is gone." : "This page's Python kernel has stopped.";
-    return {
-      tone: "lost",
-      title: what,
-      text: `Training has stopped and the controls no longer work. ${kept}${again}`,
-      actions: reload
-    };
+    const title = reason === "server-restarted" ? "The server was restarted: this page's Python kernel is gone." : "This page's Python kernel has stopped.";
+    const again = voila ? "" : " Restart the kernel and run the notebook again: the new dashboard offers the run back.";
+    return { tone: "lost", title, text: `Training has stopped and the controls no longer work.${kept}${again}`, actions: reload };
   }
   destroy() {
     this.model.off("msg:custom", this.onMessage);

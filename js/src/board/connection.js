@@ -23,6 +23,9 @@ export const PING_MS = 250;
 export const SILENCE_MS = 1000;
 const PROBE_TIMEOUT_MS = 1500;
 const RETRY_MS = 1000;
+// A page whose kernel is gone keeps asking the server, less often: it says when the server
+// goes too, and when it is back (then the banner's button can reload).
+const LOST_RETRY_MS = 2000;
 const DEAD = new Set(["restarting", "autorestarting", "dead"]);
 
 // The states, and whether the run has stopped in them (the banner's words: keeper.js).
@@ -63,7 +66,9 @@ export class Connection {
     // own "beforeunload" handler (registered before ours) disposes of the kernel connection,
     // which reports "disconnected" before this page knows that it is leaving.
     const later = (handle) => (_, status) => setTimeout(() => this.unloading || handle(status));
-    this.onStatus = later((status) => DEAD.has(status) && this.lose("kernel-lost", "stopped", true));
+    this.onStatus = later((status) => {
+      if (DEAD.has(status) && this.state !== "server-lost") this.lose("kernel-lost", "stopped", true);
+    });
     this.onConnection = later((status) => {
       if (this.final) return;
       if (status === "connecting" && this.state === "live") this.set("reconnecting");
@@ -88,6 +93,7 @@ export class Connection {
 
   lose(state, reason, final = false) {
     this.final ||= final;
+    if (state === "kernel-lost") this.why = reason; // kept while the server is away
     this.set(state, reason);
   }
 
@@ -109,9 +115,13 @@ export class Connection {
   }
 
   tick() {
-    if (this.unloading || this.final) return;
-    this.ping();
+    if (this.unloading) return;
     const now = performance.now();
+    if (this.final) {
+      if (now >= this.nextProbe) this.probe();
+      return;
+    }
+    this.ping();
     // Judged only on pings that went (a hidden tab's timers are throttled) and were not
     // answered within what the kernel said it may take.
     const limit = Math.max(SILENCE_MS, 1.5 * this.quietMs + 300);
@@ -120,16 +130,16 @@ export class Connection {
   }
 
   async probe() {
-    if (this.probing || this.final || this.unloading) return;
+    if (this.probing || this.unloading) return;
     this.probing = true;
     try {
       const verdict = await this.askServer();
       // An answer from the kernel meanwhile outranks the server's view of it.
-      if (performance.now() - this.lastHeard < SILENCE_MS || this.final || this.unloading) return;
-      if (verdict) this.lose(...verdict);
+      const heard = !this.final && performance.now() - this.lastHeard < SILENCE_MS;
+      if (verdict && !heard && !this.unloading) this.lose(...verdict);
     } finally {
       this.probing = false;
-      this.nextProbe = performance.now() + RETRY_MS;
+      this.nextProbe = performance.now() + (this.final ? LOST_RETRY_MS : RETRY_MS);
     }
   }
 
@@ -150,11 +160,12 @@ export class Connection {
       return navigator.onLine === false ? ["offline", ""] : ["server-lost", ""];
     }
     if (response.status === 404) {
-      // A websocket that dropped and came back to a server that does not know the kernel:
-      // the server was restarted.
-      const dropped = this.state === "reconnecting" || this.state === "server-lost";
-      return ["kernel-lost", dropped ? "server-restarted" : "stopped", true];
+      // The server does not know this page's kernel: shut down, or the server restarted (it
+      // went away, or the websocket dropped, before it said so).
+      const gone = ["server-lost", "reconnecting"].includes(this.state) || this.why === "server-restarted";
+      return ["kernel-lost", gone ? "server-restarted" : "stopped", true];
     }
+    if (this.final) return ["kernel-lost", this.why, true]; // the server is back, the kernel not
     const model = response.ok ? await response.json().catch(() => ({})) : {};
     if (DEAD.has(model.execution_state)) return ["kernel-lost", "stopped", true];
     if (model.execution_state === "busy") return null; // working on a message: wait for it

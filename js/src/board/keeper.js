@@ -14,7 +14,6 @@ import { load, mark, prune, runKey, save } from "./store.js";
 
 // Set before the banner's button reloads: the next page of this tab restores without asking.
 const RESTORE = "sae-restore";
-const IN_VOILA = () => document.body.dataset.voila === "voila";
 
 function reloadKind() {
   return performance.getEntriesByType("navigation")[0]?.type ?? "navigate";
@@ -31,7 +30,7 @@ class Keeper {
     this.key = runKey();
     this.onMessage = (msg, buffers) => this.message(msg, buffers);
     model.on("msg:custom", this.onMessage);
-    this.connection = new Connection(model, (state, reason) => this.connectionChanged(state, reason));
+    this.connection = new Connection(model, (state, why) => this.connectionChanged(state, why));
     if (this.keeps) this.start();
   }
 
@@ -50,8 +49,9 @@ class Keeper {
   // ------------------------------------------------------------------ the kernel's copies
   async message(msg, buffers) {
     if (msg.type === "sae-keep") {
-      const copy = { blob: buffers[0].buffer.slice(buffers[0].byteOffset, buffers[0].byteOffset + buffers[0].byteLength),
-                     step: msg.step, bytes: msg.bytes, lost: false };
+      const [view] = buffers; // a view into the message: the copy kept is its own buffer
+      const blob = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+      const copy = { blob, step: msg.step, bytes: msg.bytes, lost: false };
       if (this.waiting) this.held = copy;
       else this.store(copy);
     } else if (msg.type === "sae-restored") {
@@ -63,7 +63,7 @@ class Keeper {
       showBanner(this.root, {
         tone: "info",
         title: `The run kept in this tab (step ${this.kept.step}) could not be restored.`,
-        text: `${msg.message} This dashboard goes on with its own fresh run.`,
+        text: `${msg.message[0].toUpperCase()}${msg.message.slice(1)} This dashboard goes on with its own fresh run.`,
         actions: [{ label: "Start afresh", primary: true, onClick: () => this.afresh() }],
       });
     }
@@ -71,7 +71,12 @@ class Keeper {
 
   async store(copy) {
     this.kept = { step: copy.step };
-    await save(await this.key, copy).catch((error) => console.warn("[sae] run not kept:", error));
+    try {
+      await save(await this.key, copy);
+      this.root.dataset.kept = String(copy.step); // for tests and benchmarks: what is kept
+    } catch (error) {
+      console.warn("[sae] run not kept:", error);
+    }
   }
 
   // The stored run was restored, refused and given up, or there was none: copies are kept.
@@ -114,35 +119,33 @@ class Keeper {
   connectionChanged(state, reason) {
     const lost = LOST.has(state);
     freeze(this.root, lost);
+    // A reload of this tab will offer the run rather than bring it back unasked.
     if (lost && this.kept && !this.waiting) this.key.then((key) => mark(key, { lost: true })).catch(() => {});
     if (state === "live") return this.restoring || this.waiting ? null : hideBanner(this.root);
     showBanner(this.root, this.words(state, reason));
   }
 
   words(state, reason) {
+    if (state === "offline") return { tone: "working", title: "This computer is offline: reconnecting…" };
+    if (state === "reconnecting") return { tone: "working", title: "Reconnecting to the server…" };
     const step = this.kept?.step;
-    const kept = step ? `Your run up to step ${step} is kept in this browser tab.` : "";
-    if (state === "reconnecting" || state === "offline")
-      return { tone: "working", title: state === "offline" ? "This computer is offline: reconnecting…" : "Reconnecting to the server…" };
-    const back = step ? `Reload and continue from step ${step}` : "Reload a fresh dashboard";
-    const reload = IN_VOILA() ? [{ label: back, primary: true, onClick: () => this.reload() }] : [];
-    const again = IN_VOILA() ? "" : " Restart the kernel and run the notebook again: the new dashboard offers the run back.";
+    const kept = step ? ` Your run up to step ${step} is kept in this browser tab.` : "";
+    // In Voila a reload brings a fresh kernel with the dashboard; in JupyterLab it would not.
+    const voila = document.body.dataset.voila === "voila";
+    const label = step ? `Reload and continue from step ${step}` : "Reload a fresh dashboard";
+    const reload = voila ? [{ label, primary: true, onClick: () => this.reload() }] : [];
     if (state === "server-lost")
       return {
         tone: "lost",
         title: "The server is not answering.",
-        text: `It may have been stopped or restarted, or the network is down; training has stopped. ${kept} This page tries again every second.`,
-        actions: reload.map((a) => ({ ...a, label: "Waiting for the server…", disabled: true })),
+        text: `It may have been stopped or restarted, or the network is down: training has stopped.${kept} This page keeps trying to reach it.`,
+        actions: reload.map((action) => ({ ...action, label: "Waiting for the server…", disabled: true })),
       };
-    const what = reason === "server-restarted"
+    const title = reason === "server-restarted"
       ? "The server was restarted: this page's Python kernel is gone."
       : "This page's Python kernel has stopped.";
-    return {
-      tone: "lost",
-      title: what,
-      text: `Training has stopped and the controls no longer work. ${kept}${again}`,
-      actions: reload,
-    };
+    const again = voila ? "" : " Restart the kernel and run the notebook again: the new dashboard offers the run back.";
+    return { tone: "lost", title, text: `Training has stopped and the controls no longer work.${kept}${again}`, actions: reload };
   }
 
   destroy() {
