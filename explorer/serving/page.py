@@ -261,9 +261,18 @@ class Dashboard:
         )
         return self.banner()
 
-    def wait_until_kept(self, step: int, timeout: float = 30.0) -> None:
-        """Wait until the page keeps a copy of the run at ``step`` (``js/src/board/keeper.js``)."""
-        self.page.wait_for_selector(f".sae-live[data-kept='{step}']", timeout=timeout * 1000)
+    def wait_until_kept(self, step: int | None = None, timeout: float = 30.0) -> int:
+        """Wait until the page keeps a copy of the run at ``step`` (None: the step the status
+        line shows, once they agree: a paused run's last copy); return that step
+        (``js/src/board/keeper.js``)."""
+        self.page.wait_for_function(
+            r"""(step) => { const kept = document.querySelector('.sae-live')?.dataset.kept;
+                            const shown = /step (\d+) ·/.exec(document.body.innerText)?.[1];
+                            return kept !== undefined && kept === String(step ?? shown); }""",
+            arg=step,
+            timeout=timeout * 1000,
+        )
+        return self.step_count()
 
     # ------------------------------------------------------------------ acting on it
     def button(self, name: str) -> Any:

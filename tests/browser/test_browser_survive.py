@@ -26,9 +26,8 @@ def trained(dash: Dashboard) -> tuple[int, dict[str, float]]:
     dash.play()
     dash.wait_for_step_above(15)
     dash.pause()
+    step = dash.wait_until_kept()
     dash.wait_until_idle()
-    step = dash.step_count()
-    dash.wait_until_kept(step)
     return step, dash.views()
 
 
