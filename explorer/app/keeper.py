@@ -70,7 +70,8 @@ def run_bytes(session: Session) -> int:
     """What a copy of ``session`` holds besides the recording, in bytes (within a few KB)."""
     model, history = session.model, session.history
     snapshots = sum(s.nbytes for s in history.snapshots)
-    return model.theta_.nbytes + 8 * len(TERMS) * len(history) + snapshots + 8 * model.n_hidden
+    terms = 8 * (len(TERMS) + 1) * len(history.steps)
+    return model.theta_.nbytes + terms + snapshots + 8 * model.n_hidden
 
 
 def page_copy(session: Session, view: dict[str, Any]) -> bytes | None:

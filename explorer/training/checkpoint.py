@@ -1,8 +1,10 @@
 """Save a session as one ``.npz`` file and read one back (no pickle: safe to load from anywhere).
 
 Layout: the weights ``W1``, ``b1``, ``W2``, ``b2`` as plain arrays (what other tools expect),
-the loss terms per step, the ρ̂ snapshots, and a JSON string ``meta`` holding the format
-version, the hyper-parameters, the step count and the mini-batch generator's state.
+the loss terms at the steps the history kept (``terms_steps``: every step of a run shorter than
+``history.MAX_STEPS``; files without it hold every step), the ρ̂ snapshots, and a JSON string
+``meta`` holding the format version, the hyper-parameters, the step count, the strides and the
+mini-batch generator's state.
 Optionally (the copy of a run a dashboard's page keeps, ``app.keeper``): some of the
 recording's weights (``recording_steps``, ``recording_weights``, their stride in ``meta``)
 and a JSON ``view`` in ``meta`` that only its writer reads (what the dashboard showed).
@@ -45,10 +47,13 @@ def save_session(
         "params": session.get_params(),
         "n_steps": model.n_steps_,
         "snapshot_stride": history.stride,
+        "terms_stride": history.terms_stride,
         "rng_state": model.rng_state,
     }
     arrays = {name: model.params_[name] for name in WEIGHTS}
-    arrays |= {f"terms_{name}": history.array(name) for name in TERMS}
+    terms = history.terms
+    arrays |= {f"terms_{name}": np.asarray(terms[name], dtype=np.float64) for name in TERMS}
+    arrays["terms_steps"] = np.asarray(history.steps, dtype=np.int64)
     arrays |= {"snapshot_steps": steps, "snapshots": snapshots, "rho_hat": model.rho_hat_}
     if recorded is not None:
         kept, meta["recording_stride"] = recorded
@@ -104,7 +109,9 @@ class Checkpoint:
     params: dict[str, Any]
     n_steps: int
     weights: dict[str, np.ndarray]  # by WEIGHTS
-    terms: dict[str, list[float]]  # by history.TERMS, one value per step
+    terms: dict[str, list[float]]  # by history.TERMS, one value per step of term_steps
+    term_steps: list[int]  # rising from 0 to the last step, n_steps − 1
+    term_stride: int  # between two of term_steps (but the last)
     rho_hat: np.ndarray | None
     rng_state: dict[str, Any]
     stride: int  # of the ρ̂ snapshots
@@ -141,9 +148,14 @@ def read_checkpoint(path: Any) -> Checkpoint:
             raise _fail(path, f"{name} has shape {arrays[name].shape}, expected {shape}")
         if not np.isfinite(arrays[name]).all():
             raise _fail(path, f"{name} contains NaN or infinite values")
+    term_steps = arrays.get("terms_steps", np.arange(n_steps))  # older files: every step
     lengths = {len(arrays[f"terms_{t}"]) for t in TERMS}
-    if lengths != {n_steps}:
-        raise _fail(path, f"history lengths {sorted(lengths)} do not match n_steps={n_steps}")
+    if lengths != {len(term_steps)}:
+        steps = len(term_steps)
+        raise _fail(path, f"history lengths {sorted(lengths)} do not match its {steps} steps")
+    rising = len(term_steps) == 0 or (term_steps[0] == 0 and np.all(np.diff(term_steps) > 0))
+    if not rising or (term_steps[-1] if len(term_steps) else -1) != n_steps - 1:
+        raise _fail(path, f"history steps must rise from 0 to n_steps - 1 = {n_steps - 1}")
     rho_hat = arrays.get("rho_hat")
     size = sum(int(np.prod(shape)) for shape in shapes)  # of the flat weights
     recording_steps, recording = _recording(path, arrays, n_steps, size)
@@ -156,6 +168,8 @@ def read_checkpoint(path: Any) -> Checkpoint:
         n_steps=n_steps,
         weights={name: arrays[name] for name in WEIGHTS},
         terms={t: [float(v) for v in arrays[f"terms_{t}"]] for t in TERMS},
+        term_steps=[int(s) for s in term_steps],
+        term_stride=int(meta.get("terms_stride", 1)),
         rho_hat=None if rho_hat is None else np.asarray(rho_hat, dtype=np.float64),
         rng_state=meta["rng_state"],
         stride=int(meta.get("snapshot_stride", 1)),

@@ -420,7 +420,7 @@ class Session:
         except (TypeError, ValueError) as exc:
             raise saved.refuse(f"its hyper-parameters are invalid here ({exc})") from exc
         if like is not None:
-            session.history = History(like.history.max_snapshots)
+            session.history = History(like.history.max_snapshots, like.history.max_steps)
             session.recording = Recording(like.recording.max_snapshots, like.recording.max_bytes)
         session._resume(saved)
         return session
@@ -444,7 +444,14 @@ class Session:
         if saved.rho_hat is not None:
             model.rho_hat_ = saved.rho_hat
         model.rng_state = saved.rng_state
-        self.history.restore(saved.terms, saved.stride, saved.snapshot_steps, saved.snapshots)
+        self.history.restore(
+            saved.terms,
+            saved.stride,
+            saved.snapshot_steps,
+            saved.snapshots,
+            saved.term_steps,
+            saved.term_stride,
+        )
         self._good[...] = model.theta_
         self._start[...] = model.theta_
         self._first_loss = saved.terms["total"][0] if n_steps else None
