@@ -48,12 +48,8 @@ class Recording(Thinned):
     def nbytes(self) -> int:
         return sum(w.nbytes for w in self.weights)
 
-    def restore(self, steps: list[int], weights: list[np.ndarray], stride: int) -> None:
-        """Take a saved run's snapshots (a session file's) in place of these."""
-        self._kept.restore(steps, [np.array(w) for w in weights], stride)
-
     def thinned(self, max_bytes: int, keep: int | None = None) -> tuple[list[int], int]:
         """The steps of a copy of this recording in ``max_bytes``, and their stride
         (``Thinned.within``); step ``keep`` (the one a timeline shows) whatever it costs."""
         each = self.weights[0].nbytes if self.weights else 1
-        return self._kept.within(max_bytes // each, keep)
+        return self.within(max_bytes // each, keep)
