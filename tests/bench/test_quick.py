@@ -91,7 +91,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
             r"^64-25 Adam, batches of 256, 20 steps a frame, 2 minutes$",
             *(rf"^{row} +{NUMBER}( +{NUMBER}){{6}}$" for row in ("start", "middle", "end")),
             *(
-                rf"^  {re.escape(goal)} .* {NUMBER}( MB|%) +(met|MISSED)$"
+                rf"^  {re.escape(goal)} .* \+?{NUMBER}( MB|%) +(met|MISSED)$"
                 for goal in (
                     "kernel memory growth",
                     "page heap growth",
