@@ -19,7 +19,10 @@ frame, two frames a second (docs/drawing.md). Here
   with its traces painted on a canvas over them (in every frame);
 - the ρ-dependent traces (the penalty curve, its minimum, the target lines) follow the page's
   ``rho`` trait, which the dashboards link to their ρ slider in the page (``jslink``): the
-  curve moves with the slider with no kernel round trip.
+  curve moves with the slider with no kernel round trip;
+- the page pings the board and says in words when nothing answers (``js/src/board/connection.js``,
+  ``keeper.js``); a board that ``keeps`` sends the page copies of its run to keep
+  (``app.keeper``) and takes one back.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ PLOTLY_LICENSE = STATIC / "plotly" / "LICENSE"
 #: The class of the dashboards' boxes whose controls ``static/board.css`` (loaded with the
 #: board) draws focus rings in.
 DASHBOARD_CLASS = "sae-dashboard"
+#: The class of a whole live dashboard (``live.LiveDashboard``): what the page freezes when its
+#: kernel is lost, with the banner above it (``js/src/board/banner.js``).
+LIVE_CLASS = "sae-live"
 
 
 @functools.cache
@@ -84,6 +90,8 @@ class Board(anywidget.AnyWidget):
     contract = traitlets.Dict().tag(sync=True)
     #: The plotly.js bundle the kernel sends when asked (``plotly_id``).
     plotly = traitlets.Unicode().tag(sync=True)
+    #: Does this board send the page copies of its run to keep (``keep``)?
+    keeps = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self, views: Iterable[View], prefix: str = "", picks: bool = True, **kwargs: Any
@@ -105,6 +113,14 @@ class Board(anywidget.AnyWidget):
         self.on_drawn: Callable[[], None] = lambda: None
         self.on_pick: Callable[[int], None] = lambda unit: None
         self.on_error: Callable[[BaseException], None] = lambda exc: None
+        #: Called when a page says hello (``page_seen``), and with the bytes of a copy of the
+        #: run the page kept (``keep``) when it sends one back.
+        self.on_hello: Callable[[], None] = lambda: None
+        self.on_restore: Callable[[bytes], None] = lambda blob: None
+        self.page_seen = False
+        #: Seconds the kernel may be silent (a chunk of training that long blocks it): the page
+        #: waits this long and more for an answer before it thinks the kernel lost.
+        self.quiet = 0.0
         self.on_msg(self._on_page_message)
 
     def follow(self, slider: Any) -> Board:
@@ -152,19 +168,44 @@ class Board(anywidget.AnyWidget):
         handler = self._HANDLERS.get(content.get("type"))
         if handler is not None:
             try:
-                handler(self, content)
+                handler(self, content, buffers)
             except Exception as exc:  # a callback error must not be lost in the kernel log
                 self.on_error(exc)
 
-    def _hello(self, _: dict) -> None:
-        # A page (new, or reloaded) has nothing yet: send it everything as it is now. Frames
-        # sent to a page now gone will never be answered.
+    def _hello(self, *_: Any) -> None:
+        # A page (new, reloaded, or back after its connection dropped) may lack any frame sent
+        # so far: send it everything as it is now. Frames sent before will never be answered:
+        # whoever waits for their acknowledgement (``on_drawn``) waits no more.
         self._encoder.forget()
         self._acknowledged = self._encoder.seq
         self._send_frame(self._states)
+        self.page_seen = True
+        self.on_drawn()
+        self.on_hello()
 
-    def _plotly(self, _: dict) -> None:
+    def _plotly(self, *_: Any) -> None:
         self.send({"type": "sae-plotly"}, [plotly_js()])
+
+    def _ping(self, content: dict, _: list | None = None) -> None:
+        self.send({"type": "sae-pong", "n": content.get("n"), "quiet": self.quiet})
+
+    # ------------------------------------------------------------------ the run the page keeps
+    def keep(self, copy: bytes, step: int) -> None:
+        """Send the page a copy of the run at ``step`` to keep (``app.keeper``)."""
+        self.send({"type": "sae-keep", "step": step, "bytes": len(copy)}, [copy])
+
+    def answer_restore(self, step: int | None = None, refusal: str = "") -> None:
+        """Tell the page that the copy it sent back was restored (at ``step``) or refused."""
+        if refusal:
+            self.send({"type": "sae-refused", "message": refusal})
+        else:
+            self.send({"type": "sae-restored", "step": step})
+
+    def _restore(self, _: dict, buffers: list) -> None:
+        if not buffers:
+            self.answer_restore(refusal="The page sent no run to restore.")
+            return
+        self.on_restore(bytes(buffers[0]))
 
     @property
     def in_flight(self) -> int:
@@ -172,11 +213,11 @@ class Board(anywidget.AnyWidget):
         its answer to one frame answers every earlier one too)."""
         return self._encoder.seq - self._acknowledged
 
-    def _drawn(self, content: dict) -> None:
+    def _drawn(self, content: dict, _: list | None = None) -> None:
         self._acknowledged = max(self._acknowledged, int(content.get("seq", 0)))
         self.on_drawn()
 
-    def _click(self, content: dict) -> None:
+    def _click(self, content: dict, _: list | None = None) -> None:
         view = self._views.get(content.get("view", ""))
         if not self._picks or view is None or view.pick is None or self._snap is None:
             return
@@ -184,9 +225,11 @@ class Board(anywidget.AnyWidget):
         if unit is not None:
             self.on_pick(unit)
 
-    _HANDLERS: ClassVar[dict[str, Callable[[Board, dict], None]]] = {
+    _HANDLERS: ClassVar[dict[str, Callable[[Board, dict, list], None]]] = {
         "hello": _hello,
         "plotly": _plotly,
         "drawn": _drawn,
         "click": _click,
+        "ping": _ping,
+        "restore": _restore,
     }

@@ -11,16 +11,22 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import datasets
+from ..core.validation import Interval, check_param
 from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
+from ..training.checkpoint import Checkpoint
 from ..training.session import StepReport
 from .board import Board
 from .controls import UI_DATASETS, build_controls, control_values, label, role
 from .defaults import dashboard_params, is_full_batch
+from .keeper import Keeper
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
 from .panels import PANELS
 from .sections import sections, stack
 from .timeline import Timeline
+
+#: The controls that choose what is shown, not how the run trains: kept with the run.
+VIEW_CONTROLS = ("unit", "speed", "log_loss")
 
 
 class Explorer(LiveDashboard):
@@ -54,6 +60,9 @@ class Explorer(LiveDashboard):
     timeline : Timeline
         The step slider over the views: ``timeline.show(i)`` shows recorded step i
         (``session.recording``), as dragging it there does.
+    keeper : Keeper
+        Sends the page copies of the run to keep; the page sends one back to ``resume`` from
+        after its kernel was lost (``app.keeper``).
     instructor : instructor.Instructor
         What instructor mode locked and hid on ``controls`` (``instructor.instruct``).
     """
@@ -82,6 +91,7 @@ class Explorer(LiveDashboard):
         self.boards = {"": self.board}
         self._sync_unit_range()
         self.timeline = Timeline(self)
+        self.keeper = Keeper(self, self.board)
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
         self._steps_per_second = 0.0
         self._open()
@@ -208,6 +218,53 @@ class Explorer(LiveDashboard):
 
     def _where(self) -> str:
         return f"training is at step {self.session.n_steps} with the settings shown."
+
+    # ------------------------------------------------------------------ the run kept
+    def view(self) -> dict[str, Any]:
+        """What the dashboard shows besides the session: the step the timeline shows (None:
+        the latest) and the view controls' values (``keeper.Kept``)."""
+        at = self.timeline.at
+        shown = None if at is None else self.session.recording.steps[at]
+        return {"shown": shown} | {name: self.controls[name].value for name in VIEW_CONTROLS}
+
+    def resume(self, saved: Checkpoint) -> None:
+        """Go on from ``saved`` (a session file with the view it was shown with, such as the
+        copy the page keeps) as it was shown: its session, timeline position and view
+        controls. Raises ValueError, changing nothing, for a file that does not restore here
+        (``Session.restore``) or a view no control could show."""
+        view = self._checked_view(saved)
+        self.session.load(saved)
+        with self.quietly():
+            for name in VIEW_CONTROLS:
+                self.controls[name].value = view[name]
+        self.board.relayout("loss", {"yaxis": {"type": "log" if view["log_loss"] else "linear"}})
+        self._sync_controls()
+        self._sync_enabled()
+        self._sync_unit_range()
+        self.timeline.follow()
+        if view["shown"] is not None:
+            self.timeline.show(self.session.recording.steps.index(view["shown"]))
+        self.refresh()
+        self._rate, self._steps_per_second = (time.perf_counter(), saved.n_steps), 0.0
+        self._set_status(f"Resumed from step {saved.n_steps}.")
+
+    def _checked_view(self, saved: Checkpoint) -> dict[str, Any]:
+        view = {"shown": None} | {name: self.controls[name].value for name in VIEW_CONTROLS}
+        view |= {k: v for k, v in saved.view.items() if k in view}
+        n_hidden = int(saved.params.get("n_hidden", 1))
+        check_param("unit", view["unit"], Interval(0, n_hidden - 1, integer=True))
+        speed = self.controls["speed"]
+        check_param("speed", view["speed"], Interval(speed.min, speed.max, integer=True))
+        if not isinstance(view["log_loss"], bool):
+            value = view["log_loss"]
+            raise TypeError(f"log_loss={value!r} is not allowed: it must be True or False.")
+        shown = view["shown"]
+        if shown is not None and shown not in saved.recording_steps:
+            raise ValueError(
+                f"shown={shown!r} is not allowed: the timeline can show only a recorded step "
+                f"of the run kept, one of {saved.recording_steps[:3]} … ."
+            )
+        return view
 
     # ------------------------------------------------------------------ status
     def _set_status(self, message: str = "") -> None:

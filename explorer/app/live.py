@@ -27,10 +27,11 @@ from ..figures import Snapshot
 from ..training import Session
 from ..training.session import StepReport
 from . import blas
-from .board import DASHBOARD_CLASS, Board
+from .board import DASHBOARD_CLASS, LIVE_CLASS, Board
 from .controls import control_values, is_snap_echo, not_allowed, role, to_param, unshowable
 from .defaults import check_batch_size, params_for_optimizer
 from .instructor import Instructor
+from .keeper import Keeper
 from .pacing import UNWATCHED_SECONDS, FramePacer
 
 #: Text styles that stay readable in JupyterLab's dark theme (its CSS variables, with the light
@@ -50,6 +51,10 @@ WARNING = f"color:var(--sae-warning, {WARNING_LIGHT})"
 #: turn per chunk, acknowledgements waited several chunks (measured: 4 frames/s where the page
 #: could draw 20). An idle turn costs microseconds.
 LOOP_TURNS = 10
+
+#: How much of the longest stretch the kernel went without answering is remembered at the next
+#: (``LiveDashboard._quiet``): a few dozen chunks.
+QUIET_MEMORY = 0.95
 
 #: The status line (step, steps/s, loss) changes at most this often while playing: 20 times a
 #: second is unreadable, and each change re-lays out the page around it.
@@ -111,6 +116,9 @@ class LiveDashboard(widgets.VBox):
     _task: asyncio.Task | None = None
     _syncing = False  # True while code (not the user) sets control values: see quietly
     boards: dict[str, Board]
+    #: Sends the page copies of the run to keep, if the dashboard can go on from one
+    #: (``app.keeper``).
+    keeper: Keeper | None = None
     #: Said in the status line after ``reset``.
     RESET_MESSAGE = "Reset to step 0."
 
@@ -128,6 +136,8 @@ class LiveDashboard(widgets.VBox):
             board.on_pick = self.guarded(self._pick)
             board.on_error = self._show_error
         super().__init__(children=self._layout())
+        # What the page freezes, and puts its banner over, when the kernel is lost.
+        self.add_class(LIVE_CLASS)
         self._wire()
         self.refresh()
         self._set_status()
@@ -214,6 +224,8 @@ class LiveDashboard(widgets.VBox):
         self._show_latest()  # training goes on from the latest step: show it
         self.refresh()
         self._set_status(report.message)
+        if self.keeper:
+            self.keeper.flush()
 
     def reset(self) -> None:
         """New weights from the seed, empty history, step 0."""
@@ -256,7 +268,12 @@ class LiveDashboard(widgets.VBox):
 
     # ------------------------------------------------------------------ drawing
     def refresh(self) -> None:
-        """Redraw every view from the sessions' current state."""
+        """Redraw every view from the sessions' current state (and keep a copy of it)."""
+        self._draw()
+        if self.keeper:
+            self.keeper.changed()
+
+    def _draw(self) -> None:
         for run, snap in self._snapshots().items():
             self.boards[run].show(snap)
 
@@ -329,25 +346,30 @@ class LiveDashboard(widgets.VBox):
         with blas.leave_a_core():  # the browser drawing the page needs a core too
             pacer, message, status_shown = self.pacer, "", -float("inf")
             pacer.start()
+            resumed = time.perf_counter()  # when the loop last gave the event loop its turns
             try:
                 while self.controls["play"].value:
                     report = self._train(self.controls["speed"].value)
                     if report.stopped or pacer.unwatched():
                         message = report.message or UNWATCHED
                         break
+                    self._quiet(time.perf_counter() - resumed)
                     # Messages first: a "drawn" that came in during the chunk lets this
                     # iteration send the next frame, not the one after the next chunk.
                     for _ in range(LOOP_TURNS):
                         await asyncio.sleep(0)
+                    resumed = time.perf_counter()
                     if pacer.due() and self.controls["play"].value:
                         start, cpu = time.perf_counter(), time.thread_time()
-                        self.refresh()
+                        self._draw()
                         if start - status_shown >= STATUS_SECONDS:
                             self._set_status()
                             status_shown = start
                         # What the frame took of the kernel's core, not of the clock: on a
                         # shared machine the clock also counts the time other processes ran.
                         pacer.sent(time.thread_time() - cpu, self.in_flight())
+                        if self.keeper:  # a copy now and then, not counted as the frame's
+                            self.keeper.changed()
             except Exception as exc:
                 self.controls["play"].value = False
                 self.refresh()
@@ -356,3 +378,13 @@ class LiveDashboard(widgets.VBox):
             self.controls["play"].value = False
             self.refresh()
             self._set_status(message)
+            self._quiet(0.0)
+            if self.keeper:
+                self.keeper.flush()
+
+    def _quiet(self, seconds: float) -> None:
+        """Tell the pages how long the kernel may go without answering: about the longest
+        of the last stretches the play loop kept the event loop waiting (a chunk of training
+        and a frame), forgotten slowly (a page that pings hears it)."""
+        for board in self.boards.values():
+            board.quiet = max(seconds, QUIET_MEMORY * board.quiet) if seconds else 0.0

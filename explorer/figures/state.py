@@ -14,7 +14,6 @@ import numpy as np
 
 from ..core import metrics
 from ..training.forces import Forces, measure
-from ..training.history import TERMS
 from ..training.sweep import PROBE  # the inputs the views measure on, as the frontier does
 
 if TYPE_CHECKING:
@@ -144,7 +143,7 @@ def snapshot(
     probe = session.X[:PROBE]
     H = model.transform(probe)
     shown = slice(0, N_RECONSTRUCTIONS)
-    idx = thin(min(len(history), steps))
+    loss_steps, loss_terms = history.at(thin(history.before(steps)))
     # Only the points drawn are gathered (a frame's cost must not grow with the run).
     recorded = sum(1 for s in history.snapshot_steps if s < max(steps, 1))
     kept = thin(recorded)
@@ -158,8 +157,8 @@ def snapshot(
         image_shape=tuple(session.dataset.image_shape),
         inputs=np.asarray(probe[shown], dtype=np.float64),
         reconstructions=np.asarray(reconstructions[shown], dtype=np.float64),
-        loss_steps=idx,
-        loss_terms={t: np.array([history.terms[t][i] for i in idx], dtype=float) for t in TERMS},
+        loss_steps=loss_steps,
+        loss_terms=loss_terms,
         unit=unit,
         unit_steps=np.array([history.snapshot_steps[i] for i in kept], dtype=np.int64),
         unit_rho_hat=np.array([history.snapshots[i][unit] for i in kept], dtype=float),

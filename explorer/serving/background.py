@@ -37,10 +37,12 @@ def voila_server(
     python: str = sys.executable,
     cwd: str | Path = HERE.parents[1],
     env: dict[str, str] | None = None,
+    port: int = 0,
 ) -> Iterator[str]:
-    """``python -m explorer serve`` on a free loopback port, run by ``python`` in ``cwd``
-    (``notebook`` None: serve's own, the one installed with the package)."""
-    port = free_port()
+    """``python -m explorer serve`` on a loopback port (0: a free one; a given one restarts a
+    server where its pages expect it), run by ``python`` in ``cwd`` (``notebook`` None:
+    serve's own, the one installed with the package)."""
+    port = port or free_port()
     argv = [python, "-m", "explorer", "serve", "--no-browser", "--port", str(port)]
     argv += ["--notebook", str(notebook)] if notebook is not None else []
     argv += extra
@@ -131,6 +133,17 @@ def resident_mb(*parts: bytes) -> dict[int, float]:
         except (OSError, ValueError, AttributeError):
             continue  # not a process, or gone meanwhile
     return rss
+
+
+def kernel_pid(kernel_id: str) -> int:
+    """The process of the kernel whose id is ``kernel_id`` (its connection file names it)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            if kernel_id.encode() in (proc / "cmdline").read_bytes():
+                return int(proc.name)
+        except (OSError, ValueError):
+            continue  # not a process, or gone meanwhile
+    raise LookupError(f"no process of kernel {kernel_id} on this machine")
 
 
 def voila_kernels_mb() -> dict[int, float]:

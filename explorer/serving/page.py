@@ -240,6 +240,40 @@ class Dashboard:
         )
         return self.step_count()
 
+    # ------------------------------------------------------------------ its kernel
+    def kernel_id(self) -> str:
+        """The id of the kernel the page talks to (Voila puts it in the page's config)."""
+        return self.page.evaluate(
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        )
+
+    def banner(self) -> str:
+        """What the banner over the dashboard says ("" when there is none)."""
+        banners = self.page.locator(".sae-banner")
+        return banners.first.inner_text() if banners.count() else ""
+
+    def wait_for_banner(self, pattern: str, timeout: float = 30.0) -> str:
+        """Wait until the banner's text matches the regular expression ``pattern``; return it."""
+        self.page.wait_for_function(
+            "(p) => new RegExp(p).test(document.querySelector('.sae-banner')?.innerText ?? '')",
+            arg=pattern,
+            timeout=timeout * 1000,
+        )
+        return self.banner()
+
+    def wait_until_kept(self, step: int | None = None, timeout: float = 30.0) -> int:
+        """Wait until the page keeps a copy of the run at ``step`` (None: the step the status
+        line shows, once they agree: a paused run's last copy); return that step
+        (``js/src/board/keeper.js``)."""
+        self.page.wait_for_function(
+            r"""(step) => { const kept = document.querySelector('.sae-live')?.dataset.kept;
+                            const shown = /step (\d+) ·/.exec(document.body.innerText)?.[1];
+                            return kept !== undefined && kept === String(step ?? shown); }""",
+            arg=step,
+            timeout=timeout * 1000,
+        )
+        return self.step_count()
+
     # ------------------------------------------------------------------ acting on it
     def button(self, name: str) -> Any:
         """The button labelled ``name`` exactly (after its icon): Play, not Replay."""

@@ -47,3 +47,9 @@ class Recording(Thinned):
 
     def nbytes(self) -> int:
         return sum(w.nbytes for w in self.weights)
+
+    def thinned(self, max_bytes: int, keep: int | None = None) -> tuple[list[int], int]:
+        """The steps of a copy of this recording in ``max_bytes``, and their stride
+        (``Thinned.within``); step ``keep`` (the one a timeline shows) whatever it costs."""
+        each = self.weights[0].nbytes if self.weights else 1
+        return self.within(max_bytes // each, keep)

@@ -376,24 +376,27 @@ class Session:
         save_session(self, path)
 
     def load(self, path: Any) -> None:
-        """Restore a file written by ``save``; on any error nothing in the session changes."""
+        """Restore a file written by ``save`` (or a ``Checkpoint`` read from one); on any
+        error nothing in the session changes."""
         restored = type(self).restore(path, like=self)
         # Adopt every part of the restored session at once: until here this one is untouched.
         vars(self).update(vars(restored))
 
     @classmethod
     def restore(cls, path: Any, like: Session | None = None) -> Session:
-        """A session that goes on from the file ``path`` written by ``save``: its weights,
+        """A session that goes on from the file ``path`` written by ``save`` (or a
+        ``Checkpoint`` read from one): its weights,
         hyper-parameters, step count, loss history, ρ̂ snapshots and mini-batch generator.
 
         The data set is loaded from its name and seed, as the run loaded it: a run on data of
         one's own (uploaded images) is not in the file, so it restores only ``like`` a session
         that trains on that data. ``like`` also gives the history's and the recording's memory
-        limits, and any setting the file leaves out. The recording starts at the file's step
-        (the file holds no earlier weights); optimiser state (momentum, Adam's moments, L-BFGS's
-        curvature pairs) is not saved and starts afresh.
+        limits, and any setting the file leaves out. The recording comes back with the steps the
+        file holds of it (the copy a dashboard's page keeps holds some); from a plain ``save``,
+        which holds none, it starts at the file's step. Optimiser state (momentum, Adam's
+        moments, L-BFGS's curvature pairs) is not saved and starts afresh.
         """
-        saved = read_checkpoint(path)
+        saved = path if isinstance(path, Checkpoint) else read_checkpoint(path)
         params = (like.get_params() if like else {}) | saved.params
         name, n_samples = params.pop("dataset", None), params.pop("n_samples", None)
         options = params.pop("data_options", {})  # files from before data sets had settings
@@ -417,7 +420,7 @@ class Session:
         except (TypeError, ValueError) as exc:
             raise saved.refuse(f"its hyper-parameters are invalid here ({exc})") from exc
         if like is not None:
-            session.history = History(like.history.max_snapshots)
+            session.history = History(like.history.max_snapshots, like.history.max_steps)
             session.recording = Recording(like.recording.max_snapshots, like.recording.max_bytes)
         session._resume(saved)
         return session
@@ -436,12 +439,25 @@ class Session:
             model.params_[name][...] = weights
         model.n_steps_ = n_steps
         model.loss_curve_ = list(saved.terms["total"])
+        # The loss shown is the last step's, as after that step (not "not trained yet").
+        model.last_terms_ = {t: values[-1] for t, values in saved.terms.items()} if n_steps else {}
         if saved.rho_hat is not None:
             model.rho_hat_ = saved.rho_hat
         model.rng_state = saved.rng_state
-        self.history.restore(saved.terms, saved.stride, saved.snapshot_steps, saved.snapshots)
+        self.history.restore(
+            saved.terms,
+            saved.stride,
+            saved.snapshot_steps,
+            saved.snapshots,
+            saved.term_steps,
+            saved.term_stride,
+        )
         self._good[...] = model.theta_
         self._start[...] = model.theta_
         self._first_loss = saved.terms["total"][0] if n_steps else None
-        self.recording.clear()  # the file holds no earlier weights: the recording starts here
-        self.recording.record(n_steps, model.theta_)
+        if saved.recording_steps:
+            weights = [w.astype(model.theta_.dtype) for w in saved.recording]
+            self.recording.restore(saved.recording_steps, weights, saved.recording_stride)
+        else:  # the file holds no earlier weights: the recording starts here
+            self.recording.clear()
+            self.recording.record(n_steps, model.theta_)

@@ -48,3 +48,17 @@ class Thinned:
     def restore(self, steps: list[int], values: list[Any], stride: int) -> None:
         """Take what a saved run kept in place of this."""
         self.steps, self.values, self.stride = [int(s) for s in steps], list(values), int(stride)
+
+    def within(self, count: int, keep: int | None = None) -> tuple[list[int], int]:
+        """The steps of a copy of at most ``count`` values, and their stride: thinned as ``add``
+        thins (the stride doubled until they fit), none if not even step 0 alone fits. Step
+        ``keep``, if kept here, is in the copy whatever the count."""
+        stride = self.stride
+        steps = self.steps
+        while len(steps) > max(count, 1):
+            stride *= 2
+            steps = [s for s in self.steps if s % stride == 0]
+        steps = steps if len(steps) <= count else []
+        if keep in self.steps and keep not in steps:
+            steps = sorted([*steps, keep])
+        return list(steps), stride

@@ -328,11 +328,15 @@ def page_message(board, content: dict) -> None:
 
 
 def sent_frames(monkeypatch, board) -> list[tuple[dict, list]]:
-    """From now on, what ``board`` sends the page (content, buffers), instead of sending it."""
+    """From now on, the frames ``board`` sends the page (content, buffers), instead of sending
+    them (and nothing else it sends: copies of the run to keep, answers to pings)."""
     frames: list[tuple[dict, list]] = []
-    monkeypatch.setattr(
-        board, "send", lambda content, buffers=None: frames.append((content, buffers))
-    )
+
+    def send(content: dict, buffers: list | None = None) -> None:
+        if content["type"] == "sae-frame":
+            frames.append((content, buffers))
+
+    monkeypatch.setattr(board, "send", send)
     return frames
 
 

@@ -85,9 +85,24 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
             r"kernels\)$",
         ],
     ),
+    "soak.py": (
+        [],
+        [
+            r"^64-25 Adam, batches of 256, 20 steps a frame, 2 minutes$",
+            *(rf"^{row} +{NUMBER}( +{NUMBER}){{6}}$" for row in ("start", "middle", "end")),
+            *(
+                rf"^  {re.escape(goal)} .* \+?{NUMBER}( MB|%) +(met|MISSED)$"
+                for goal in (
+                    "kernel memory growth",
+                    "page heap growth",
+                    "states/s, last fifth against first",
+                )
+            ),
+        ],
+    ),
 }
 #: The scripts that drive a served dashboard in Chromium (also browser tests).
-IN_THE_BROWSER = {"ui.py", "classroom.py"}
+IN_THE_BROWSER = {"ui.py", "classroom.py", "soak.py"}
 
 
 def test_every_script_in_bench_has_a_quick_run_here() -> None:

@@ -9,6 +9,7 @@ import pytest
 from explorer.figures import snapshot
 from explorer.figures.mosaic import filter_mosaic
 from explorer.training import TERMS, History, Session
+from explorer.training.checkpoint import read_checkpoint, save_session
 from explorer.training.recording import MAX_BYTES, MAX_SNAPSHOTS, Recording
 
 
@@ -102,3 +103,36 @@ def test_the_ends_of_the_recording(at):
         assert len(snap.loss_terms["total"]) == 0
     else:
         np.testing.assert_array_equal(snap.components, snapshot(session).components)
+
+
+def test_a_thinned_copy_fits_its_budget_evenly_spaced_and_keeps_the_step_shown():
+    rec = Recording(max_snapshots=1000)
+    theta = np.zeros(100)  # 800 bytes a snapshot
+    for step in range(301):
+        rec.record(step, theta)
+    steps, stride = rec.thinned(8_000)  # room for 10
+    assert steps == list(range(0, 301, 32)) and stride == 32  # halved until it fits
+    steps, _ = rec.thinned(8_000, keep=45)
+    assert 45 in steps and len(steps) == 11  # the step a timeline shows, whatever it costs
+    assert rec.thinned(700) == ([], 512)  # not even step 0 fits
+    assert rec.thinned(700, keep=7)[0] == [7]
+    assert rec.thinned(10**6) == (rec.steps, 1)  # all of it fits: all of it
+
+
+def test_a_session_file_with_part_of_the_recording_brings_it_back(tmp_path):
+    session = Session("bars", 100, 0, n_hidden=6, optimizer="sgd", learning_rate=0.5)
+    session.step(20)
+    path = tmp_path / "copy.npz"
+    save_session(session, path, recorded=([0, 8, 16], 8), view={"shown": 8}, compressed=False)
+    saved = read_checkpoint(path)
+    assert saved.recording_steps == [0, 8, 16] and saved.view == {"shown": 8}
+    other = Session("bars", 100, 0, n_hidden=6, optimizer="sgd", learning_rate=0.5)
+    other.load(saved)  # a Checkpoint already read, as the dashboard's keeper passes it
+    assert other.recording.steps == [0, 8, 16] and other.recording.stride == 8
+    for step, weights in zip(other.recording.steps, other.recording.weights, strict=True):
+        np.testing.assert_array_equal(weights, session.recording.weights[step])
+    other.step(4)  # records on at its stride: step 24
+    assert other.recording.steps == [0, 8, 16, 24]
+    session.save(path)  # a plain save holds no recording: it starts at the file's step
+    other.load(path)
+    assert other.recording.steps == [20] and read_checkpoint(path).view == {}

@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 a370d41e48adf63c0bcf9fe5883c2c106e0745c11b7d95f25d60a86d24594023
-// bundle sha256 0abaef5c766bdba687d20567a8f745e67f1187ba3b8de93d35687ce8e27c240a
+// sources sha256 34bc5555c3d789ec20e29cc0667a1abd14bff94bbbaf118ae64bf348a7a70876
+// bundle sha256 9969e1771c5cde9e403eadd262022a4ab6893cf059004f99fd226fe0f00b6a93
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -643,6 +643,420 @@ var FrameLoop = class {
   }
 };
 
+// src/board/banner.js
+var banners = /* @__PURE__ */ new WeakMap();
+var stashed = /* @__PURE__ */ new WeakMap();
+function dashboardOf(el) {
+  return el.closest(".sae-live") ?? el;
+}
+function showBanner(root, { tone, title, text = "", actions = [] }) {
+  let banner = banners.get(root);
+  if (!banner) {
+    banner = document.createElement("div");
+    banner.className = "sae-banner";
+    banners.set(root, banner);
+    root.parentElement?.insertBefore(banner, root);
+  }
+  banner.dataset.tone = tone;
+  banner.setAttribute("role", tone === "lost" ? "alert" : "status");
+  banner.replaceChildren();
+  const words = document.createElement("div");
+  words.className = "sae-banner-words";
+  const heading = document.createElement("strong");
+  heading.textContent = title;
+  words.append(heading);
+  if (text) {
+    const body = document.createElement("span");
+    body.textContent = ` ${text}`;
+    words.append(body);
+  }
+  banner.append(words);
+  for (const { label, onClick, primary, disabled } of actions) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = primary ? "sae-banner-button sae-primary" : "sae-banner-button";
+    button.textContent = label;
+    button.disabled = Boolean(disabled);
+    button.addEventListener("click", onClick);
+    banner.append(button);
+  }
+  return banner;
+}
+function hideBanner(root) {
+  banners.get(root)?.remove();
+  banners.delete(root);
+}
+function freeze(root, frozen) {
+  root.classList.toggle("sae-frozen", frozen);
+  document.body.classList.toggle("sae-lost", frozen);
+  root.inert = frozen;
+  for (const icon of root.querySelectorAll("button .fa-pause")) {
+    const button = icon.closest("button");
+    if (frozen && !stashed.has(button)) {
+      stashed.set(button, { html: button.innerHTML, active: button.classList.contains("mod-active") });
+      icon.classList.replace("fa-pause", "fa-play");
+      button.lastChild.textContent = "Play";
+      button.classList.remove("mod-active");
+      button.setAttribute("aria-pressed", "false");
+    }
+  }
+  if (!frozen) {
+    for (const button of root.querySelectorAll("button")) {
+      const was = stashed.get(button);
+      if (!was) continue;
+      button.innerHTML = was.html;
+      button.classList.toggle("mod-active", was.active);
+      stashed.delete(button);
+    }
+  }
+}
+
+// src/board/connection.js
+var PING_MS = 250;
+var SILENCE_MS = 1e3;
+var PROBE_TIMEOUT_MS = 1500;
+var RETRY_MS = 1e3;
+var LOST_RETRY_MS = 2e3;
+var DEAD = /* @__PURE__ */ new Set(["restarting", "autorestarting", "dead"]);
+var LOST = /* @__PURE__ */ new Set(["kernel-lost", "server-lost"]);
+function pageConfig() {
+  const node = document.getElementById("jupyter-config-data");
+  try {
+    return node ? JSON.parse(node.textContent) : {};
+  } catch {
+    return {};
+  }
+}
+var Connection = class {
+  // `onChange(state, reason)` hears every change of state: "live", "reconnecting", "offline",
+  // "kernel-lost" (reason "stopped" or "server-restarted") or "server-lost".
+  constructor(model, onChange) {
+    this.model = model;
+    this.onChange = onChange;
+    this.state = "live";
+    this.final = false;
+    this.lastHeard = performance.now();
+    this.unanswered = null;
+    this.quietMs = 0;
+    this.probing = false;
+    this.nextProbe = 0;
+    this.n = 0;
+    this.unloading = false;
+    const config = pageConfig();
+    this.kernel = model.widget_manager?.kernel ?? null;
+    this.baseUrl = this.kernel?.serverSettings?.baseUrl ?? config.baseUrl ?? "/";
+    this.kernelId = this.kernel?.id ?? config.kernelId ?? null;
+    this.onMessage = (msg) => this.heard(msg);
+    model.on("msg:custom", this.onMessage);
+    const later = (handle) => (_, status) => setTimeout(() => this.unloading || handle(status));
+    this.onStatus = later((status) => {
+      if (DEAD.has(status) && this.state !== "server-lost") this.lose("kernel-lost", "stopped", true);
+    });
+    this.onConnection = later((status) => {
+      if (this.final) return;
+      if (status === "connecting" && this.state === "live") this.set("reconnecting");
+      if (status === "connected") this.ping();
+      if (status === "disconnected") this.probe();
+    });
+    this.kernel?.statusChanged?.connect(this.onStatus);
+    this.kernel?.connectionStatusChanged?.connect(this.onConnection);
+    this.onUnload = () => this.unloading = true;
+    window.addEventListener("pagehide", this.onUnload);
+    window.addEventListener("beforeunload", this.onUnload);
+    this.timer = setInterval(() => this.tick(), PING_MS);
+  }
+  set(state, reason = "") {
+    if (state === this.state && reason === this.reason) return;
+    this.state = state;
+    this.reason = reason;
+    this.onChange(state, reason);
+  }
+  lose(state, reason, final = false) {
+    this.final ||= final;
+    if (state === "kernel-lost") this.why = reason;
+    this.set(state, reason);
+  }
+  heard(msg) {
+    this.lastHeard = performance.now();
+    this.unanswered = null;
+    if (msg?.type === "sae-pong") this.quietMs = 1e3 * (msg.quiet ?? 0);
+    if (this.state !== "live" && !this.final) {
+      this.model.send({ type: "hello" });
+      this.set("live");
+    }
+  }
+  ping() {
+    this.unanswered ??= performance.now();
+    this.model.send({ type: "ping", n: ++this.n });
+  }
+  tick() {
+    if (this.unloading) return;
+    const now = performance.now();
+    if (this.final) {
+      if (now >= this.nextProbe) this.probe();
+      return;
+    }
+    this.ping();
+    const limit = Math.max(SILENCE_MS, 1.5 * this.quietMs + 300);
+    const missed = now - this.unanswered >= Math.min(limit, 600) && now - this.lastHeard >= limit;
+    if (missed && now >= this.nextProbe) this.probe();
+  }
+  async probe() {
+    if (this.probing || this.unloading) return;
+    this.probing = true;
+    try {
+      const verdict = await this.askServer();
+      const heard = !this.final && performance.now() - this.lastHeard < SILENCE_MS;
+      if (verdict && !heard && !this.unloading) this.lose(...verdict);
+    } finally {
+      this.probing = false;
+      this.nextProbe = performance.now() + (this.final ? LOST_RETRY_MS : RETRY_MS);
+    }
+  }
+  // [state, reason] from the server's answer about this page's kernel, or null: no verdict.
+  async askServer() {
+    if (!this.kernelId) return ["kernel-lost", "stopped"];
+    const url = `${this.baseUrl.replace(/\/?$/, "/")}api/kernels/${this.kernelId}?t=${Date.now()}`;
+    const headers = {};
+    const token = this.kernel?.serverSettings?.token;
+    if (token) headers.Authorization = `token ${token}`;
+    let response;
+    try {
+      response = await fetch(url, {
+        cache: "no-store",
+        credentials: "same-origin",
+        headers,
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS)
+      });
+    } catch {
+      return navigator.onLine === false ? ["offline", ""] : ["server-lost", ""];
+    }
+    if (response.status === 404) {
+      const gone = ["server-lost", "reconnecting"].includes(this.state) || this.why === "server-restarted";
+      return ["kernel-lost", gone ? "server-restarted" : "stopped", true];
+    }
+    if (this.final) return ["kernel-lost", this.why, true];
+    const model = response.ok ? await response.json().catch(() => ({})) : {};
+    if (DEAD.has(model.execution_state)) return ["kernel-lost", "stopped", true];
+    if (model.execution_state === "busy") return null;
+    return ["kernel-lost", "stopped"];
+  }
+  destroy() {
+    clearInterval(this.timer);
+    this.model.off("msg:custom", this.onMessage);
+    this.kernel?.statusChanged?.disconnect(this.onStatus);
+    this.kernel?.connectionStatusChanged?.disconnect(this.onConnection);
+    window.removeEventListener("pagehide", this.onUnload);
+    window.removeEventListener("beforeunload", this.onUnload);
+  }
+};
+
+// src/board/store.js
+var DB = "sparse-autoencoder-explorer";
+var RUNS = "runs";
+var TAB = "sae-tab";
+var CLAIM_MS = 150;
+var KEEP_DAYS = 3;
+var KEEP_RECORDS = 8;
+function newId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+function tabId() {
+  window.__saeTabId ??= new Promise((resolve) => {
+    let id = sessionStorage.getItem(TAB);
+    if (!id) {
+      id = newId();
+      sessionStorage.setItem(TAB, id);
+    }
+    if (typeof BroadcastChannel === "undefined") return resolve(id);
+    const channel = new BroadcastChannel(TAB);
+    channel.onmessage = ({ data }) => {
+      if (data.asks === sessionStorage.getItem(TAB)) channel.postMessage({ has: data.asks });
+      if (data.has === id && data.has === sessionStorage.getItem(TAB)) {
+        sessionStorage.setItem(TAB, newId());
+      }
+    };
+    channel.postMessage({ asks: id });
+    setTimeout(() => resolve(sessionStorage.getItem(TAB)), CLAIM_MS);
+  });
+  return window.__saeTabId;
+}
+function pageAddress() {
+  const query = new URLSearchParams(location.search);
+  query.delete("token");
+  const rest = query.toString();
+  return location.pathname + (rest ? `?${rest}` : "");
+}
+async function runKey() {
+  return `${await tabId()} ${pageAddress()}`;
+}
+function open() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(RUNS);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+async function run(mode, act) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(RUNS, mode);
+      const result = act(tx.objectStore(RUNS));
+      tx.oncomplete = () => resolve(result?.result);
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+var load = (key) => run("readonly", (s) => s.get(key));
+var save = (key, record) => run("readwrite", (s) => s.put({ ...record, savedAt: Date.now() }, key));
+async function mark(key, patch) {
+  const record = await load(key);
+  if (record) await run("readwrite", (s) => s.put({ ...record, ...patch }, key));
+}
+async function prune(key) {
+  const all = await run("readonly", (s) => s.getAll());
+  const keys = await run("readonly", (s) => s.getAllKeys());
+  const old = Date.now() - KEEP_DAYS * 864e5;
+  const ranked = keys.map((k, i) => [k, all[i].savedAt]).filter(([k]) => k !== key).sort((a, b) => b[1] - a[1]);
+  const drop = ranked.filter(([, at], rank) => at < old || rank >= KEEP_RECORDS - 1);
+  if (drop.length) await run("readwrite", (s) => drop.forEach(([k]) => s.delete(k)));
+}
+
+// src/board/keeper.js
+var RESTORE = "sae-restore";
+function reloadKind() {
+  return performance.getEntriesByType("navigation")[0]?.type ?? "navigate";
+}
+var Keeper = class {
+  constructor(model, el) {
+    this.model = model;
+    this.root = dashboardOf(el);
+    this.keeps = model.get("keeps");
+    this.kept = null;
+    this.held = null;
+    this.waiting = this.keeps;
+    this.key = runKey();
+    this.onMessage = (msg, buffers) => this.message(msg, buffers);
+    model.on("msg:custom", this.onMessage);
+    this.connection = new Connection(model, (state, why) => this.connectionChanged(state, why));
+    if (this.keeps) this.start();
+  }
+  async start() {
+    const key = await this.key;
+    const record = await load(key).catch(() => void 0);
+    prune(key).catch(() => {
+    });
+    const asked = sessionStorage.getItem(RESTORE) === key;
+    sessionStorage.removeItem(RESTORE);
+    if (!record || record.step === 0) return this.decided();
+    this.kept = { step: record.step };
+    if (asked || !record.lost && reloadKind() === "reload") this.restore(record);
+    else this.offer(record);
+  }
+  // ------------------------------------------------------------------ the kernel's copies
+  async message(msg, buffers) {
+    if (msg.type === "sae-keep") {
+      const [view] = buffers;
+      const blob = view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength);
+      const copy = { blob, step: msg.step, bytes: msg.bytes, lost: false };
+      if (this.waiting) this.held = copy;
+      else this.store(copy);
+    } else if (msg.type === "sae-restored") {
+      this.restoring = false;
+      hideBanner(this.root);
+      this.decided();
+    } else if (msg.type === "sae-refused") {
+      this.restoring = false;
+      showBanner(this.root, {
+        tone: "info",
+        title: `The run kept in this tab (step ${this.kept.step}) could not be restored.`,
+        text: `${msg.message[0].toUpperCase()}${msg.message.slice(1)} This dashboard goes on with its own fresh run.`,
+        actions: [{ label: "Start afresh", primary: true, onClick: () => this.afresh() }]
+      });
+    }
+  }
+  async store(copy) {
+    this.kept = { step: copy.step };
+    try {
+      await save(await this.key, copy);
+      this.root.dataset.kept = String(copy.step);
+    } catch (error) {
+      console.warn("[sae] run not kept:", error);
+    }
+  }
+  // The stored run was restored, refused and given up, or there was none: copies are kept.
+  decided() {
+    this.waiting = false;
+    if (this.held) this.store(this.held);
+    this.held = null;
+  }
+  afresh() {
+    hideBanner(this.root);
+    this.decided();
+  }
+  // ------------------------------------------------------------------ bringing it back
+  restore(record) {
+    this.restoring = true;
+    showBanner(this.root, { tone: "working", title: `Restoring your run at step ${record.step}…` });
+    this.model.send({ type: "restore", step: record.step }, void 0, [record.blob]);
+  }
+  offer(record) {
+    showBanner(this.root, {
+      tone: "info",
+      title: `Your run at step ${record.step} can be restored.`,
+      text: "Its kernel stopped before this page was reloaded; this is a fresh dashboard at step 0.",
+      actions: [
+        { label: `Restore step ${record.step}`, primary: true, onClick: () => this.restore(record) },
+        { label: "Start afresh", onClick: () => this.afresh() }
+      ]
+    });
+  }
+  async reload() {
+    sessionStorage.setItem(RESTORE, await this.key);
+    location.reload();
+  }
+  // ------------------------------------------------------------------ when the kernel goes
+  connectionChanged(state, reason) {
+    const lost = LOST.has(state);
+    freeze(this.root, lost);
+    if (lost && this.kept && !this.waiting) this.key.then((key) => mark(key, { lost: true })).catch(() => {
+    });
+    if (state === "live") return this.restoring || this.waiting ? null : hideBanner(this.root);
+    showBanner(this.root, this.words(state, reason));
+  }
+  words(state, reason) {
+    if (state === "offline") return { tone: "working", title: "This computer is offline: reconnecting…" };
+    if (state === "reconnecting") return { tone: "working", title: "Reconnecting to the server…" };
+    const step = this.kept?.step;
+    const kept = step ? ` Your run up to step ${step} is kept in this browser tab.` : "";
+    const voila = document.body.dataset.voila === "voila";
+    const label = step ? `Reload and continue from step ${step}` : "Reload a fresh dashboard";
+    const reload = voila ? [{ label, primary: true, onClick: () => this.reload() }] : [];
+    if (state === "server-lost")
+      return {
+        tone: "lost",
+        title: "The server is not answering.",
+        text: `It may have been stopped or restarted, or the network is down: training has stopped.${kept} This page keeps trying to reach it.`,
+        actions: reload.map((action) => ({ ...action, label: "Waiting for the server…", disabled: true }))
+      };
+    const title = reason === "server-restarted" ? "The server was restarted: this page's Python kernel is gone." : "This page's Python kernel has stopped.";
+    const again = voila ? "" : " Restart the kernel and run the notebook again: the new dashboard offers the run back.";
+    return { tone: "lost", title, text: `Training has stopped and the controls no longer work.${kept}${again}`, actions: reload };
+  }
+  destroy() {
+    this.model.off("msg:custom", this.onMessage);
+    this.connection.destroy();
+  }
+};
+function survive(model, el) {
+  const keeper = new Keeper(model, el);
+  return () => keeper.destroy();
+}
+
 // src/board/index.js
 var BoardView = class {
   constructor(model, el) {
@@ -732,7 +1146,11 @@ var BoardView = class {
 function render({ model, el }) {
   performance.mark("sae-render");
   const board = new BoardView(model, el);
-  return () => board.destroy();
+  const kept = survive(model, el);
+  return () => {
+    kept();
+    board.destroy();
+  };
 }
 var index_default = { render };
 export {

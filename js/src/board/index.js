@@ -8,6 +8,7 @@ import { missing } from "./contract.js";
 import { FrameLoop } from "./frames.js";
 import { PAINTERS } from "./painters.js";
 import { loadPlotly } from "./plotly.js";
+import { survive } from "./keeper.js";
 import { readTheme } from "./theme.js";
 
 class BoardView {
@@ -112,7 +113,11 @@ class BoardView {
 function render({ model, el }) {
   performance.mark("sae-render"); // for benchmarks: when the page first ran this module
   const board = new BoardView(model, el);
-  return () => board.destroy();
+  const kept = survive(model, el); // the page says when its kernel is lost, and keeps the run
+  return () => {
+    kept();
+    board.destroy();
+  };
 }
 
 export default { render };
