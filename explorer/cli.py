@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from . import datasets
 from .core import SparseAutoencoder, gradient_errors
+from .core.recovery import THRESHOLD
 from .figures.frontier_png import frontier_png
 from .figures.mosaic import filter_mosaic
 from .figures.movie import filters_movie
@@ -186,6 +187,11 @@ MEASURED_ON = {
     "max_decoder_cosine": "the decoder weights W2: mean over units of the largest signed "
     "cosine with another unit's decoder (SAEBench's average_max_decoder_cosine_sim)",
     "loss": "the objective at the last step",
+    "recovery, recovered": "on data with known true features only: the mean over the true "
+    "features of the best cosine with a unit's decoder (a row of W2), and how many exceed "
+    f"{THRESHOLD:g}",
+    "pca_baseline": f"the same {PROBE} inputs: explained variance of the top k principal "
+    "components (k numbers per input), k = 1 .. n_hidden",
 }
 
 
@@ -205,6 +211,8 @@ def sweep(args: argparse.Namespace) -> int:
         for progress in runs.runs(chunk=max(1, steps // 100)):
             _progress(bar, progress.done, progress.terms)
     points, fixed = runs.points, runs.settings()
+    truth = runs.dataset.true_features
+    n_true = 0 if truth is None else len(truth)
     for point in points:
         if point.message:
             sys.stderr.write(f"{args.param} = {_value(point.value)}: {point.message}\n")
@@ -218,20 +226,37 @@ def sweep(args: argparse.Namespace) -> int:
         "stopped_early": [
             {"value": p.value, "steps": p.steps, "message": p.message} for p in points if p.message
         ],
+        "true_features": n_true,
+        "pca_baseline": {
+            "components": list(range(1, len(runs.pca) + 1)),
+            "explained_variance": [float(ev) for ev in runs.pca],
+        },
     }
     (out / "frontier.json").write_text(json.dumps(frontier, indent=2) + "\n")
-    save_png(out / "frontier.png", frontier_png(args.param, points, steps, fixed))
-    print(f"wrote {out / 'frontier.json'}, {out / 'frontier.png'}")
+    charts = {"frontier.png": "explained_variance"} | (
+        {"frontier_recovery.png": "recovery"} if n_true else {}
+    )
+    for file, y in charts.items():
+        png = frontier_png(args.param, points, steps, fixed, runs.pca, y, n_true)
+        save_png(out / file, png)
+    print(f"wrote {', '.join(str(out / f) for f in ['frontier.json', *charts])}")
+    _print_table(points, n_true)
+    return 1 if any(p.failed for p in points) else 0
+
+
+def _print_table(points: list, n_true: int) -> None:
+    """The records on the terminal, with the recovered true features where there are some."""
+    found = f"{'recovered':>14}" if n_true else ""
     print(
         f"{'value':>10}{'L0':>9}{'expl. var.':>12}{'dead':>6}{'log10 rho_hat':>15}"
-        f"{'max cos':>9}{'loss':>10}"
+        f"{'max cos':>9}{'loss':>10}{found}"
     )
     for p in points:
+        found = f"{f'{p.recovered}/{n_true} ({p.recovery:.2f})':>14}" if n_true else ""
         print(
             f"{_value(p.value):>10}{p.l0:>9.3g}{p.explained_variance:>12.3f}{p.dead:>6}"
-            f"{p.mean_log10_rho_hat:>15.2f}{p.max_decoder_cosine:>9.3f}{p.loss:>10.4g}"
+            f"{p.mean_log10_rho_hat:>15.2f}{p.max_decoder_cosine:>9.3f}{p.loss:>10.4g}{found}"
         )
-    return 1 if any(p.failed for p in points) else 0
 
 
 def _add_data_options(parser: argparse.ArgumentParser) -> None:
@@ -250,7 +275,8 @@ def _add_sweep_parser(sub: Any) -> None:
     w = sub.add_parser(
         "sweep",
         help="train one run per value of beta, rho or the penalty; write "
-        "frontier.json and frontier.png (explained variance against L0)",
+        "frontier.json and frontier.png (explained variance against L0, with the PCA "
+        "baseline), and frontier_recovery.png on data with known true features",
     )
     w.add_argument("--param", required=True, help=f"the setting swept: {', '.join(SWEEPABLE)}")
     w.add_argument(

@@ -164,7 +164,7 @@ def test_sweep_writes_one_record_per_value_with_exactly_the_frontier_keys(swept)
     assert frontier["values"] == [0.0, 0.3, 3.0]
     records = frontier["records"]
     keys = ["value", "l0", "explained_variance", "dead", "mean_log10_rho_hat",
-            "max_decoder_cosine", "loss"]  # fmt: skip
+            "max_decoder_cosine", "loss", "recovery", "recovered"]  # fmt: skip
     assert [list(r) for r in records] == [keys] * 3
     assert [r["value"] for r in records] == [0.0, 0.3, 3.0]
     # The numbers of a sweep run from Python with the same settings (float64, as train).
@@ -173,17 +173,55 @@ def test_sweep_writes_one_record_per_value_with_exactly_the_frontier_keys(swept)
     assert records == [p.record() for p in expected]
     assert frontier["settings"]["dtype"] == "float64" and "beta" not in frontier["settings"]
     assert frontier["stopped_early"] == []
+    assert frontier["true_features"] == 16  # the bars
+    pca = frontier["pca_baseline"]
+    assert pca["components"] == list(range(1, 17)) and len(pca["explained_variance"]) == 16
+    assert "pca_baseline" in frontier["measured_on"]
 
 
-def test_sweep_draws_the_frontier_png(swept):
+@pytest.mark.parametrize("name", ["frontier.png", "frontier_recovery.png"])
+def test_sweep_draws_the_frontier_png(swept, name):
     from PIL import Image
 
     _, out = swept
-    data = (out / "frontier.png").read_bytes()
+    data = (out / name).read_bytes()
     assert png_size(data) == (900, 486 + 64 + 22 * 4 + 16)  # the chart and 3 table rows
-    with Image.open(out / "frontier.png") as image:
+    with Image.open(out / name) as image:
         image.verify()
         assert image.format == "PNG"
+
+
+def test_sweep_on_the_sparse_dictionary_takes_its_settings(tmp_path, capsys):
+    argv = with_flags([*SWEEP, "--out", str(tmp_path)], ["--dataset", "sparse-dictionary"])
+    assert cli.main([*argv, "--n-atoms", "12", "--n-active", "2", "--noise", "0"]) == 0
+    frontier = json.loads((tmp_path / "frontier.json").read_text())
+    assert frontier["settings"]["data_options"] == {
+        "n_atoms": 12, "input_dim": 64, "n_active": 2, "noise": 0.0}  # fmt: skip
+    assert frontier["true_features"] == 12
+    assert "recovered" in capsys.readouterr().out
+    assert (tmp_path / "frontier_recovery.png").exists()
+
+
+def test_data_without_true_features_has_no_recovery(tmp_path):
+    argv = with_flags([*SWEEP, "--out", str(tmp_path)], ["--dataset", "digits"])
+    assert cli.main(argv) == 0
+    frontier = json.loads((tmp_path / "frontier.json").read_text())
+    assert frontier["true_features"] == 0 and "recovery" not in frontier["records"][0]
+    assert not (tmp_path / "frontier_recovery.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (["--dataset", "bars", "--n-atoms", "5"], ["n_atoms=5 is not allowed", "'bars'"]),
+        (["--dataset", "sparse-dictionary", "--n-active", "30"], ["n_active=30", "at most 20"]),
+    ],
+)
+def test_data_settings_are_checked(tmp_path, capsys, change, words):
+    argv = ["train", "--steps", "1", "--n-samples", "50", "--out", str(tmp_path), *change]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert all(word in err for word in words)
 
 
 def test_sweep_shows_a_progress_bar(tmp_path, capsys):

@@ -1,16 +1,17 @@
 """The sparsity frontier as a PNG (the command line's ``frontier.png``), drawn with Pillow.
 
-The page's frontier view on paper: explained variance against L0 (log axis, a run with L0 = 0
-at its left edge as a triangle), one point per swept value, labelled with it, joined in the
-order of the values, and under the chart a table of every record. Text is ASCII ("beta",
-"rho"): the fallback font Pillow ships has no Greek.
+The page's frontier view on paper: explained variance (or the recovery of the true features,
+``figures.frontier.Y_AXES``) against L0 (log axis, a run with L0 = 0 at its left edge as a
+triangle), one point per swept value, labelled with it, joined in the order of the values, the
+PCA baseline as a grey line (explained variance only), and under the chart a table of every
+record. Text is ASCII ("beta", "rho"): the fallback font Pillow ships has no Greek.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,8 +19,9 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from ..core.metrics import ACTIVE
+from ..core.recovery import THRESHOLD
 from ..training.sweep import PROBE, SWEEPABLE, Point
-from .frontier import L0_FLOOR, format_value
+from .frontier import L0_FLOOR, Y_AXES, format_value
 from .views import COLORS
 
 WIDTH = 900
@@ -28,15 +30,20 @@ ROW = 22  # table row height
 INK, MUTED, GRID = (0, 0, 0), (85, 85, 85), (225, 225, 225)
 #: What the PNG calls each setting (ASCII: see the module's docstring).
 NAMES = {"beta": "beta", "rho": "rho", "penalty": "penalty"}
-TABLE = (
-    ("", 90),
-    ("L0", 90),
-    ("explained var.", 130),
-    ("dead", 70),
-    ("mean log10 rho_hat", 170),
-    ("max decoder cos", 150),
-    ("loss", 100),
+#: The table's columns: (heading, width in pixels, a point's cell); the first column, the
+#: swept value, is headed by the setting's name.
+TABLE: tuple[tuple[str, int, Callable[[Point], str]], ...] = (
+    ("", 90, lambda p: format_value(p.value)),
+    ("L0", 80, lambda p: f"{p.l0:.3g}"),
+    ("explained var.", 120, lambda p: f"{p.explained_variance:.3f}"),
+    ("dead", 60, lambda p: str(p.dead)),
+    ("mean log10 rho_hat", 150, lambda p: f"{p.mean_log10_rho_hat:.2f}"),
+    ("max decoder cos", 130, lambda p: f"{p.max_decoder_cosine:.3f}"),
+    ("loss", 90, lambda p: f"{p.loss:.4g}"),
 )
+#: The column added on data whose true features are known: how many have a decoder cosine
+#: above ``core.recovery.THRESHOLD``, and the mean best cosine.
+RECOVERED = (f"recovered ({THRESHOLD:g})", 110)
 #: The DejaVu font most Linux systems have; Pillow's own otherwise.
 FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 
@@ -64,8 +71,8 @@ def _nice_step(span: float, ticks: int = 5) -> float:
 
 
 def _y_range(values: Sequence[float]) -> tuple[float, float, float]:
-    """(low, high, tick step) of the explained-variance axis: from 0 (or below, if a run is
-    worse than the mean input) to 1, or past it."""
+    """(low, high, tick step) of the vertical axis (explained variance or a cosine): from 0 (or
+    below, if a run is worse than the mean input) to 1, or past it."""
     lo, hi = min(0.0, *values), max(1.0, *values)
     step = _nice_step(hi - lo)
     return math.floor(lo / step) * step, math.ceil(hi / step) * step, step
@@ -103,27 +110,47 @@ class _Scale:
 
 
 def frontier_png(
-    param: str, points: Sequence[Point], steps: int, settings: dict[str, Any]
+    param: str,
+    points: Sequence[Point],
+    steps: int,
+    settings: dict[str, Any],
+    pca: Sequence[float] = (),
+    y: str = "explained_variance",
+    n_true: int = 0,
 ) -> bytes:
     """PNG bytes of the frontier of ``points`` (a sweep of ``param``, ``steps`` steps each;
-    ``settings``: the runs' other settings, for the subtitle)."""
+    ``settings``: the runs' other settings, for the subtitle), with the PCA baseline ``pca``
+    (EV(k) for k = 1, 2, …), ``y`` a key of ``Y_AXES``, on data of ``n_true`` known true
+    features (0: none)."""
     name, ordered = NAMES[param], SWEEPABLE[param].ordered
+    pca = list(pca) if y == "explained_variance" else []  # PCA is not scored on recovery
+    columns = (*TABLE, (*RECOVERED, _recovered(n_true))) if n_true else TABLE
     height = PLOT[3] + 64 + ROW * (len(points) + 1) + 16
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    _draw_titles(draw, name, ordered, points, steps, settings)
+    measured = (
+        f"L0 and explained variance on the first {PROBE} training inputs"
+        + ("; grey: PCA with k components at L0 = k" if pca else "")
+        if y == "explained_variance"
+        else f"L0 on the first {PROBE} training inputs; recovery: mean best decoder cosine of "
+        f"{n_true} true features"
+    )
+    _draw_titles(draw, name, ordered, points, steps, settings, measured)
 
     xs = [max(p.l0, L0_FLOOR) for p in points]  # a run with L0 = 0 at the left edge
-    a, b = _x_decades(xs)
-    y_lo, y_hi, y_step = _y_range([p.explained_variance for p in points])
+    ks = list(range(1, len(pca) + 1))
+    a, b = _x_decades(xs + ks)
+    ys = [Y_AXES[y].of(p) for p in points]
+    y_lo, y_hi, y_step = _y_range([v for v in ys if v is not None] + pca)
     scale = _Scale(a, b, y_lo, y_hi, y_step)
-    _draw_axes(image, draw, scale)
-    centres = [
-        (scale.px(x), scale.py(p.explained_variance)) for x, p in zip(xs, points, strict=True)
-    ]
-    taken = _draw_points(draw, centres, points, ordered)
-    _draw_labels(draw, centres, points, name, taken)
-    _draw_table(draw, name, points)
+    _draw_axes(image, draw, scale, Y_AXES[y].title)
+    taken = _draw_pca(draw, scale, pca)
+    drawn = [(x, v, p) for x, v, p in zip(xs, ys, points, strict=True) if v is not None]
+    centres = [(scale.px(x), scale.py(v)) for x, v, _ in drawn]
+    shown = [p for _, _, p in drawn]
+    taken += _draw_points(draw, centres, shown, ordered)
+    _draw_labels(draw, centres, shown, name, taken)
+    _draw_table(draw, name, points, columns)
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
@@ -137,9 +164,10 @@ def _draw_titles(
     points: Sequence[Point],
     steps: int,
     settings: dict[str, Any],
+    measured: str,
 ) -> None:
     """The title (the values swept) and two lines under it: the runs' other settings, and
-    what was measured."""
+    what was ``measured`` (with the order of the points)."""
     x = PLOT[0] - 70
     values = ", ".join(format_value(p.value) for p in points)
     title = f"Sparsity frontier: {name} = {values}"
@@ -153,13 +181,12 @@ def _draw_titles(
     seed = settings.get("random_state")
     runs = f"{', '.join(map(str, fixed))}; {steps} steps each from the same weights (seed {seed})"
     draw.text((x, 40), runs, fill=MUTED, font=_font(13))
-    measured = f"L0 and explained variance on the first {PROBE} training inputs" + (
-        f"; points joined in order of {name}" if ordered else ""
-    )
+    if ordered:
+        measured += f"; points joined in order of {name}"
     draw.text((x, 58), measured, fill=MUTED, font=_font(13))
 
 
-def _draw_axes(image: Image.Image, draw: ImageDraw.ImageDraw, scale: _Scale) -> None:
+def _draw_axes(image: Image.Image, draw: ImageDraw.ImageDraw, scale: _Scale, y_title: str) -> None:
     """The grid, a tick label per decade of L0 and per step of explained variance, the frame,
     and the two axis titles (the vertical one drawn upright, then turned)."""
     left, top, right, bottom = PLOT
@@ -183,9 +210,27 @@ def _draw_axes(image: Image.Image, draw: ImageDraw.ImageDraw, scale: _Scale) -> 
     )
     axis_title = Image.new("RGB", (bottom - top, 20), "white")
     ImageDraw.Draw(axis_title).text(
-        ((bottom - top) / 2, 10), "explained variance", fill=INK, font=_font(13), anchor="mm"
+        ((bottom - top) / 2, 10), y_title, fill=INK, font=_font(13), anchor="mm"
     )
     image.paste(axis_title.rotate(90, expand=True), (left - 82, top))
+
+
+def _draw_pca(
+    draw: ImageDraw.ImageDraw, scale: _Scale, pca: Sequence[float]
+) -> list[tuple[float, ...]]:
+    """The PCA baseline, EV(k) at L0 = k, as a grey line labelled at its end; the box its label
+    takes (none without a baseline)."""
+    if not pca:
+        return []
+    line = [(scale.px(k), scale.py(ev)) for k, ev in enumerate(pca, start=1)]
+    if len(line) > 1:
+        draw.line(line, fill=MUTED, width=2)
+    x, y = line[-1]
+    text = f"PCA, {len(pca)} components"
+    w = draw.textlength(text, font=_font(12))
+    spot = (min(x - w / 2, PLOT[2] - w - 2), y + 6)
+    draw.text(spot, text, fill=MUTED, font=_font(12))
+    return [(spot[0], spot[1], spot[0] + w, spot[1] + 16)]
 
 
 def _draw_points(
@@ -252,30 +297,27 @@ def _label_spot(
     return (free or inside or spots)[0]
 
 
-def _draw_table(draw: ImageDraw.ImageDraw, name: str, points: Sequence[Point]) -> None:
+def _recovered(n_true: int) -> Callable[[Point], str]:
+    """The recovered column's cell: how many of the ``n_true`` features, the mean cosine."""
+    return lambda p: "-" if p.recovery is None else f"{p.recovered}/{n_true} ({p.recovery:.2f})"
+
+
+def _draw_table(
+    draw: ImageDraw.ImageDraw,
+    name: str,
+    points: Sequence[Point],
+    columns: Sequence[tuple[str, int, Callable[[Point], str]]],
+) -> None:
     """Under the chart, a row per point: its value (the first column, headed by the setting's
-    name), then the measures of ``TABLE``."""
+    name), then the measures of ``columns``."""
     y = PLOT[3] + 56
     x = PLOT[0] - 70
-    for title, width in ((name, TABLE[0][1]), *TABLE[1:]):
-        draw.text((x, y), title, fill=INK, font=_font(13, bold=True))
+    for i, (title, width, _) in enumerate(columns):
+        draw.text((x, y), name if i == 0 else title, fill=INK, font=_font(13, bold=True))
         x += width
     for p in points:
         y += ROW
         x = PLOT[0] - 70
-        for text, (_, width) in zip(_table_row(p), TABLE, strict=True):
-            draw.text((x, y), text, fill=INK, font=_font(13))
+        for _, width, cell in columns:
+            draw.text((x, y), cell(p), fill=INK, font=_font(13))
             x += width
-
-
-def _table_row(p: Point) -> tuple[str, ...]:
-    """The cells of ``p``'s row of the table, in the order of ``TABLE``."""
-    return (
-        format_value(p.value),
-        f"{p.l0:.3g}",
-        f"{p.explained_variance:.3f}",
-        str(p.dead),
-        f"{p.mean_log10_rho_hat:.2f}",
-        f"{p.max_decoder_cosine:.3f}",
-        f"{p.loss:.4g}",
-    )

@@ -13,7 +13,14 @@ convergence). Each run ends as one ``Point`` (``measure``):
   inputs under L-BFGS, the last mini-batch under Adam and SGD), the ρ̂ the views draw;
 - ``max_decoder_cosine`` of the decoder weights W2 (``core.metrics``);
 - ``loss``: the objective at the last step, as the status line and ``train``'s metrics.json
-  report it.
+  report it;
+- on data whose true features are known (``Dataset.true_features``), ``recovery``, the
+  mean over them of the best cosine with a decoder column, and ``recovered``, how many
+  exceed ``core.recovery.THRESHOLD`` (``core.recovery``).
+
+Beside the points, ``pca_baseline`` gives the explained variance of the top k principal
+components of the same probe inputs for k = 1 .. n_hidden: what a dense linear code of k
+numbers per input explains, drawn at L0 = k (``core.pca``).
 
 ``Sweep(...).runs()`` is a generator that trains step by step and yields a ``Progress`` after
 every ``chunk`` steps, so a caller can interleave it with other work (the dashboard's panel
@@ -31,7 +38,9 @@ from typing import Any
 import numpy as np
 
 from ..core import SparseAutoencoder, metrics
+from ..core.pca import explained_variance_by_components
 from ..core.penalties import PENALTIES
+from ..core.recovery import recovery
 from ..core.validation import DECIMAL, Interval, check_param
 from .session import Session
 
@@ -79,6 +88,8 @@ RECORD_KEYS = (
     "max_decoder_cosine",
     "loss",
 )
+#: The fields a record has besides, when the data's true features are known.
+RECOVERY_KEYS = ("recovery", "recovered")
 
 
 @dataclass(frozen=True)
@@ -97,11 +108,14 @@ class Point:
     #: The divergence guard stopped it (it diverged, or every unit is stuck dead or
     #: saturated); not so when L-BFGS converged.
     failed: bool = False
+    recovery: float | None = None  # None where the data has no known true features
+    recovered: int | None = None
 
     def record(self) -> dict[str, Any]:
-        """The frontier record: ``RECORD_KEYS`` and nothing else."""
+        """The frontier record: ``RECORD_KEYS``, and ``RECOVERY_KEYS`` where measured."""
         fields = asdict(self)
-        return {key: fields[key] for key in RECORD_KEYS}
+        keys = RECORD_KEYS + (RECOVERY_KEYS if self.recovery is not None else ())
+        return {key: fields[key] for key in keys}
 
 
 @dataclass(frozen=True)
@@ -124,12 +138,19 @@ def measure(
     steps: int = 0,
     message: str = "",
     failed: bool = False,
+    true_features: np.ndarray | None = None,
 ) -> Point:
-    """The frontier point of ``model`` trained on ``X`` (its training inputs, one per row)."""
+    """The frontier point of ``model`` trained on ``X`` (its training inputs, one per row),
+    with its recovery of ``true_features`` where they are known."""
     probe = X[:PROBE]
     H = model.transform(probe)
     # Before the first step no step has measured ρ̂: that of the initial weights (as the views).
     rho_hat = model.rho_hat_ if model.n_steps_ else model.transform(X).mean(axis=0)
+    found = (
+        None
+        if true_features is None
+        else recovery(true_features, model.params_["W2"], model.params_["W1"])
+    )
     return Point(
         value=value,
         l0=metrics.l0(H),
@@ -141,13 +162,22 @@ def measure(
         steps=steps,
         message=message,
         failed=failed,
+        recovery=None if found is None else found.mean_cosine,
+        recovered=None if found is None else found.recovered,
     )
 
 
 def measure_session(session: Session, value: float | str | None = None) -> Point:
     """The frontier point of a session as it is now (``value``: its swept setting's value)."""
-    message = session.message
-    return measure(session.model, session.X, value, session.n_steps, message, bool(message))
+    message, truth = session.message, session.dataset.true_features
+    return measure(session.model, session.X, value, session.n_steps, message, bool(message), truth)
+
+
+def pca_baseline(X: np.ndarray, n_hidden: int) -> np.ndarray:
+    """EV(k) of the top k principal components of the probe inputs ``X[:PROBE]`` (those the
+    points' explained variance is measured on), k = 1 .. n_hidden (fewer if the probe's rank
+    is lower): the frontier's dense linear yardstick, k numbers per input at L0 = k."""
+    return explained_variance_by_components(X[:PROBE], n_hidden)
 
 
 def check_param_name(param: Any) -> Sweepable:
@@ -228,6 +258,8 @@ class Sweep:
         self._settings = first.get_params()
         del self._settings[param]
         self.points: list[Point] = []
+        #: The PCA baseline on the points' probe inputs (``pca_baseline``).
+        self.pca = pca_baseline(first.X, first.model.n_hidden)
 
     @property
     def total(self) -> int:
@@ -256,7 +288,8 @@ class Sweep:
                 model, steps, point = session.model, session.n_steps, None
                 if finished:
                     failed = report.diverged or report.stuck
-                    point = measure(model, session.X, value, steps, report.message, failed)
+                    truth = self.dataset.true_features
+                    point = measure(model, session.X, value, steps, report.message, failed, truth)
                     self.points.append(point)
                 done = index * self.steps + (self.steps if finished else steps)
                 terms = dict(model.last_terms_)

@@ -16,13 +16,15 @@ from explorer import Explorer, SparseAutoencoder, datasets
 from explorer.app.panels.frontier import FrontierPanel
 from explorer.core import metrics
 from explorer.core.metrics import max_decoder_cosine, mean_log10_rho_hat
+from explorer.core.recovery import best_cosine_by_chance, recovery
 from explorer.figures import snapshot
 from explorer.figures.frames import view_state
-from explorer.figures.frontier import FRONTIER_VIEW, L0_FLOOR, ZERO_L0, Frontier
+from explorer.figures.frontier import FRONTIER_VIEW, L0_FLOOR, Y_AXES, ZERO_L0, Frontier
 from explorer.figures.frontier_png import frontier_png
 from explorer.training.sweep import (
     PROBE,
     RECORD_KEYS,
+    RECOVERY_KEYS,
     Point,
     Sweep,
     measure_session,
@@ -73,6 +75,7 @@ def fitted_point(value, param, steps, **settings):
     model = SparseAutoencoder(**(s | {param: value, "max_iter": steps})).fit(data.X)
     X = np.asarray(data.X, dtype=model.dtype)
     H = model.transform(X[:500])
+    found = recovery(data.true_features, model.params_["W2"], model.params_["W1"])
     return {
         "value": value,
         "l0": metrics.l0(H),
@@ -81,6 +84,8 @@ def fitted_point(value, param, steps, **settings):
         "mean_log10_rho_hat": metrics.mean_log10_rho_hat(model.rho_hat_),
         "max_decoder_cosine": metrics.max_decoder_cosine(model.params_["W2"]),
         "loss": model.last_terms_["total"],
+        "recovery": found.mean_cosine,  # bars: the true bars are known
+        "recovered": found.recovered,
     }
 
 
@@ -122,10 +127,33 @@ def test_the_probe_is_the_dashboards_and_this_runs_point_is_what_its_views_show(
 
 
 def test_a_record_has_exactly_the_frontier_keys():
-    (point,) = sweep("beta", (1.0,), 2, **FIXED)
+    (point,) = sweep("beta", (1.0,), 2, **(FIXED | {"dataset": "digits"}))
     assert tuple(point.record()) == RECORD_KEYS == (
         "value", "l0", "explained_variance", "dead", "mean_log10_rho_hat",
         "max_decoder_cosine", "loss")  # fmt: skip
+    # Data whose true features are known adds how well they were recovered.
+    (point,) = sweep("beta", (1.0,), 2, **FIXED)
+    assert tuple(point.record()) == RECORD_KEYS + RECOVERY_KEYS
+    assert RECOVERY_KEYS == ("recovery", "recovered")
+
+
+def by_projection(X, k):
+    """The explained variance of ``X`` rebuilt from its top k principal components, found by
+    an SVD of the centred inputs and used as a projection."""
+    mean = X.mean(axis=0)
+    V = np.linalg.svd(X - mean, full_matrices=False)[2][:k].T
+    return metrics.explained_variance(X, mean + (X - mean) @ V @ V.T)
+
+
+def test_the_pca_baseline_is_a_direct_svd_on_the_points_probe():
+    runs = Sweep("beta", (1.0,), 2, **(FIXED | {"dtype": "float32"}))
+    X = runs.session(1.0).X[:PROBE]  # the inputs the points' explained variance is on
+    assert X.dtype == np.float32 and len(runs.pca) == FIXED["n_hidden"]
+    expected = [by_projection(X.astype(np.float64), k) for k in range(1, 17)]
+    np.testing.assert_allclose(runs.pca, expected, rtol=0, atol=1e-12)
+    # PCA of a single component already explains more than a random guess, and all 16 less
+    # than everything: the bars need more than 16 numbers per input to be rebuilt exactly.
+    assert 0.05 < runs.pca[0] < runs.pca[-1] < 1
 
 
 def test_runs_yield_progress_step_by_step_and_every_point_once():
@@ -199,7 +227,8 @@ def test_the_view_draws_each_run_and_this_run_apart_and_l0_zero_at_the_axis_edge
                  current=point(3.0, 0.5, 0.6), current_note=" (step 7)")  # fmt: skip
     state = view_state(FRONTIER_VIEW, f)
     traces = [t["style"] | t["arrays"] for t in state["traces"]]
-    line, *per_value, current, zero = traces
+    pca, line, *per_value, current, zero = traces
+    assert len(pca["x"]) == 0 and pca["name"] == ""  # no baseline given
     assert line["mode"] == "lines+markers" and list(line["x"]) == [12.0, L0_FLOOR]
     assert [len(t["x"]) for t in per_value] == [1, 0, 1]  # β = 1 has not run yet
     assert "β = 30: L0 0," in per_value[2]["hovertemplate"]  # its true L0, not the edge's
@@ -210,12 +239,37 @@ def test_the_view_draws_each_run_and_this_run_apart_and_l0_zero_at_the_axis_edge
     assert state["caption"].startswith("2 of 3 runs of 10 steps")
     # Penalties have no order: not joined by a line.
     g = Frontier("penalty", ("kl", "l1"), 10, (point("kl", 1.0, 0.5), point("l1", 2.0, 0.4)))
-    assert view_state(FRONTIER_VIEW, g)["traces"][0]["style"]["mode"] == "markers"
+    assert view_state(FRONTIER_VIEW, g)["traces"][1]["style"]["mode"] == "markers"
     assert view_state(FRONTIER_VIEW, g)["traces"][-1]["style"]["name"] == ""  # none at 0
     # This run at L0 = 0 is still a star, at the edge: its own name says so.
     h = Frontier("beta", (0.0,), 10, (point(0.0, 12.0, 0.9),), current=point(3.0, 0.0, 0.0))
     *_, star, zero = (t["style"] for t in view_state(FRONTIER_VIEW, h)["traces"])
     assert star["name"].endswith("L0 = 0: at the axis' left edge") and zero["name"] == ""
+
+
+def test_the_view_draws_the_pca_baseline_at_l0_k_and_the_recovery_axis():
+    truth = {"n_true": 16, "chance": 0.3, "pca": (0.2, 0.35, 0.5)}
+    p = Point(0.0, 12.0, 0.9, 0, -1.5, 0.4, 0.3, steps=10, recovery=0.8, recovered=9)
+    q = Point(3.0, 2.0, 0.7, 0, -1.5, 0.4, 0.3, steps=10, recovery=0.95, recovered=15)
+    f = Frontier("beta", (0.0, 3.0), 10, (p, q), **truth)
+    traces = [t["style"] | t["arrays"] for t in view_state(FRONTIER_VIEW, f)["traces"]]
+    assert list(traces[0]["x"]) == [1, 2, 3]  # k components at L0 = k
+    np.testing.assert_allclose(traces[0]["y"], truth["pca"], rtol=1e-6)
+    assert traces[0]["name"].startswith("PCA") and traces[0]["line"]["dash"] == "dash"
+    assert list(traces[1]["y"]) == [np.float32(0.9), np.float32(0.7)]
+    assert "recovered 9 of 16 (mean best cosine 0.80)" in traces[2]["hovertemplate"]
+    state = view_state(FRONTIER_VIEW, f)
+    assert state["layout"]["yaxis"]["title"]["text"] == "explained variance"
+    assert "dashed: PCA with k components" in state["caption"]
+    # The recovery axis: the points' mean best decoder cosine, and no PCA line (its
+    # components are not meant to be the true features).
+    g = Frontier("beta", (0.0, 3.0), 10, (p, q), y="recovery", **truth)
+    state = view_state(FRONTIER_VIEW, g)
+    traces = [t["style"] | t["arrays"] for t in state["traces"]]
+    np.testing.assert_allclose(traces[1]["y"], [0.8, 0.95], rtol=1e-6)
+    assert len(traces[0]["x"]) == 0 and traces[0]["name"] == ""
+    assert state["layout"]["yaxis"]["title"]["text"] == Y_AXES["recovery"].title
+    assert "16 true features" in state["caption"] and "random weights: 0.30" in state["caption"]
 
 
 def test_the_png_is_a_chart_with_a_table_row_per_value():
@@ -227,6 +281,27 @@ def test_the_png_is_a_chart_with_a_table_row_per_value():
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     blue = np.all(pixels == (0x00, 0x72, 0xB2), axis=2)
     assert blue.sum() > 100  # the points and the line between them
+
+
+def grey(png: bytes) -> int:
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    return int(np.all(pixels == (85, 85, 85), axis=2).sum())
+
+
+def test_the_png_draws_the_pca_baseline_and_the_recovery_axis():
+    points = [
+        Point(0.0, 12.0, 0.9, 0, -1.5, 0.4, 0.3, steps=10, recovery=0.8, recovered=9),
+        Point(3.0, 2.0, 0.7, 0, -1.5, 0.4, 0.3, steps=10, recovery=0.95, recovered=15),
+    ]
+    settings = {"dataset": "bars", "n_hidden": 16, "rho": 0.1}
+    plain = frontier_png("beta", points, 10, settings)
+    pca = frontier_png("beta", points, 10, settings, pca=np.linspace(0.1, 0.95, 16), n_true=16)
+    found = frontier_png("beta", points, 10, settings, pca=(0.5,) * 16, y="recovery", n_true=16)
+    # The grey baseline and its label add grey pixels; on the recovery axis there is none,
+    # but the table has its recovered column (grey is the frame's and the subtitle's too).
+    assert grey(pca) > grey(plain) + 300
+    assert grey(found) < grey(pca) - 300
+    assert Image.open(io.BytesIO(found)).size == Image.open(io.BytesIO(plain)).size
 
 
 # ---------------------------------------------------------------------------- the panel
@@ -241,7 +316,7 @@ def dashboard_sweep(app: Explorer, param: str, values: tuple, steps: int) -> lis
     """The sweep run alone with the dashboard's settings as they are now."""
     params = app.session.get_params()
     seed = params.pop("random_state")
-    for key in ("dataset", "n_samples", param):
+    for key in ("dataset", "n_samples", "data_options", param):
         del params[key]
     return sweep(param, values, steps, dataset=app.session.dataset,
                  n_samples=app.session.n_samples, random_state=seed, **params)  # fmt: skip
@@ -365,10 +440,36 @@ def test_the_panel_draws_the_frontier_with_this_run_as_a_star():
     assert traces[-2]["x"][0] == np.float32(max(here.l0, L0_FLOOR))
     assert traces[-2]["y"][0] == np.float32(here.explained_variance)
     assert "(step 5, β = 3)" in traces[-2]["name"]
-    assert [float(t["y"][0]) for t in traces[1:3]] == [
+    assert [float(t["y"][0]) for t in traces[2:4]] == [
         float(np.float32(p.explained_variance)) for p in panel.points
     ]
     assert "★ this run" in panel.table.value
     app.controls["n_hidden"].value = 10  # this run is now another model than the sweep's
     panel.measure.click()
     assert "other hidden units than the sweep" in panel.board.traces("frontier")[-2]["name"]
+
+
+def test_the_panel_offers_the_recovery_axis_on_data_with_true_features():
+    app = Explorer(dataset="digits", n_samples=300, random_state=0)
+    panel = frontier_of(app)
+    panel.draw()
+    assert panel.y.layout.display == "none" and "recovered" not in panel.table.value
+    pca = panel.board.traces("frontier")[0]
+    assert pca["name"].startswith("PCA") and list(pca["x"]) == list(range(1, 26))  # n_hidden 25
+    app.controls["dataset"].value = "sparse-dictionary"
+    app.step(3)
+    panel.draw()
+    assert panel.y.layout.display == "" and "recovered" in panel.table.value
+    panel.y.value = "recovery"  # redraws
+    here = measure_session(app.session)
+    assert panel.board.traces("frontier")[-2]["y"][0] == np.float32(here.recovery)
+    assert f"{here.recovered} of 20 ({here.recovery:.2f})" in panel.table.value
+    layout = panel.board.layout("frontier")
+    assert layout["yaxis"]["title"]["text"] == Y_AXES["recovery"].title
+    chance = best_cosine_by_chance(25, 64)[0]
+    assert f"random weights: {chance:.2f}" in panel.board.caption("frontier")
+    # On data without true features the chart is back on explained variance.
+    app.controls["dataset"].value = "digits"
+    panel.draw()
+    assert panel.board.layout("frontier")["yaxis"]["title"]["text"] == "explained variance"
+    assert panel.y.layout.display == "none"

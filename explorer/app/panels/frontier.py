@@ -21,8 +21,17 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ...figures.frontier import FRONTIER_VIEW, Frontier, format_value
-from ...training.sweep import SWEEPABLE, Point, Progress, Sweep, measure_session, parse_values
+from ...core.recovery import best_cosine_by_chance
+from ...figures.frontier import FRONTIER_VIEW, Y_AXES, Frontier, format_value
+from ...training.sweep import (
+    SWEEPABLE,
+    Point,
+    Progress,
+    Sweep,
+    measure_session,
+    parse_values,
+    pca_baseline,
+)
 from .. import blas
 from ..board import Board
 from ..contract import SessionDashboard
@@ -52,9 +61,12 @@ CELL = "padding:1px 8px;text-align:right"
 INTRO = (
     "Trains one run per value from the dashboard's weights at step 0 (same seed, same data, "
     "its other settings), and plots the explained variance of the reconstructions against "
-    "L0, the active units per input: what each value buys. Beside it: dead units, mean "
-    "log10 ρ̂, and the mean largest cosine between one unit's decoder and another's "
-    "(redundant units), as SAEBench reports them. The dashboard keeps working meanwhile."
+    "L0, the active units per input: what each value buys. The dashed line is PCA with k "
+    "components at L0 = k: the best dense linear code of k numbers per input. Beside it: "
+    "dead units, mean log10 ρ̂, and the mean largest cosine between one unit's decoder and "
+    "another's (redundant units), as SAEBench reports them; on data whose true features are "
+    "known (bars, sparse dictionary), how many each run recovered, which the y axis can "
+    "show. The dashboard keeps working meanwhile."
 )
 
 
@@ -63,7 +75,8 @@ class FrontierPanel(widgets.VBox):
 
     Its parts by name, in the order shown: ``intro``; ``setting``, ``values`` and ``steps``
     (what to sweep); ``problem`` (why what was typed cannot be swept); ``button`` (Run sweep /
-    Stop), ``measure``, the progress ``bar`` and ``progress_line``; the ``chart`` (holding
+    Stop), ``measure``, the progress ``bar`` and ``progress_line``; ``y`` (the chart's vertical
+    axis, shown with a chart of data whose true features are known); the ``chart`` (holding
     ``board`` once drawn) beside the ``table``."""
 
     def __init__(self, dash: SessionDashboard) -> None:
@@ -112,6 +125,14 @@ class FrontierPanel(widgets.VBox):
             icon="refresh",
             tooltip="Put the dashboard's run, as it is now, on the frontier",
         )
+        self.y = widgets.Dropdown(
+            options=[(axis.choice, key) for key, axis in Y_AXES.items()],
+            value="explained_variance",
+            description="y axis",
+            tooltip="Recovery: the mean over the true features of their best cosine with a "
+            "unit's decoder",
+            layout=widgets.Layout(display="none"),  # until a chart has true features
+        )
 
     def _make_outputs(self) -> None:
         """Where the panel answers: ``problem``, the progress, the ``table`` and the ``chart``."""
@@ -136,6 +157,7 @@ class FrontierPanel(widgets.VBox):
                 [self.button, self.measure, self.bar, self.progress_line],
                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
             ),
+            self.y,
             widgets.HBox(
                 [self.chart, self.table],
                 layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"),
@@ -149,6 +171,7 @@ class FrontierPanel(widgets.VBox):
         self.values.observe(lambda _: self._check(), names="value")
         self.button.on_click(lambda _: self.stop() if self.running else self.run())
         self.measure.on_click(lambda _: self._guarded(self.draw))
+        self.y.observe(lambda _: self._guarded(self.draw), names="value")
 
     # ------------------------------------------------------------------ input
     @property
@@ -273,16 +296,38 @@ class FrontierPanel(widgets.VBox):
         return measure_session(session, value), note
 
     def frontier(self) -> Frontier:
-        """What the chart shows now."""
+        """What the chart shows now: the last sweep's runs on its data (or, before any, the
+        dashboard's data), with the PCA baseline and the true features of that data."""
         current, note = self._current()
-        runs = self.runs
+        runs, session = self.runs, self.dash.session
+        data, n_hidden = (
+            (runs.dataset, runs.settings()["n_hidden"])
+            if runs
+            else (
+                session.dataset,
+                session.model.n_hidden,
+            )
+        )
+        truth = data.true_features
+        y = self.y.value
+        if Y_AXES[y].needs_truth and truth is None:
+            y = "explained_variance"
+        extra = {
+            "y": y,
+            "pca": tuple(runs.pca if runs else pca_baseline(session.X, n_hidden)),
+            "n_true": 0 if truth is None else len(truth),
+            "chance": best_cosine_by_chance(n_hidden, data.X.shape[1])[0],
+        }
         if runs is None:
-            return Frontier(self.setting.value, (), self.steps.value, (), current, note)
-        return Frontier(runs.param, runs.values, runs.steps, tuple(runs.points), current, note)
+            return Frontier(self.setting.value, (), self.steps.value, (), current, note, **extra)
+        points = tuple(runs.points)
+        return Frontier(runs.param, runs.values, runs.steps, points, current, note, **extra)
 
     def draw(self) -> None:
         """Redraw the chart and the table (the dashboard's run measured as it is now)."""
         state = self.frontier()
+        # The axis choice where there is a choice: data whose true features are known.
+        self.y.layout.display = "" if state.n_true else "none"
         if self.board is None:
             self.board = Board([FRONTIER_VIEW], picks=False, max_columns=1)
             self.board.on_error = lambda exc: setattr(self.problem, "value", warning_html(exc))
@@ -292,24 +337,25 @@ class FrontierPanel(widgets.VBox):
 
     def _table(self, f: Frontier) -> str:
         row = SWEEPABLE[f.param]
+        columns = (*COLUMNS, _recovered(f.n_true)) if f.n_true else COLUMNS
         head = f"<th style='{CELL};text-align:left'>{html.escape(row.label)}</th>" + "".join(
-            f"<th style='{CELL}'>{html.escape(title)}</th>" for title, _ in COLUMNS
+            f"<th style='{CELL}'>{html.escape(title)}</th>" for title, _ in columns
         )
         done = {p.value: p for p in f.points}
         rows = []
         for value in f.values:
             point = done.get(value)
             if point is not None:
-                cells = "".join(f"<td style='{CELL}'>{cell(point)}</td>" for _, cell in COLUMNS)
+                cells = "".join(f"<td style='{CELL}'>{cell(point)}</td>" for _, cell in columns)
                 if point.message:
                     cells += f"<td style='{MUTED}'>stopped at step {point.steps}</td>"
             else:
-                cells = f"<td colspan='{len(COLUMNS)}' style='{MUTED}'>{self._pending(value)}</td>"
+                cells = f"<td colspan='{len(columns)}' style='{MUTED}'>{self._pending(value)}</td>"
             rows.append(
                 f"<tr><td style='{CELL};text-align:left'>{format_value(value)}</td>{cells}</tr>"
             )
         if f.current is not None:
-            cells = "".join(f"<td style='{CELL}'>{cell(f.current)}</td>" for _, cell in COLUMNS)
+            cells = "".join(f"<td style='{CELL}'>{cell(f.current)}</td>" for _, cell in columns)
             rows.append(f"<tr><td style='{CELL};text-align:left'>★ this run</td>{cells}</tr>")
         return (
             f"<table style='border-collapse:collapse;font-size:12px'><thead><tr>{head}</tr>"
@@ -349,6 +395,14 @@ class FrontierPanel(widgets.VBox):
             action()
         except Exception as exc:  # a callback must never raise into ipywidgets
             self.problem.value = warning_html(exc)
+
+
+def _recovered(n_true: int) -> tuple[str, Any]:
+    """The table's column of true features recovered (of ``n_true``), with the mean cosine."""
+    return (
+        "recovered",
+        lambda p: "–" if p.recovery is None else f"{p.recovered} of {n_true} ({p.recovery:.2f})",
+    )
 
 
 def frontier_panel(dash: SessionDashboard) -> FrontierPanel:
