@@ -43,7 +43,8 @@ from explorer.figures.views import VIEWS
 from explorer.serving.background import resident_mb, voila_server, wait_for_warm_kernels
 from explorer.serving.page import VIEWPORT, Dashboard, chromium
 
-ALL_VIEWS = [view.name for view in VIEWS]
+#: The views the default data set shows (those with ``View.shown`` need known true features).
+ALL_VIEWS = [view.name for view in VIEWS if view.shown is None]
 #: What a student reads first (issue 25's "first view drawn"): the filters and the penalty curve.
 FIRST_VIEWS = ("filters", "kl")
 

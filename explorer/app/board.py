@@ -160,6 +160,10 @@ class Board(anywidget.AnyWidget):
     def caption(self, name: str) -> str:
         return self._states[name]["caption"]
 
+    def hidden(self, name: str) -> bool:
+        """Is view ``name`` hidden in the page (``View.shown``: nothing to show)?"""
+        return self._states[name]["hidden"]
+
     def layout(self, name: str) -> dict[str, Any]:
         return self._states[name]["layout"]
 

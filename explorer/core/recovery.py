@@ -20,6 +20,7 @@ be read against it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,6 +113,7 @@ def recovery(true_features: ArrayLike, W2: ArrayLike, W1: ArrayLike) -> Recovery
 _GRID = 20_000
 
 
+@functools.lru_cache(maxsize=64)  # the views ask every frame, for the same few shapes
 def best_cosine_by_chance(n_units: int, dim: int) -> tuple[float, float]:
     """Mean and standard deviation of the best cosine between one fixed direction and
     ``n_units`` directions drawn independently and uniformly in ``dim`` dimensions: what a

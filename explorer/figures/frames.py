@@ -5,6 +5,8 @@ A frame is ``{"seq": n, "full": bool, "views": {name: part}}`` (``full``: it car
 view whole, the first frame and the one after ``forget``) with, per view that changed, a
 ``part`` of
 
+- ``"hidden"``: whether the page hides the view (``View.shown`` says it has nothing to show:
+  the recovery views on data without known true features); a hidden view has no traces,
 - ``"caption"``: the live text under the view's title,
 - ``"layout"``: the view's Plotly layout (its static axes merged with the live ones),
 - ``"traces"``: one entry per trace, ``{}`` where nothing changed, else the changed arrays
@@ -39,8 +41,10 @@ def _layout(view: View, snap: Snapshot, overrides: dict[str, Any]) -> dict[str, 
 
 
 def view_state(view: View, snap: Snapshot, overrides: dict[str, Any] | None = None) -> dict:
-    """What ``view`` shows for ``snap``: ``{"traces": [...], "caption": str, "layout": {...}}``,
-    each trace split into its ``style`` and its float32 arrays."""
+    """What ``view`` shows for ``snap``: ``{"traces": [...], "caption": str, "layout": {...},
+    "hidden": bool}``, each trace split into its ``style`` and its float32 arrays."""
+    if view.shown is not None and not view.shown(snap):
+        return {"traces": [], "caption": "", "layout": {}, "hidden": True}
     traces = []
     for props in view.data(snap):
         arrays = {k: np.asarray(props[k], dtype=np.float32) for k in ARRAY_KEYS if k in props}
@@ -51,6 +55,7 @@ def view_state(view: View, snap: Snapshot, overrides: dict[str, Any] | None = No
         "traces": traces,
         "caption": view.caption(snap) if view.caption else "",
         "layout": _layout(view, snap, overrides or {}),
+        "hidden": False,
     }
 
 
@@ -89,7 +94,7 @@ class FrameEncoder:
     @staticmethod
     def _diff(old: dict | None, new: dict, buffers: list[bytes]) -> dict[str, Any]:
         part: dict[str, Any] = {}
-        for key in ("caption", "layout"):
+        for key in ("hidden", "caption", "layout"):
             if old is None or old[key] != new[key]:
                 part[key] = new[key]
         old_traces = old["traces"] if old and len(old["traces"]) == len(new["traces"]) else None
@@ -117,14 +122,16 @@ def _json(value: Any) -> str:
 
 
 def spec(views: Iterable[View], prefix: str = "", picks: bool = True) -> list[dict[str, Any]]:
-    """The page's static description of the views, in reading order: name, title, kind and
-    whether a click on it selects a unit."""
+    """The page's static description of the views, in reading order: name, title, kind,
+    whether a click on it selects a unit, and whether it is shown only at times (``View.shown``:
+    the page hides it until a frame shows it)."""
     return [
         {
             "name": v.name,
             "title": f"{prefix}{v.title}",
             "kind": v.kind,
             "clickable": picks and v.pick is not None,
+            "optional": v.shown is not None,
         }
         for v in views
     ]

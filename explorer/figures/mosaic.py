@@ -1,4 +1,5 @@
-"""The classic filter mosaic: one tile per hidden unit, laid out on a near-square grid."""
+"""The classic filter mosaic: one tile per hidden unit, laid out on a near-square grid; and the
+pair mosaic: one image above another, pair by pair (a true feature above what matched it)."""
 
 from __future__ import annotations
 
@@ -49,9 +50,66 @@ def filter_mosaic(components: np.ndarray, image_shape: tuple[int, int], pad: int
     pad : int
         Blank pixels between tiles.
     """
-    scale = np.abs(components).max(axis=1, keepdims=True)
-    tiles = components / np.where(scale > 0, scale, 1.0)
-    return tile_images(tiles, image_shape, grid_shape(len(components))[1], pad)
+    return tile_images(by_largest(components), image_shape, grid_shape(len(components))[1], pad)
+
+
+def by_largest(rows: np.ndarray) -> np.ndarray:
+    """Each row divided by its largest absolute value (a row of zeros stays zeros): values in
+    [-1, 1], UFLDL's display_network convention."""
+    scale = np.abs(rows).max(axis=1, keepdims=True)
+    return rows / np.where(scale > 0, scale, 1.0)
+
+
+#: Blank pixel rows between two rows of pairs (one between the images of a pair), so that a
+#: pair reads as one.
+PAIR_GAP = 3
+
+
+def pair_grid(n_pairs: int) -> tuple[int, int]:
+    """(rows, cols) of pairs: each pair is two tiles tall, so about twice as many columns as
+    rows (16 pairs: 2 rows of 8; 20 pairs: 3 rows of 7)."""
+    rows = max(1, math.isqrt(n_pairs // 2))
+    return rows, math.ceil(n_pairs / rows)
+
+
+def pair_origin(index: int, n_pairs: int, image_shape: tuple[int, int], pad: int = 1) -> tuple:
+    """(top row, left column) of pair ``index``'s upper image in ``pair_mosaic``'s layout."""
+    h, w = image_shape
+    row, col = divmod(index, pair_grid(n_pairs)[1])
+    return row * (2 * h + pad + PAIR_GAP), col * (w + pad)
+
+
+def pair_mosaic(
+    top: np.ndarray, bottom: np.ndarray, image_shape: tuple[int, int], pad: int = 1
+) -> np.ndarray:
+    """Row i of ``top`` above row i of ``bottom``, pair beside pair on ``pair_grid``'s grid;
+    blank (NaN) between tiles. Values as given (scale them first, e.g. ``by_largest``)."""
+    if top.shape != bottom.shape:
+        raise ValueError(f"top {top.shape} and bottom {bottom.shape} must have the same shape.")
+    h, w = image_shape
+    rows, cols = pair_grid(len(top))
+    out = np.full((rows * (2 * h + pad) + (rows - 1) * PAIR_GAP, cols * (w + pad) - pad), np.nan)
+    for i, (upper, lower) in enumerate(zip(top, bottom, strict=True)):
+        y, x = pair_origin(i, len(top), image_shape, pad)
+        out[y : y + h, x : x + w] = upper.reshape(h, w)
+        out[y + h + pad : y + 2 * h + pad, x : x + w] = lower.reshape(h, w)
+    return out
+
+
+def pair_at(
+    row: int, col: int, n_pairs: int, image_shape: tuple[int, int], pad: int = 1
+) -> int | None:
+    """Which pair of ``pair_mosaic``'s layout covers pixel (row, col); None between pairs."""
+    h, w = image_shape
+    cols = pair_grid(n_pairs)[1]
+    (pair_row, dy), (pair_col, dx) = (
+        divmod(int(row), 2 * h + pad + PAIR_GAP),
+        divmod(int(col), w + pad),
+    )
+    index = pair_row * cols + pair_col
+    if row < 0 or col < 0 or dy >= 2 * h + pad or dx >= w or pair_col >= cols:
+        return None
+    return index if index < n_pairs else None
 
 
 def tile_origin(index: int, n_tiles: int, image_shape: tuple[int, int], pad: int = 1) -> tuple:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core import metrics
+from ..core.recovery import Recovery, best_cosine_by_chance, recovery
 from ..training.forces import Forces, measure
 from ..training.sweep import PROBE  # the inputs the views measure on, as the frontier does
 
@@ -82,6 +83,31 @@ def derivation(session: Session, forces: Forces, unit: int, live: bool) -> Deriv
 
 
 @dataclass(frozen=True)
+class Truth:
+    """The data's known true features and how well the model shown recovered them
+    (``core.recovery``)."""
+
+    features: np.ndarray  # (n_true, n)
+    score: Recovery
+    matched: np.ndarray  # (n_true, n): the decoder column (row of W2) of each one's best unit
+    chance: float  # the mean best cosine of random weights (core.recovery.best_cosine_by_chance)
+
+
+def ground_truth(model: SparseAutoencoder, features: np.ndarray | None) -> Truth | None:
+    """How ``model`` recovered ``features`` (None: the data has no known true features)."""
+    if features is None:
+        return None
+    W2 = np.asarray(model.params_["W2"], dtype=np.float64)
+    score = recovery(features, W2, model.params_["W1"])
+    return Truth(
+        features=np.asarray(features, dtype=np.float64),
+        score=score,
+        matched=W2[score.decoder_unit],
+        chance=best_cosine_by_chance(model.n_hidden, W2.shape[1])[0],
+    )
+
+
+@dataclass(frozen=True)
 class Snapshot:
     rho: float
     penalty: str  # a key of core.penalties.PENALTIES
@@ -100,6 +126,7 @@ class Snapshot:
     l0: float  # mean active units per probe input (core.metrics.l0)
     explained_variance: float  # of the probe's reconstructions
     derivation: Derivation | None = None  # None: not asked for (views that need it say so)
+    truth: Truth | None = None  # None: the data has no known true features
 
 
 def thin(n: int, max_points: int = MAX_LOSS_POINTS) -> np.ndarray:
@@ -167,4 +194,5 @@ def snapshot(
         l0=metrics.l0(H),
         explained_variance=metrics.explained_variance(probe, reconstructions),
         derivation=None if measured is None else derivation(session, measured, unit, at is None),
+        truth=ground_truth(model, session.dataset.true_features),
     )

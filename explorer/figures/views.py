@@ -36,8 +36,19 @@ import numpy as np
 
 from ..core.metrics import DEAD, SATURATED, dead_units, saturated_units
 from ..core.penalties import PENALTIES, kl_divergence
+from ..core.recovery import THRESHOLD
 from .contract import CURVES, INK, TANGENT_DECADES, TANGENT_HALF
-from .mosaic import filter_mosaic, grid_shape, tile_at, tile_images, tile_origin
+from .mosaic import (
+    by_largest,
+    filter_mosaic,
+    grid_shape,
+    pair_at,
+    pair_mosaic,
+    pair_origin,
+    tile_at,
+    tile_images,
+    tile_origin,
+)
 from .state import N_TOP as N_TOP_SHOWN
 from .state import Derivation, Snapshot
 
@@ -636,6 +647,105 @@ def _forces_history_caption(s: Snapshot) -> str:
     return text if len(s.derivation.history_steps) else f"{text}\n{NO_STEPS}"
 
 
+def _recovery_data(s: Snapshot) -> list[dict[str, Any]]:
+    t = s.truth
+    score, n = t.score, len(t.features)
+    features, edges = np.arange(n), [-0.5, n - 0.5]
+    mine = score.decoder_unit == s.unit  # the features the selected unit is the best match of
+    return [
+        {
+            "type": "bar",
+            "name": "best cosine with a unit's decoder",
+            "x": features,
+            "y": score.decoder_cosine,
+            "marker": {"color": COLORS["sky"]},
+            "hovertemplate": "true feature %{x}: decoder cosine %{y:.2g}"
+            "<extra>click to inspect its unit</extra>",
+        },
+        {
+            "type": "scatter",
+            "name": "best cosine with a unit's encoder filter",
+            "mode": "markers",
+            "x": features,
+            "y": score.encoder_cosine,
+            "marker": {"color": COLORS["orange"], "size": 8, "line": {"width": 1}},
+            "hovertemplate": "true feature %{x}: filter cosine %{y:.2g}"
+            "<extra>click to inspect its unit</extra>",
+        },
+        {
+            "type": "scatter",
+            "name": f"recovered: cosine > {THRESHOLD:g}",
+            "mode": "lines",
+            "x": edges,
+            "y": [THRESHOLD, THRESHOLD],
+            "line": {"color": COLORS["vermillion"], "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "name": "random weights, on average",
+            "mode": "lines",
+            "x": edges,
+            "y": [t.chance, t.chance],
+            "line": {"color": INK, "dash": "dot", "width": 1.5},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "name": "matched by the selected unit",
+            "mode": "markers",
+            "x": features[mine],
+            "y": score.decoder_cosine[mine],
+            **SELECTED,
+        },
+    ]
+
+
+def _recovery_caption(s: Snapshot) -> str:
+    score, n = s.truth.score, len(s.truth.features)
+    return (
+        f"recovered {score.recovered} of {n} (cosine > {THRESHOLD:g}) by a decoder column, "
+        f"{score.encoder_recovered} by an encoder filter\nmean best cosine "
+        f"{score.mean_cosine:.2f} (decoder), {score.encoder_mean_cosine:.2f} (encoder) · "
+        f"random weights {s.truth.chance:.2f}"
+    )
+
+
+def _recovery_pick(s: Snapshot, clicked_trace: int, point: int) -> int | None:
+    """A click on a feature's bar picks its best decoder unit; on its dot, its best filter's."""
+    units = {0: s.truth.score.decoder_unit, 1: s.truth.score.encoder_unit}.get(clicked_trace)
+    return int(units[point]) if units is not None and 0 <= point < len(units) else None
+
+
+def _pairs_data(s: Snapshot) -> list[dict[str, Any]]:
+    t = s.truth
+    n = len(t.features)
+    z = pair_mosaic(by_largest(t.features), by_largest(t.matched), s.image_shape)
+    mine = np.flatnonzero(t.score.decoder_unit == s.unit)
+    h, w = s.image_shape
+    # The first pair the selected unit is the best match of, framed (both of its images).
+    ring = (*pair_origin(int(mine[0]), n, s.image_shape), 2 * h + 1, w) if len(mine) else None
+    return [_image("true features above their best decoder columns", z, (-1, 1), ring, "w")]
+
+
+def _pairs_pick(s: Snapshot, row: int, col: int) -> int | None:
+    pair = pair_at(row, col, len(s.truth.features), s.image_shape)
+    return None if pair is None else int(s.truth.score.decoder_unit[pair])
+
+
+def _pairs_caption(s: Snapshot) -> str:
+    score = s.truth.score
+    worst = int(np.argmin(score.decoder_cosine))
+    return (
+        "each / max|·| · click a pair to inspect its unit\nworst matched: true feature "
+        f"{worst}, cosine {score.decoder_cosine[worst]:.2f} with unit {score.decoder_unit[worst]}"
+    )
+
+
+def _has_truth(s: Snapshot) -> bool:
+    return s.truth is not None
+
+
 def _unit_of_point(*traces: int) -> Callable[[Snapshot, int, int], int | None]:
     """A chart's click handler: a click on point p of one of ``traces`` picks unit p."""
 
@@ -662,6 +772,9 @@ class View:
     #: The unit a click selects, or None: ``pick(snapshot, a, b)`` with (row, col) of the
     #: pixel for an image, (trace, point) for a chart.
     pick: Callable[[Snapshot, int, int], int | None] | None = None
+    #: Whether the view has anything to show for a snapshot (None: always). The page hides
+    #: it while not (``figures.frames``), and ``data`` is not asked.
+    shown: Callable[[Snapshot], bool] | None = None
 
 
 def _axes(x: dict[str, Any], y: dict[str, Any]) -> dict[str, Any]:
@@ -771,5 +884,25 @@ VIEWS: tuple[View, ...] = (
         ),
         caption=_tug_caption,
         pick=_unit_of_point(0),
+    ),
+    View(
+        name="recovery",
+        title="Recovery: each true feature's best cosine with a unit",
+        kind="chart",
+        data=_recovery_data,
+        layout=_axes(_titled("true feature"), _titled("cosine", range=[0, 1])),
+        caption=_recovery_caption,
+        layout_live=lambda s: {"xaxis": {"range": [-0.5, len(s.truth.features) - 0.5]}},
+        pick=_recovery_pick,
+        shown=_has_truth,
+    ),
+    View(
+        name="recovery_pairs",
+        title="Recovery: true features (top) above their best decoder columns",
+        kind="image",
+        data=_pairs_data,
+        caption=_pairs_caption,
+        pick=_pairs_pick,
+        shown=_has_truth,
     ),
 )

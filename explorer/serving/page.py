@@ -165,7 +165,8 @@ class Dashboard:
         """Wait until every view of every board has been drawn (charts by plotly.js), then
         install the probe."""
         self.page.wait_for_function(
-            """() => { const views = [...document.querySelectorAll('.sae-board .sae-view')];
+            """() => { const views = [...document.querySelectorAll('.sae-board .sae-view')]
+                         .filter(v => v.style.display !== 'none');  // hidden: nothing to show
                        return views.length > 0 && views.every(v => Number(v.dataset.draws) > 0
                          && (v.querySelector('canvas') || v.querySelector('.js-plotly-plot')));
                      }""",

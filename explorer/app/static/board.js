@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 34bc5555c3d789ec20e29cc0667a1abd14bff94bbbaf118ae64bf348a7a70876
-// bundle sha256 9969e1771c5cde9e403eadd262022a4ab6893cf059004f99fd226fe0f00b6a93
+// sources sha256 4ad6d94c06de01ebbf97ed7f4f5a023b39cedf67d80a45f251755034bf75c06f
+// bundle sha256 478849a8953a5366fdbb585c8be78e4f0a07b39d43fe2c5694820df30f120067
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -569,6 +569,7 @@ function merge(panels, msg, buffers, arrayKeys) {
   for (const [name, part] of Object.entries(msg.views)) {
     const panel = panels.get(name);
     if (!panel) continue;
+    if ("hidden" in part) panel.section.style.display = part.hidden ? "none" : "";
     if (part.reset) panel.traces = [];
     if ("caption" in part) panel.captionText = part.caption;
     if ("layout" in part) panel.layout = part.layout;
@@ -611,7 +612,11 @@ var FrameLoop = class {
     const start = performance.now();
     const drawn = [];
     for (const [name, panel] of board.panels) {
-      if (!this.dirty.has(name) || panel.traces.length === 0) continue;
+      if (!this.dirty.has(name)) continue;
+      if (panel.traces.length === 0) {
+        this.dirty.delete(name);
+        continue;
+      }
       let painted;
       try {
         painted = board.paint(panel, start);
@@ -1096,6 +1101,7 @@ var BoardView = class {
     section.className = `sae-view sae-${spec.kind}`;
     section.dataset.view = spec.name;
     section.dataset.draws = "0";
+    if (spec.optional) section.style.display = "none";
     const heading = document.createElement("h3");
     heading.textContent = spec.title;
     const caption = document.createElement("p");

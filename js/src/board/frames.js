@@ -15,6 +15,8 @@ function merge(panels, msg, buffers, arrayKeys) {
   for (const [name, part] of Object.entries(msg.views)) {
     const panel = panels.get(name);
     if (!panel) continue;
+    // figures/frames.py: a view with nothing to show (View.shown) is hidden, with no traces.
+    if ("hidden" in part) panel.section.style.display = part.hidden ? "none" : "";
     if (part.reset) panel.traces = [];
     if ("caption" in part) panel.captionText = part.caption;
     if ("layout" in part) panel.layout = part.layout;
@@ -67,7 +69,12 @@ export class FrameLoop {
     const start = performance.now();
     const drawn = [];
     for (const [name, panel] of board.panels) {
-      if (!this.dirty.has(name) || panel.traces.length === 0) continue;
+      if (!this.dirty.has(name)) continue;
+      // Nothing to draw (before the first frame, or hidden): not waited for either.
+      if (panel.traces.length === 0) {
+        this.dirty.delete(name);
+        continue;
+      }
       let painted;
       try {
         painted = board.paint(panel, start);

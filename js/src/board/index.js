@@ -55,6 +55,9 @@ class BoardView {
     section.className = `sae-view sae-${spec.kind}`;
     section.dataset.view = spec.name;
     section.dataset.draws = "0";
+    // A view shown only at times (the recovery views: data with known true features) stays
+    // hidden until a frame shows it (frames.js).
+    if (spec.optional) section.style.display = "none";
     const heading = document.createElement("h3");
     heading.textContent = spec.title;
     const caption = document.createElement("p");
