@@ -40,6 +40,7 @@ def test_recovery_views_show_on_the_sparse_dictionary_and_follow_training(dash):
     bars, dots, *_ = dash.traces("recovery")
     away = [abs(dot - bar / 2) for bar, dot in zip(bars["y"], dots["y"], strict=True)]
     feature = away.index(max(away))
+    dash.page.locator('.sae-board [data-view="recovery"]').scroll_into_view_if_needed()
     dash.click_data("recovery", feature, bars["y"][feature] / 2)
     dash.page.wait_for_function(
         "(f) => window.__sae.panel('recovery')._saeTraces[4].x.includes(f)",
