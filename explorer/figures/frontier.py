@@ -46,7 +46,7 @@ Y_AXES: dict[str, YAxis] = {
         "explained variance", "explained variance", lambda p: p.explained_variance
     ),
     "recovery": YAxis(
-        "recovery: mean best decoder cosine",
+        "recovery (mean best cosine)",
         "recovery of the true features",
         lambda p: p.recovery,
         needs_truth=True,
