@@ -67,7 +67,32 @@ def _names(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _is_options(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and _is_number(v) for k, v in value.items()
+    )
+
+
+def _options(text: str) -> dict[str, int | float]:
+    """A data set's settings as a link writes them: ``n_atoms:32,n_active:3``."""
+    out: dict[str, int | float] = {}
+    for pair in filter(None, text.split(",")):
+        name, sep, value = pair.partition(":")
+        if not sep or not name:
+            raise ValueError(pair)
+        out[name] = int(value) if value.lstrip("+-").isdigit() else _finite(value)
+    return out
+
+
 NUMBER = Kind("a finite number", _is_number, _finite)
+#: A data set's own settings (``datasets.options``: the sparse dictionary's size, sparsity and
+#: noise); the data set checks their names and ranges when it loads.
+DATA_OPTIONS = Kind(
+    "an object of the data set's own settings, e.g. {\"n_atoms\": 32, \"n_active\": 3} "
+    "(in a link: n_atoms:32,n_active:3)",
+    _is_options,
+    _options,
+)
 INTEGER = Kind("an integer", _is_int, int)
 TEXT = Kind("a string", lambda v: isinstance(v, str), str)
 #: Data sets anyone can load by name (MNIST where its files are). An uploaded data set exists
@@ -88,6 +113,7 @@ CONTROL_NAMES = Kind(
 SETTINGS: dict[str, Kind] = {
     "dataset": DATASET,
     "n_samples": _optional_int(("none", "all"), "the data set's default size"),
+    "data_options": DATA_OPTIONS,
     "n_hidden": INTEGER,
     "rho": NUMBER,
     "beta": NUMBER,
@@ -173,7 +199,7 @@ def shareable(dash: SessionDashboard) -> tuple[dict[str, Any], str]:
     """
     keys, note, name = SESSION_KEYS, "", dash.session.dataset.name
     if name not in datasets.NAMES:
-        keys = tuple(k for k in SESSION_KEYS if k not in ("dataset", "n_samples"))
+        keys = tuple(k for k in SESSION_KEYS if k not in ("dataset", "n_samples", "data_options"))
         note = (
             f"Your data set {name!r} exists only in this page, so it is not in the settings "
             "or the link: they open on the data set the page starts with."
@@ -222,6 +248,8 @@ def _query_value(key: str, value: Any) -> str:
         return "full" if key == "batch_size" else "none"
     if isinstance(value, list):
         return ",".join(value)
+    if isinstance(value, dict):
+        return ",".join(f"{k}:{v!r}" for k, v in value.items())
     return repr(value) if isinstance(value, float) else str(value)
 
 
@@ -230,9 +258,9 @@ def to_query(settings: dict[str, Any]) -> str:
     ``lock``/``hide`` lists are left out."""
     settings = check(settings)
     return "&".join(
-        f"{key}={quote(_query_value(key, settings[key]), safe=',')}"
+        f"{key}={quote(_query_value(key, settings[key]), safe=',:')}"
         for key in SETTINGS
-        if key in settings and settings[key] != []
+        if key in settings and settings[key] not in ([], {})
     )
 
 

@@ -179,7 +179,7 @@ def test_a_link_carries_the_settings(dash):
     instructor.instruct(dash, lock=["rho", "beta"], hide=[])
     query = S.to_query(S.current(dash))
     assert "lock=rho,beta" in query and "hide" not in query and "&rho=0.05&" in query
-    assert S.parse_query(query) == {k: v for k, v in S.current(dash).items() if v != []}
+    assert S.parse_query(query) == {k: v for k, v in S.current(dash).items() if v not in ([], {})}
     dash.apply({"optimizer": "lbfgs"})
     assert "batch_size=full" in S.to_query(S.current(dash))
 
@@ -441,3 +441,42 @@ def test_the_share_link_holds_only_changes_and_reopens_the_same_settings() -> No
     fresh = Explorer(n_samples=300)
     from_query(fresh, query)
     assert fresh.session.get_params() == dash.session.get_params()
+
+
+def test_a_link_carries_the_data_sets_own_settings(make_explorer):
+    """The sparse dictionary's size and sparsity have no control: a link or a settings file
+    sets them, and a dashboard's own shares them."""
+    dash = make_explorer(dataset="bars")
+    from_query(dash, "dataset=sparse-dictionary&data_options=n_atoms:12,noise:0.05")
+    assert dash.session.dataset.options == {
+        "n_atoms": 12, "input_dim": 64, "n_active": 3, "noise": 0.05}  # fmt: skip
+    assert dash.session.dataset.true_features.shape == (12, 64)
+    settings, note = S.shareable(dash)
+    assert settings["data_options"]["n_atoms"] == 12 and note == ""
+    query = S.to_query(settings)
+    assert "data_options=n_atoms:12,input_dim:64,n_active:3,noise:0.05" in query
+    assert S.parse_query(query)["data_options"] == settings["data_options"]
+    assert json.loads(S.to_json(settings))["data_options"]["n_active"] == 3
+    # Data sets without settings of their own write none.
+    assert "data_options" not in S.to_query(S.current(make_explorer(dataset="bars")))
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("data_options=n_atoms", "data_options='n_atoms' in the link is not allowed"),
+        ("data_options=n_atoms:many", "data_options='n_atoms:many' in the link is not allowed"),
+    ],
+)
+def test_data_settings_a_link_cannot_say_are_refused(query, words):
+    with pytest.raises(ValueError, match=words):
+        S.parse_query(query)
+
+
+def test_data_settings_out_of_range_change_nothing(make_explorer):
+    dash = make_explorer(dataset="sparse-dictionary")
+    before = _state(dash)
+    with pytest.raises(ValueError, match="n_active=40 is not allowed"):
+        S.apply_settings(dash, {"data_options": {"n_active": 40}})
+    after = _state(dash)
+    assert after[0] == before[0] and np.array_equal(after[2], before[2])
