@@ -88,7 +88,7 @@ NUMBER = Kind("a finite number", _is_number, _finite)
 #: A data set's own settings (``datasets.options``: the sparse dictionary's size, sparsity and
 #: noise); the data set checks their names and ranges when it loads.
 DATA_OPTIONS = Kind(
-    "an object of the data set's own settings, e.g. {\"n_atoms\": 32, \"n_active\": 3} "
+    'an object of the data set\'s own settings, e.g. {"n_atoms": 32, "n_active": 3} '
     "(in a link: n_atoms:32,n_active:3)",
     _is_options,
     _options,
