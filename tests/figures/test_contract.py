@@ -58,6 +58,11 @@ FRONTIERS = (
     Frontier("beta", (0.0, 1.0, 30.0), 10, (point(0.0, 12.0, 0.9), point(30.0, 0.0, 0.0)),
              current=point(3.0, 0.5, 0.6), current_note=" (step 7)"),
     Frontier("penalty", ("kl", "l1"), 10, (point("kl", 1.0, 0.5),)),
+    # Data with true features: the PCA baseline, the recovered counts, the recovery axis.
+    *(Frontier("beta", (0.0, 1.0), 10, (Point(0.0, 3.0, 0.9, 0, -1.5, 0.4, 0.3, steps=10,
+                                              recovery=0.95, recovered=15),),
+               pca=(0.2, 0.35, 0.5), n_true=16, chance=0.3, y=y)
+      for y in ("explained_variance", "recovery")),
 )  # fmt: skip
 
 
@@ -67,8 +72,14 @@ def states() -> list[tuple[View, object]]:
     for dataset in DATASETS:
         for penalty in PENALTIES:
             for snap in snapshots(dataset, penalty):
-                # A board without the forces draws only the views that do not need them.
-                out += [(v, snap) for v in VIEWS if snap.derivation or v.name not in NEEDS_FORCES]
+                # A board without the forces draws only the views that do not need them, and
+                # no board draws a view with nothing to show (View.shown: it is hidden).
+                out += [
+                    (v, snap)
+                    for v in VIEWS
+                    if (snap.derivation or v.name not in NEEDS_FORCES)
+                    and (v.shown is None or v.shown(snap))
+                ]
     return out
 
 
