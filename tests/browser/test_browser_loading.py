@@ -7,10 +7,13 @@ plotly.js (the charts' panels).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from explorer.figures.views import VIEWS
 from explorer.serving.page import VIEWPORT, Dashboard
 
 KERNEL_SOCKET = "**/api/kernels/**"
@@ -36,3 +39,89 @@ def test_the_page_says_it_is_loading_until_the_dashboard_is_there(browser, serve
         assert d.page.locator(".sae-page-loading").is_hidden()  # the dashboard took its place
     finally:
         d.close()
+
+
+def relay(hold: set[bytes], held: list) -> Callable:
+    """A route handler passing the kernel's messages both ways, except the board's messages of
+    the types in ``hold``: those wait in ``held``, with the route that delivers them."""
+
+    def handler(ws) -> None:
+        kernel = ws.connect_to_server()
+        ws.on_message(kernel.send)
+
+        def from_kernel(message: bytes | str) -> None:
+            head = message[:4096] if isinstance(message, bytes) else message.encode()
+            if any(b'"type": "%s"' % kind in head for kind in hold):
+                held.append((ws, message))
+            else:
+                ws.send(message)
+
+        kernel.on_message(from_kernel)
+
+    return handler
+
+
+def release(held: list, kind: bytes) -> None:
+    for ws, message in [h for h in held if b'"type": "%s"' % kind in h[1][:4096]]:
+        held.remove((ws, message))
+        ws.send(message)
+
+
+def notes(page) -> dict[str, str]:
+    """Each view's waiting note as shown ('' when hidden)."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.sae-board .sae-view')].map(
+             v => { const n = v.querySelector('.sae-waiting');
+                    return [v.dataset.view, n.checkVisibility() ? n.textContent : '']; }))"""
+    )
+
+
+def test_each_view_says_what_it_waits_for_until_it_is_drawn(browser, server):
+    charts = {v.name for v in VIEWS if v.kind == "chart"}
+    held: list = []
+    page = browser.new_page(viewport=VIEWPORT)
+    try:
+        page.route_web_socket(KERNEL_SOCKET, relay({b"sae-frame", b"sae-plotly"}, held))
+        d = Dashboard(page)
+        page.goto(server)
+        page.locator(".sae-board .sae-view").first.wait_for()
+        # No frame yet: every view says so.
+        assert notes(page) == {v.name: "Waiting for the kernel's first frame…" for v in VIEWS}
+        release(held, b"sae-frame")
+        page.wait_for_function(
+            "() => document.querySelector('[data-view=filters]').dataset.draws !== '0'"
+        )
+        # The images need only the frame; the charts wait for plotly.js and say so.
+        assert notes(page) == {
+            v.name: "Loading plotly.js to draw the axes…" if v.name in charts else "" for v in VIEWS
+        }
+        release(held, b"sae-plotly")
+        d.wait_until_drawn()
+        assert set(notes(page).values()) == {""}
+        assert d.errors == []
+    finally:
+        page.close()
+
+
+def test_a_reload_draws_with_the_plotly_js_the_browser_stored(browser, server):
+    """The first load asks the kernel for plotly.js and stores it; the next load of the page
+    (same browser) evaluates its stored copy and asks nothing. The partial bundle does not stay
+    the page's window.Plotly."""
+    context = browser.new_context(viewport=VIEWPORT)
+    marks = "() => performance.getEntriesByType('mark').map(m => m.name)"
+    try:
+        loads = []
+        for _ in range(2):
+            d = Dashboard(context.new_page())
+            d.page.goto(server)
+            d.wait_until_drawn()
+            loads.append((d.page.evaluate(marks), d.websocket_bytes))
+            assert d.page.evaluate("() => typeof window.Plotly") == "undefined"
+            assert d.errors == []
+            d.close()
+        (first, first_bytes), (second, second_bytes) = loads
+        assert "sae-plotly-asked" in first and "sae-plotly-stored" not in first
+        assert "sae-plotly-stored" in second and "sae-plotly-asked" not in second
+        assert first_bytes - second_bytes > 1_000_000  # the bundle did not travel again
+    finally:
+        context.close()

@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 4ad6d94c06de01ebbf97ed7f4f5a023b39cedf67d80a45f251755034bf75c06f
-// bundle sha256 478849a8953a5366fdbb585c8be78e4f0a07b39d43fe2c5694820df30f120067
+// sources sha256 c20d49528bb4bab7b29cf36742c00c4e6885c60c8c97a6ca45535222ece5684e
+// bundle sha256 226b275148daf4c98546d325aa7bffb86880ae373f10f3a29b95bb4defa794d2
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -201,32 +201,94 @@ function drawLegend(panel, ink, dashes) {
 }
 
 // src/board/plotly.js
+var DB = "sae-explorer";
+var STORE = "plotly";
+function openStore() {
+  return new Promise((resolve) => {
+    try {
+      const request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = request.onblocked = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+}
+function stored(db, id) {
+  return new Promise((resolve) => {
+    try {
+      const get = db.transaction(STORE).objectStore(STORE).get(id);
+      get.onsuccess = () => resolve(get.result ?? null);
+      get.onerror = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+}
+function store(db, id, bytes) {
+  try {
+    const bundles = db.transaction(STORE, "readwrite").objectStore(STORE);
+    bundles.clear();
+    bundles.put(bytes, id);
+  } catch {
+  }
+}
+function ask(model) {
+  return new Promise((resolve) => {
+    const onMessage = (msg, buffers) => {
+      if (msg.type !== "sae-plotly") return;
+      performance.mark("sae-plotly-arrived");
+      model.off("msg:custom", onMessage);
+      const view = buffers[0];
+      resolve(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+    };
+    model.on("msg:custom", onMessage);
+    model.send({ type: "plotly" });
+    performance.mark("sae-plotly-asked");
+  });
+}
+function evaluate(bytes) {
+  return new Promise((resolve, reject) => {
+    const had = Object.hasOwn(window, "Plotly");
+    const before = window.Plotly;
+    const code = new Blob(["(function (module) {\n", bytes, "\n})();"], { type: "text/javascript" });
+    const script = document.createElement("script");
+    script.src = URL.createObjectURL(code);
+    script.onload = () => {
+      const Plotly = window.Plotly;
+      if (had) window.Plotly = before;
+      else delete window.Plotly;
+      URL.revokeObjectURL(script.src);
+      if (!Plotly) {
+        reject(new Error("plotly.js ran but defined no Plotly"));
+        return;
+      }
+      performance.mark("sae-plotly-ready");
+      resolve(Plotly);
+    };
+    script.onerror = () => reject(new Error("plotly.js did not load"));
+    document.head.appendChild(script);
+  });
+}
+async function load(model) {
+  const id = model.get("plotly");
+  const db = await openStore();
+  const kept = db && await stored(db, id);
+  if (kept) {
+    performance.mark("sae-plotly-stored");
+    try {
+      return await evaluate(kept);
+    } catch {
+    }
+  }
+  const bytes = await ask(model);
+  if (db) store(db, id, bytes);
+  return evaluate(bytes);
+}
 function loadPlotly(model) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__saePlotly) {
-    window.__saePlotly = new Promise((resolve, reject) => {
-      const onMessage = (msg, buffers) => {
-        if (msg.type !== "sae-plotly") return;
-        performance.mark("sae-plotly-arrived");
-        model.off("msg:custom", onMessage);
-        const code = new Blob(["(function (module) {\n", buffers[0], "\n})();"], {
-          type: "text/javascript"
-        });
-        const script = document.createElement("script");
-        script.src = URL.createObjectURL(code);
-        script.onload = () => {
-          performance.mark("sae-plotly-ready");
-          URL.revokeObjectURL(script.src);
-          resolve(window.Plotly);
-        };
-        script.onerror = () => reject(new Error("plotly.js did not load"));
-        document.head.appendChild(script);
-      };
-      model.on("msg:custom", onMessage);
-      model.send({ type: "plotly" });
-      performance.mark("sae-plotly-asked");
-    });
-  }
+  window.__saePlotly ??= load(model);
   return window.__saePlotly;
 }
 var PLOTLY_MAJOR = 4;
@@ -423,6 +485,7 @@ var chartPainter = {
   },
   // Drawn once plotly.js has arrived.
   ready: (board) => board.Plotly !== null,
+  waiting: "Loading plotly.js to draw the axes…",
   // False when the axes had to be redrawn but the animation frame's budget is spent.
   draw(panel, board, start) {
     const { theme, contract } = board;
@@ -450,6 +513,18 @@ var chartPainter = {
 function colorAt(stops, t) {
   const at = t * (stops.length - 1), i = Math.min(Math.floor(at), stops.length - 2), f = at - i;
   return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
+}
+var LEVELS = 1024;
+var TABLES = /* @__PURE__ */ new WeakMap();
+function table(stops) {
+  let colors = TABLES.get(stops);
+  if (!colors) {
+    colors = new Uint32Array(LEVELS);
+    const bytes = new Uint8ClampedArray(colors.buffer);
+    for (let i = 0; i < LEVELS; i++) bytes.set([...colorAt(stops, i / (LEVELS - 1)), 255], 4 * i);
+    TABLES.set(stops, colors);
+  }
+  return colors;
 }
 function listen(panel) {
   const at = (e) => {
@@ -485,12 +560,15 @@ var imagePainter = {
     const { style, arrays } = panel.traces[0];
     const { data: z, shape: [h, w] } = arrays.z;
     const [lo, hi] = style.range;
-    const stops = board.contract.colormaps[style.colormap ?? "grey"];
+    const colors = table(board.contract.colormaps[style.colormap ?? "grey"]);
     const pixels = new ImageData(w, h);
+    const out = new Uint32Array(pixels.data.buffer);
+    const perLevel = (LEVELS - 1) / (hi - lo);
     for (let i = 0; i < z.length; i++) {
       const v = z[i];
       if (v !== v) continue;
-      pixels.data.set([...colorAt(stops, Math.min(Math.max((v - lo) / (hi - lo), 0), 1)), 255], 4 * i);
+      const k = Math.round((v - lo) * perLevel);
+      out[i] = colors[k < 0 ? 0 : k >= LEVELS ? LEVELS - 1 : k];
     }
     const source = panel.source ??= document.createElement("canvas");
     sizeCanvas(source, w, h);
@@ -857,7 +935,7 @@ var Connection = class {
 };
 
 // src/board/store.js
-var DB = "sparse-autoencoder-explorer";
+var DB2 = "sparse-autoencoder-explorer";
 var RUNS = "runs";
 var TAB = "sae-tab";
 var CLAIM_MS = 150;
@@ -897,7 +975,7 @@ async function runKey() {
 }
 function open() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB, 1);
+    const request = indexedDB.open(DB2, 1);
     request.onupgradeneeded = () => request.result.createObjectStore(RUNS);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -916,10 +994,10 @@ async function run(mode, act) {
     db.close();
   }
 }
-var load = (key) => run("readonly", (s) => s.get(key));
+var load2 = (key) => run("readonly", (s) => s.get(key));
 var save = (key, record) => run("readwrite", (s) => s.put({ ...record, savedAt: Date.now() }, key));
 async function mark(key, patch) {
-  const record = await load(key);
+  const record = await load2(key);
   if (record) await run("readwrite", (s) => s.put({ ...record, ...patch }, key));
 }
 async function prune(key) {
@@ -952,7 +1030,7 @@ var Keeper = class {
   }
   async start() {
     const key = await this.key;
-    const record = await load(key).catch(() => void 0);
+    const record = await load2(key).catch(() => void 0);
     prune(key).catch(() => {
     });
     const asked = sessionStorage.getItem(RESTORE) === key;
@@ -1063,6 +1141,7 @@ function survive(model, el) {
 }
 
 // src/board/index.js
+var WAITING_FOR_FRAME = "Waiting for the kernel's first frame…";
 var BoardView = class {
   constructor(model, el) {
     this.model = model;
@@ -1108,10 +1187,14 @@ var BoardView = class {
     caption.className = "sae-caption";
     const legend = document.createElement("ul");
     legend.className = "sae-legend";
+    const waiting = document.createElement("p");
+    waiting.className = "sae-waiting";
+    waiting.setAttribute("role", "status");
+    waiting.textContent = WAITING_FOR_FRAME;
     const painter = PAINTERS[spec.kind];
-    const panel = { spec, painter, section, caption, legend, traces: [], layout: {}, legendKey: "" };
+    const panel = { spec, painter, section, caption, legend, waiting, traces: [], layout: {}, legendKey: "" };
     panel.pick = (a, b) => this.model.send({ type: "click", view: spec.name, a, b });
-    section.append(heading, caption, painter.mount(panel, this), legend);
+    section.append(heading, caption, painter.mount(panel, this), legend, waiting);
     this.el.append(section);
     return panel;
   }
@@ -1129,7 +1212,11 @@ var BoardView = class {
   // Paints one panel (FrameLoop calls it); false when it waits for a later animation frame.
   paint(panel, start) {
     this.theme ??= readTheme(this.el);
-    if (!this.canPaint(panel) || !panel.painter.draw(panel, this, start)) return false;
+    if (!this.canPaint(panel)) {
+      panel.waiting.textContent = panel.painter.waiting;
+      return false;
+    }
+    if (!panel.painter.draw(panel, this, start)) return false;
     panel.caption.textContent = panel.captionText ?? "";
     panel.section.dataset.draws = String(Number(panel.section.dataset.draws) + 1);
     return true;
@@ -1139,6 +1226,7 @@ var BoardView = class {
     console.error(`sae board: view ${panel.spec.name} not drawn:`, error);
     panel.caption.textContent = `This view cannot be drawn: ${error.message}`;
     panel.caption.setAttribute("role", "alert");
+    panel.waiting.hidden = true;
   }
   destroy() {
     this.model.off("msg:custom", this.onMessage);

@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 4ad6d94c06de01ebbf97ed7f4f5a023b39cedf67d80a45f251755034bf75c06f
+// sources sha256 c20d49528bb4bab7b29cf36742c00c4e6885c60c8c97a6ca45535222ece5684e
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {

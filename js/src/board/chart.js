@@ -165,6 +165,7 @@ export const chartPainter = {
 
   // Drawn once plotly.js has arrived.
   ready: (board) => board.Plotly !== null,
+  waiting: "Loading plotly.js to draw the axes…",
 
   // False when the axes had to be redrawn but the animation frame's budget is spent.
   draw(panel, board, start) {

@@ -9,6 +9,24 @@ function colorAt(stops, t) {
   return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
 }
 
+// A colour map as a table of LEVELS colours from range[0] to range[1], each packed RGBA for a
+// Uint32 view of the pixels, so that painting a pixel is one table read: allocating a colour
+// per pixel cost 0.8 ms for 2,000 pixels and 60 ms for the 165,000 of 196 digit filters here
+// (the table: 0.02 and 6 ms). With 1024 levels a channel is off by at most 1 of 255.
+const LEVELS = 1024;
+const TABLES = new WeakMap(); // the contract's stops -> their table
+
+function table(stops) {
+  let colors = TABLES.get(stops);
+  if (!colors) {
+    colors = new Uint32Array(LEVELS);
+    const bytes = new Uint8ClampedArray(colors.buffer); // RGBA in memory order, as ImageData's
+    for (let i = 0; i < LEVELS; i++) bytes.set([...colorAt(stops, i / (LEVELS - 1)), 255], 4 * i);
+    TABLES.set(stops, colors);
+  }
+  return colors;
+}
+
 function listen(panel) {
   const at = (e) => {
     const p = panel.pixel;
@@ -47,12 +65,15 @@ export const imagePainter = {
     const { style, arrays } = panel.traces[0];
     const { data: z, shape: [h, w] } = arrays.z;
     const [lo, hi] = style.range;
-    const stops = board.contract.colormaps[style.colormap ?? "grey"];
+    const colors = table(board.contract.colormaps[style.colormap ?? "grey"]);
     const pixels = new ImageData(w, h);
+    const out = new Uint32Array(pixels.data.buffer);
+    const perLevel = (LEVELS - 1) / (hi - lo);
     for (let i = 0; i < z.length; i++) {
       const v = z[i];
       if (v !== v) continue; // NaN: a gap between tiles, left transparent
-      pixels.data.set([...colorAt(stops, Math.min(Math.max((v - lo) / (hi - lo), 0), 1)), 255], 4 * i);
+      const k = Math.round((v - lo) * perLevel);
+      out[i] = colors[k < 0 ? 0 : k >= LEVELS ? LEVELS - 1 : k];
     }
     const source = (panel.source ??= document.createElement("canvas"));
     sizeCanvas(source, w, h);

@@ -2,14 +2,19 @@
 // docs/drawing.md): one panel per view, painted by the painter of its kind, as frames arrive.
 //
 // Kept small on purpose: anywidget gives this module ~2 s to load and initialise or the widget
-// is silently dead, so plotly.js (4.8 MB) is not imported here but asked of the kernel after
-// the first render, once per page (plotly.js).
+// is silently dead, so plotly.js (1.2 MB) is not imported here but loaded after the first
+// render, once per page (plotly.js). Images are drawn as soon as the first frame is here;
+// until a view is drawn, its panel says what it waits for.
 import { missing } from "./contract.js";
 import { FrameLoop } from "./frames.js";
 import { PAINTERS } from "./painters.js";
 import { loadPlotly } from "./plotly.js";
 import { survive } from "./keeper.js";
 import { readTheme } from "./theme.js";
+
+// What a view waits for before the kernel's first frame (the kernel sends it when the page says
+// hello; a busy kernel answers after its current work).
+const WAITING_FOR_FRAME = "Waiting for the kernel's first frame…";
 
 class BoardView {
   constructor(model, el) {
@@ -64,11 +69,16 @@ class BoardView {
     caption.className = "sae-caption";
     const legend = document.createElement("ul");
     legend.className = "sae-legend";
+    // Until the view is first drawn, what it waits for, in words (board.css hides it after).
+    const waiting = document.createElement("p");
+    waiting.className = "sae-waiting";
+    waiting.setAttribute("role", "status");
+    waiting.textContent = WAITING_FOR_FRAME;
     const painter = PAINTERS[spec.kind];
-    const panel = { spec, painter, section, caption, legend, traces: [], layout: {}, legendKey: "" };
+    const panel = { spec, painter, section, caption, legend, waiting, traces: [], layout: {}, legendKey: "" };
     // A click on a unit: (trace, point) on a chart, (row, col) of the pixel on an image.
     panel.pick = (a, b) => this.model.send({ type: "click", view: spec.name, a, b });
-    section.append(heading, caption, painter.mount(panel, this), legend);
+    section.append(heading, caption, painter.mount(panel, this), legend, waiting);
     this.el.append(section);
     return panel;
   }
@@ -90,7 +100,11 @@ class BoardView {
   // Paints one panel (FrameLoop calls it); false when it waits for a later animation frame.
   paint(panel, start) {
     this.theme ??= readTheme(this.el);
-    if (!this.canPaint(panel) || !panel.painter.draw(panel, this, start)) return false;
+    if (!this.canPaint(panel)) {
+      panel.waiting.textContent = panel.painter.waiting; // its first frame is here: say what else
+      return false;
+    }
+    if (!panel.painter.draw(panel, this, start)) return false;
     panel.caption.textContent = panel.captionText ?? "";
     panel.section.dataset.draws = String(Number(panel.section.dataset.draws) + 1);
     return true;
@@ -101,6 +115,7 @@ class BoardView {
     console.error(`sae board: view ${panel.spec.name} not drawn:`, error);
     panel.caption.textContent = `This view cannot be drawn: ${error.message}`;
     panel.caption.setAttribute("role", "alert");
+    panel.waiting.hidden = true;
   }
 
   destroy() {

@@ -1,7 +1,8 @@
 // The painters, keyed by a view's kind (figures/views.py View.kind). A painter
 // - mount(panel, board): builds the view's drawing surface, sets panel.plot, returns the
 //   element to place under the caption; a click on a unit calls panel.pick(a, b);
-// - ready(board): whether it can draw yet (a chart waits for plotly.js);
+// - ready(board): whether it can draw yet (a chart waits for plotly.js), and `waiting`: what
+//   the panel says while it has a frame but cannot draw it yet;
 // - draw(panel, board, start): paints the panel's traces; false when it must wait for a later
 //   animation frame (start: when this one's drawing began);
 // - destroy(panel, board): lets go of what it holds.

@@ -1,38 +1,117 @@
-// plotly.js: loaded once per page from the kernel, and the one place that reads its insides.
+// plotly.js: loaded once per page, and the one place that reads its insides.
 //
 // Not imported by this module: anywidget gives the board's module ~2 s to load and initialise
 // or the widget is silently dead, and plotly.js (the partial bundle in explorer/app/static/plotly)
-// is 1.2 MB. It is asked of the kernel after the first render, once per page, and arrives as one
-// binary message.
+// is 1.2 MB. The kernel names the bundle it would send (the board's `plotly` trait: package,
+// version and content hash). A page that stored that very bundle before (in the browser's
+// IndexedDB, per server) evaluates its own copy; else it asks the kernel, which sends it as one
+// binary message, and stores it for the next load.
 
+// The browser's store: one bundle, under the name the kernel gives it.
+const DB = "sae-explorer";
+const STORE = "plotly";
+
+// The store, or null where the browser keeps none (storage disabled, or refused in a private
+// window): the page then asks the kernel on every load.
+function openStore() {
+  return new Promise((resolve) => {
+    try {
+      const request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = request.onblocked = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
+function stored(db, id) {
+  return new Promise((resolve) => {
+    try {
+      const get = db.transaction(STORE).objectStore(STORE).get(id);
+      get.onsuccess = () => resolve(get.result ?? null);
+      get.onerror = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+}
+
+function store(db, id, bytes) {
+  try {
+    const bundles = db.transaction(STORE, "readwrite").objectStore(STORE);
+    bundles.clear(); // one bundle kept: another version's is of no more use
+    bundles.put(bytes, id);
+  } catch {
+    // A full or refusing store: the next load asks the kernel again.
+  }
+}
+
+function ask(model) {
+  return new Promise((resolve) => {
+    const onMessage = (msg, buffers) => {
+      if (msg.type !== "sae-plotly") return;
+      performance.mark("sae-plotly-arrived");
+      model.off("msg:custom", onMessage);
+      const view = buffers[0];
+      resolve(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+    };
+    model.on("msg:custom", onMessage);
+    model.send({ type: "plotly" });
+    performance.mark("sae-plotly-asked");
+  });
+}
+
+// Runs the bundle and returns its Plotly, leaving the page's `window.Plotly` as it was: a
+// partial bundle must not pass for the page's Plotly (a notebook's own figures may need traces
+// it lacks). plotly.js is UMD: the wrapper hides any CommonJS `module` of the host page.
+function evaluate(bytes) {
+  return new Promise((resolve, reject) => {
+    const had = Object.hasOwn(window, "Plotly");
+    const before = window.Plotly;
+    const code = new Blob(["(function (module) {\n", bytes, "\n})();"], { type: "text/javascript" });
+    const script = document.createElement("script");
+    script.src = URL.createObjectURL(code);
+    script.onload = () => {
+      const Plotly = window.Plotly;
+      if (had) window.Plotly = before;
+      else delete window.Plotly;
+      URL.revokeObjectURL(script.src);
+      if (!Plotly) {
+        reject(new Error("plotly.js ran but defined no Plotly"));
+        return;
+      }
+      performance.mark("sae-plotly-ready");
+      resolve(Plotly);
+    };
+    script.onerror = () => reject(new Error("plotly.js did not load"));
+    document.head.appendChild(script);
+  });
+}
+
+async function load(model) {
+  const id = model.get("plotly");
+  const db = await openStore();
+  const kept = db && (await stored(db, id));
+  if (kept) {
+    performance.mark("sae-plotly-stored");
+    try {
+      return await evaluate(kept);
+    } catch {
+      // A stored copy that does not run (damaged): the kernel's own replaces it.
+    }
+  }
+  const bytes = await ask(model);
+  if (db) store(db, id, bytes);
+  return evaluate(bytes);
+}
+
+// One plotly.js per page, whichever board asks first. A Plotly the page has of its own (the
+// full bundle, loaded by something else) serves as well.
 export function loadPlotly(model) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!window.__saePlotly) {
-    window.__saePlotly = new Promise((resolve, reject) => {
-      const onMessage = (msg, buffers) => {
-        if (msg.type !== "sae-plotly") return;
-        performance.mark("sae-plotly-arrived");
-        model.off("msg:custom", onMessage);
-        // plotly.min.js is UMD: hide any CommonJS `module` of the host page so that it
-        // defines window.Plotly.
-        const code = new Blob(["(function (module) {\n", buffers[0], "\n})();"], {
-          type: "text/javascript",
-        });
-        const script = document.createElement("script");
-        script.src = URL.createObjectURL(code);
-        script.onload = () => {
-          performance.mark("sae-plotly-ready");
-          URL.revokeObjectURL(script.src);
-          resolve(window.Plotly);
-        };
-        script.onerror = () => reject(new Error("plotly.js did not load"));
-        document.head.appendChild(script);
-      };
-      model.on("msg:custom", onMessage);
-      model.send({ type: "plotly" });
-      performance.mark("sae-plotly-asked");
-    });
-  }
+  window.__saePlotly ??= load(model);
   return window.__saePlotly;
 }
 
