@@ -7,7 +7,8 @@ plotly.js (the charts' panels).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from typing import Any
 
 import pytest
 
@@ -41,30 +42,38 @@ def test_the_page_says_it_is_loading_until_the_dashboard_is_there(browser, serve
         d.close()
 
 
-def relay(hold: set[bytes], held: list) -> Callable:
-    """A route handler passing the kernel's messages both ways, except the board's messages of
-    the types in ``hold``: those wait in ``held``, with the route that delivers them."""
+class Relay:
+    """A route handler for the kernel's websocket: passes messages both ways, but holds back
+    the board's messages of the types in ``hold`` until ``release``d."""
 
-    def handler(ws) -> None:
+    def __init__(self, hold: set[bytes]) -> None:
+        self.hold = set(hold)
+        self.held: list[tuple[Any, bytes | str]] = []  # (the route to the page, the message)
+
+    @staticmethod
+    def kind(message: bytes | str) -> bytes | None:
+        head = message[:4096] if isinstance(message, bytes) else message.encode()
+        found = re.search(rb'"type": "(sae-[a-z]+)"', head)
+        return found and found.group(1)
+
+    def __call__(self, ws) -> None:
         kernel = ws.connect_to_server()
         ws.on_message(kernel.send)
 
         def from_kernel(message: bytes | str) -> None:
-            head = message[:4096] if isinstance(message, bytes) else message.encode()
-            if any(b'"type": "%s"' % kind in head for kind in hold):
-                held.append((ws, message))
+            if self.kind(message) in self.hold:
+                self.held.append((ws, message))
             else:
                 ws.send(message)
 
         kernel.on_message(from_kernel)
 
-    return handler
-
-
-def release(held: list, kind: bytes) -> None:
-    for ws, message in [h for h in held if b'"type": "%s"' % kind in h[1][:4096]]:
-        held.remove((ws, message))
-        ws.send(message)
+    def release(self, kind: bytes) -> None:
+        """Deliver the messages of ``kind`` held so far, and hold no more of them."""
+        self.hold.discard(kind)
+        for ws, message in [h for h in self.held if self.kind(h[1]) == kind]:
+            self.held.remove((ws, message))
+            ws.send(message)
 
 
 def notes(page) -> dict[str, str]:
@@ -78,16 +87,16 @@ def notes(page) -> dict[str, str]:
 
 def test_each_view_says_what_it_waits_for_until_it_is_drawn(browser, server):
     charts = {v.name for v in VIEWS if v.kind == "chart"}
-    held: list = []
+    relay = Relay({b"sae-frame", b"sae-plotly"})
     page = browser.new_page(viewport=VIEWPORT)
     try:
-        page.route_web_socket(KERNEL_SOCKET, relay({b"sae-frame", b"sae-plotly"}, held))
+        page.route_web_socket(KERNEL_SOCKET, relay)
         d = Dashboard(page)
         page.goto(server)
         page.locator(".sae-board .sae-view").first.wait_for()
         # No frame yet: every view says so.
         assert notes(page) == {v.name: "Waiting for the kernel's first frame…" for v in VIEWS}
-        release(held, b"sae-frame")
+        relay.release(b"sae-frame")
         page.wait_for_function(
             "() => document.querySelector('[data-view=filters]').dataset.draws !== '0'"
         )
@@ -95,7 +104,7 @@ def test_each_view_says_what_it_waits_for_until_it_is_drawn(browser, server):
         assert notes(page) == {
             v.name: "Loading plotly.js to draw the axes…" if v.name in charts else "" for v in VIEWS
         }
-        release(held, b"sae-plotly")
+        relay.release(b"sae-plotly")
         d.wait_until_drawn()
         assert set(notes(page).values()) == {""}
         assert d.errors == []
