@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 c20d49528bb4bab7b29cf36742c00c4e6885c60c8c97a6ca45535222ece5684e
-// bundle sha256 226b275148daf4c98546d325aa7bffb86880ae373f10f3a29b95bb4defa794d2
+// sources sha256 b5f36837e0eb0fedc524d92486f8cea878a50e3702c4a47f999b3f27599f6f28
+// bundle sha256 250720fea51990e9db38442cfe76c0b88746c8e9e339501c74af9652651086a7
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -203,6 +203,14 @@ function drawLegend(panel, ink, dashes) {
 // src/board/plotly.js
 var DB = "sae-explorer";
 var STORE = "plotly";
+var MARK = "sae-explorer-plotly";
+function marked() {
+  try {
+    return localStorage.getItem(MARK);
+  } catch {
+    return null;
+  }
+}
 function openStore() {
   return new Promise((resolve) => {
     try {
@@ -228,9 +236,16 @@ function stored(db, id) {
 }
 function store(db, id, bytes) {
   try {
-    const bundles = db.transaction(STORE, "readwrite").objectStore(STORE);
+    const tx = db.transaction(STORE, "readwrite");
+    const bundles = tx.objectStore(STORE);
     bundles.clear();
     bundles.put(bytes, id);
+    tx.oncomplete = () => {
+      try {
+        localStorage.setItem(MARK, id);
+      } catch {
+      }
+    };
   } catch {
   }
 }
@@ -273,16 +288,20 @@ function evaluate(bytes) {
 }
 async function load(model) {
   const id = model.get("plotly");
-  const db = await openStore();
-  const kept = db && await stored(db, id);
-  if (kept) {
-    performance.mark("sae-plotly-stored");
-    try {
-      return await evaluate(kept);
-    } catch {
+  if (marked() === id) {
+    const db2 = await openStore();
+    const kept = db2 && await stored(db2, id);
+    if (kept) {
+      performance.mark("sae-plotly-stored");
+      try {
+        return await evaluate(kept);
+      } catch {
+      }
     }
   }
-  const bytes = await ask(model);
+  const asked = ask(model);
+  const db = await openStore();
+  const bytes = await asked;
   if (db) store(db, id, bytes);
   return evaluate(bytes);
 }

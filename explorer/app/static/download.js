@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/download.js and what it imports: do not edit, rebuild.
-// sources sha256 c20d49528bb4bab7b29cf36742c00c4e6885c60c8c97a6ca45535222ece5684e
+// sources sha256 b5f36837e0eb0fedc524d92486f8cea878a50e3702c4a47f999b3f27599f6f28
 // bundle sha256 903f29d37c4dd67f777ce0f566ec8b1a857b38d1b0bfc2aacd8d2d53840c7517
 // src/download.js
 function render({ model, el }) {

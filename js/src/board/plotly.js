@@ -4,12 +4,24 @@
 // or the widget is silently dead, and plotly.js (the partial bundle in explorer/app/static/plotly)
 // is 1.2 MB. The kernel names the bundle it would send (the board's `plotly` trait: package,
 // version and content hash). A page that stored that very bundle before (in the browser's
-// IndexedDB, per server) evaluates its own copy; else it asks the kernel, which sends it as one
-// binary message, and stores it for the next load.
+// IndexedDB, per server, its name in localStorage) evaluates its own copy; else it asks the
+// kernel, which sends it as one binary message, and stores it for the next load.
 
 // The browser's store: one bundle, under the name the kernel gives it.
 const DB = "sae-explorer";
 const STORE = "plotly";
+// The name of the bundle stored, where the page reads it at once (localStorage): a page with
+// nothing stored asks the kernel straight away, not after the store's answer, which came
+// 0.05-0.7 s later on a loaded machine (the page busy building its widgets meanwhile).
+const MARK = "sae-explorer-plotly";
+
+function marked() {
+  try {
+    return localStorage.getItem(MARK);
+  } catch {
+    return null; // storage disabled: nothing is stored either
+  }
+}
 
 // The store, or null where the browser keeps none (storage disabled, or refused in a private
 // window): the page then asks the kernel on every load.
@@ -40,9 +52,17 @@ function stored(db, id) {
 
 function store(db, id, bytes) {
   try {
-    const bundles = db.transaction(STORE, "readwrite").objectStore(STORE);
+    const tx = db.transaction(STORE, "readwrite");
+    const bundles = tx.objectStore(STORE);
     bundles.clear(); // one bundle kept: another version's is of no more use
     bundles.put(bytes, id);
+    tx.oncomplete = () => {
+      try {
+        localStorage.setItem(MARK, id);
+      } catch {
+        // Unmarked: the next load asks the kernel.
+      }
+    };
   } catch {
     // A full or refusing store: the next load asks the kernel again.
   }
@@ -92,17 +112,21 @@ function evaluate(bytes) {
 
 async function load(model) {
   const id = model.get("plotly");
-  const db = await openStore();
-  const kept = db && (await stored(db, id));
-  if (kept) {
-    performance.mark("sae-plotly-stored");
-    try {
-      return await evaluate(kept);
-    } catch {
-      // A stored copy that does not run (damaged): the kernel's own replaces it.
+  if (marked() === id) {
+    const db = await openStore();
+    const kept = db && (await stored(db, id));
+    if (kept) {
+      performance.mark("sae-plotly-stored");
+      try {
+        return await evaluate(kept);
+      } catch {
+        // A stored copy that does not run (damaged): the kernel's own replaces it.
+      }
     }
   }
-  const bytes = await ask(model);
+  const asked = ask(model); // before any wait: the kernel works on it meanwhile
+  const db = await openStore();
+  const bytes = await asked;
   if (db) store(db, id, bytes);
   return evaluate(bytes);
 }
