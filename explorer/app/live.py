@@ -360,14 +360,12 @@ class LiveDashboard(widgets.VBox):
                         await asyncio.sleep(0)
                     resumed = time.perf_counter()
                     if pacer.due() and self.controls["play"].value:
-                        start, cpu = time.perf_counter(), time.thread_time()
+                        start = time.perf_counter()
                         self._draw()
                         if start - status_shown >= STATUS_SECONDS:
                             self._set_status()
                             status_shown = start
-                        # What the frame took of the kernel's core, not of the clock: on a
-                        # shared machine the clock also counts the time other processes ran.
-                        pacer.sent(time.thread_time() - cpu, self.in_flight())
+                        pacer.sent(time.perf_counter() - start, self.in_flight())
                         if self.keeper:  # a copy now and then, not counted as the frame's
                             self.keeper.changed()
             except Exception as exc:

@@ -21,9 +21,11 @@ from collections.abc import Callable
 MAX_FPS = 60
 #: Building frames may take at most 1/FRAME_SHARE of the loop's time, or training starves
 #: (measured in Voila: 7 steps/s at 20 frames/s against 23 at 5 frames/s, L-BFGS on 10,000
-#: patches). A frame's cost is the kernel's CPU time for it: its wall time also counts the
-#: time other processes ran meanwhile (a frame of 2.1 ms CPU took 10 ms of the clock on this
-#: 2-core machine shared with others, and frames were held to 1 in 45 ms).
+#: patches). A frame's cost is its wall time, not its CPU time: on a machine shared with other
+#: work both the frame and the training take longer by the same factor, so frames keep to a
+#: quarter of what the kernel gets. Counted in CPU time (tried), frames took most of a starved
+#: kernel's core: at load average 14-19 on 2 cores, Adam's steps/s fell from 727 to 466 for no
+#: more states/s drawn (median of 3 runs each, interleaved).
 FRAME_SHARE = 4
 #: Frames on their way at once. One would leave the page idle while its answer travels back
 #: and the kernel finishes its chunk of steps (measured: a round trip of 60-120 ms, ~10
@@ -40,7 +42,7 @@ UNWATCHED_SECONDS = 30.0
 
 class FramePacer:
     """Decides when the play loop draws. Call ``start`` when play starts, ``sent`` after each
-    frame with what it cost (CPU seconds) and how many frames the page has not drawn yet, and
+    frame with what it cost (seconds) and how many frames the page has not drawn yet, and
     ``acknowledged`` with that number when the page reports a frame drawn."""
 
     def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:

@@ -272,27 +272,27 @@ def test_pacer_caps_the_rate_and_the_kernel_time_spent_drawing() -> None:
     assert pacer.due()
 
 
-def test_play_counts_a_frames_cpu_time_not_the_time_others_ran(monkeypatch) -> None:
-    """On a shared machine a frame's wall time includes other processes' turns: counted as the
-    frame's cost, it held frames to 4x that apart. A refresh that waits (here: sleeps) without
-    working must not slow the frames down."""
+def test_play_counts_a_frames_wall_time_so_a_starved_kernel_keeps_training(monkeypatch) -> None:
+    """On a shared machine a frame takes longer by the clock than its CPU time, as training
+    does: counted by the clock, frames keep to their share of what the kernel gets. (Counted
+    in CPU time, frames took most of a starved kernel's core: docs in app/pacing.py.)"""
     app = Explorer(dataset="bars", n_samples=200, random_state=0, optimizer="adam")
     wait = 0.2
-    refresh, costs = app.refresh, []
+    draw, costs = app._draw, []
 
-    def waiting_refresh() -> None:
+    def waiting_draw() -> None:
         time.sleep(wait)  # the kernel descheduled: the clock runs, its core does no work
-        refresh()
+        draw()
 
     def sent(cost: float, in_flight: int = 1) -> None:
         costs.append(cost)
         app.controls["play"].value = len(costs) < 3
 
-    monkeypatch.setattr(app, "refresh", waiting_refresh)
+    monkeypatch.setattr(app, "_draw", waiting_draw)
     monkeypatch.setattr(app.pacer, "sent", sent)
     play_until_it_stops(app)
     assert len(costs) == 3
-    assert max(costs) < wait / 2, costs
+    assert min(costs) >= wait, costs
 
 
 def test_pacer_resends_when_an_acknowledgement_never_comes() -> None:
