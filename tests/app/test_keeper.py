@@ -254,7 +254,7 @@ def test_copies_go_while_the_run_changes_at_most_every_few_seconds(app):
 
 def test_large_or_slow_copies_go_less_often(app, monkeypatch):
     clock = FakeClock()
-    app.keeper = Keeper(app, app.board, clock)
+    app.keeper = Keeper(app, app.board, clock, cpu=clock)
     watched(app)
     build = keeper.page_copy
 
