@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 34bc5555c3d789ec20e29cc0667a1abd14bff94bbbaf118ae64bf348a7a70876
-// bundle sha256 9969e1771c5cde9e403eadd262022a4ab6893cf059004f99fd226fe0f00b6a93
+// sources sha256 ee5acfd2216f825e1d733294841f4d34c14379c750ae17a2086ae3200f5ad75a
+// bundle sha256 90ddc42f847c2f0e08d9fd6838b808afaf771a0d63cc9c000483efb00829194e
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -934,7 +934,7 @@ function reloadKind() {
 var Keeper = class {
   constructor(model, el) {
     this.model = model;
-    this.root = dashboardOf(el);
+    this.el = el;
     this.keeps = model.get("keeps");
     this.kept = null;
     this.held = null;
@@ -944,6 +944,11 @@ var Keeper = class {
     model.on("msg:custom", this.onMessage);
     this.connection = new Connection(model, (state, why) => this.connectionChanged(state, why));
     if (this.keeps) this.start();
+  }
+  // The dashboard the board is in: asked when needed, since a board renders before its
+  // dashboard's boxes put it in the page.
+  get root() {
+    return dashboardOf(this.el);
   }
   async start() {
     const key = await this.key;

@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/download.js and what it imports: do not edit, rebuild.
-// sources sha256 34bc5555c3d789ec20e29cc0667a1abd14bff94bbbaf118ae64bf348a7a70876
+// sources sha256 ee5acfd2216f825e1d733294841f4d34c14379c750ae17a2086ae3200f5ad75a
 // bundle sha256 903f29d37c4dd67f777ce0f566ec8b1a857b38d1b0bfc2aacd8d2d53840c7517
 // src/download.js
 function render({ model, el }) {

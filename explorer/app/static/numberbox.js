@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 34bc5555c3d789ec20e29cc0667a1abd14bff94bbbaf118ae64bf348a7a70876
+// sources sha256 ee5acfd2216f825e1d733294841f4d34c14379c750ae17a2086ae3200f5ad75a
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {
