@@ -10,15 +10,15 @@ position, unit shown, speed and loss scale.
 
 Bounded: a copy is at most ``MAX_BYTES``, 8 MiB, under Tornado's default 10 MiB cap on a
 websocket message (plain Voila and JupyterLab keep it; a restore travels as one message). It
-holds the run itself (weights in the model's dtype, the loss terms of every step, the ρ̂
-history) and as many of the timeline's recorded weights as fit in ``RECORDING_BYTES``, 1 MiB,
-thinned evenly as the recording thins itself, always with the step the timeline shows.
-64-25-64 (13 KB a recorded step): the run ~0.25 MB plus 32 bytes a step, and up to 79
-recorded steps of the ≤ 500. 784-196-784 (1.2 MB a recorded step): the run ~2.9 MB (its
-weights 1.2 MB, ρ̂ history up to 1.6 MB) and no recorded step but the one shown, when the
-timeline shows an earlier step: the other ≤ 33 are dropped. A run whose loss history alone
-outgrows the bound (past ~250,000 steps of 64-25) is kept as it was when it last fitted, and
-the status line says so.
+holds the run itself (weights in the model's dtype; the loss terms, of every step up to 65,536
+and then evenly thinned, ``history.MAX_STEPS``: at most 2.6 MB; the ρ̂ history) and as many of
+the timeline's recorded weights as fit in ``RECORDING_BYTES``, 1 MiB, thinned evenly as the
+recording thins itself, always with the step the timeline shows. 64-25-64 (13 KB a recorded
+step): the run at most ~2.8 MB, and up to 79 recorded steps of the ≤ 500. 784-196-784 (1.2 MB
+a recorded step): the run at most ~5.4 MB (weights 1.2 MB, ρ̂ history up to 1.6 MB) and no
+recorded step but the one shown, when the timeline shows an earlier step: the other ≤ 33 are
+dropped. Should a copy not fit all the same (a network far larger), it is not sent, the
+page keeps the last one that fitted, and the status line says so.
 
 Written uncompressed: zlib shrank a copy by ~9 % and took 20 times as long (measured: 480 ms
 against 22 ms for 5.9 MB). A copy goes at most every ``KEEP_SECONDS``, and less often when it

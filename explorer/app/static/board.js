@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 b5f36837e0eb0fedc524d92486f8cea878a50e3702c4a47f999b3f27599f6f28
-// bundle sha256 250720fea51990e9db38442cfe76c0b88746c8e9e339501c74af9652651086a7
+// sources sha256 199dce3777d9b22782f985ed747965a2b3a03824ac3e6e72f324025d4aeb6980
+// bundle sha256 6b7dd79d97bb1dd44230f0862e753ed1826fbace5d563ed68b4ff55f0e8a7d62
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -1036,7 +1036,7 @@ function reloadKind() {
 var Keeper = class {
   constructor(model, el) {
     this.model = model;
-    this.root = dashboardOf(el);
+    this.el = el;
     this.keeps = model.get("keeps");
     this.kept = null;
     this.held = null;
@@ -1046,6 +1046,11 @@ var Keeper = class {
     model.on("msg:custom", this.onMessage);
     this.connection = new Connection(model, (state, why) => this.connectionChanged(state, why));
     if (this.keeps) this.start();
+  }
+  // The dashboard the board is in: asked when needed, since a board renders before its
+  // dashboard's boxes put it in the page.
+  get root() {
+    return dashboardOf(this.el);
   }
   async start() {
     const key = await this.key;

@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 b5f36837e0eb0fedc524d92486f8cea878a50e3702c4a47f999b3f27599f6f28
+// sources sha256 199dce3777d9b22782f985ed747965a2b3a03824ac3e6e72f324025d4aeb6980
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {

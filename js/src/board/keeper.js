@@ -22,7 +22,7 @@ function reloadKind() {
 class Keeper {
   constructor(model, el) {
     this.model = model;
-    this.root = dashboardOf(el);
+    this.el = el;
     this.keeps = model.get("keeps"); // does this board's dashboard send copies of its run?
     this.kept = null; // {step} of the newest copy stored
     this.held = null; // a copy that arrived while a stored one waits for the student's choice
@@ -32,6 +32,12 @@ class Keeper {
     model.on("msg:custom", this.onMessage);
     this.connection = new Connection(model, (state, why) => this.connectionChanged(state, why));
     if (this.keeps) this.start();
+  }
+
+  // The dashboard the board is in: asked when needed, since a board renders before its
+  // dashboard's boxes put it in the page.
+  get root() {
+    return dashboardOf(this.el);
   }
 
   async start() {
