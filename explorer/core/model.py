@@ -369,7 +369,9 @@ class SparseAutoencoder(Estimator):
         self._check_initialized()
         p = self._views(self.theta_ if theta is None else theta)
         m = X.shape[0]
-        work = self._arrays(m, X.shape[1], p["W1"].dtype)  # the step's workspace stays its own
+        # The steps' workspace: scratch within a call, free between steps (nothing reads it
+        # after the call that filled it), and measured on a step's inputs it has their shape.
+        work = self._workspace(m, X.shape[1], p["W1"].dtype)
         rho_hat, _ = self._forward(p, X, work)
         d_hidden, d_penalty, g_prime = self._hidden_errors(p, rho_hat, work, with_penalty=True)
         rho_hat_grad = X.T @ g_prime
@@ -395,19 +397,16 @@ class SparseAutoencoder(Estimator):
         )
 
     def _workspace(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-        """``_arrays`` kept between calls with the same shapes."""
+        """Three m×k arrays (H, the hidden error, scratch), three m×n ones (X̂, the output
+        error, scratch) and m ones (for column sums), kept between calls with the same
+        shapes."""
         key = (m, n, self.n_hidden, np.dtype(dtype))
         if getattr(self, "_work_key", None) != key:
-            self._work = self._arrays(m, n, dtype)
+            k = self.n_hidden
+            arrays = [np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3]
+            self._work = (*arrays, np.ones(m, dtype))
             self._work_key = key
         return self._work
-
-    def _arrays(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
-        """Three m×k arrays (H, the hidden error, scratch), three m×n ones (X̂, the output
-        error, scratch) and m ones (for column sums)."""
-        k = self.n_hidden
-        arrays = [np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3]
-        return (*arrays, np.ones(m, dtype))
 
     def loss_and_grad(self, X: Any) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Loss terms and gradients at the current parameters, without changing them.

@@ -150,11 +150,13 @@ def _push_trace(s: Snapshot) -> dict[str, Any]:
     trace = {
         "type": "scatter",
         "name": "",
-        "mode": "lines",
+        "mode": "lines+markers",
         "x": np.zeros(0),
         "y": np.zeros(0),
         "rho_hat": s.rho_hat,
-        "line": {"color": INK, "width": 2},
+        "line": {"color": INK, "width": 1.5},
+        # An arrowhead at each segment's tip (plotly: oriented along the segment).
+        "marker": {"symbol": "arrow", "angleref": "previous", "size": 7, "color": INK},
         "hoverinfo": "skip",
     }
     if slope is None:
@@ -345,10 +347,12 @@ def _image(
     ring: tuple[int, int, int, int] | None = None,
     label: str = "",
     colormap: str = "grey",
+    labels: tuple[tuple[int, int, str], ...] = (),
 ) -> dict[str, Any]:
     """An image trace, painted by the page in ``colormap`` (a key of ``contract.COLORMAPS``:
     "grey" from black at the range's low end to white at its top, or "diverging" through
-    white at 0, for a symmetric range)."""
+    white at 0, for a symmetric range); ``label`` names a pixel's value in its hover text,
+    ``labels`` are (left, width, text) in pixels: text under the image's tiles."""
     return {
         "type": "image",
         "name": name,
@@ -357,6 +361,7 @@ def _image(
         "ring": list(ring) if ring else None,
         "label": label,
         "colormap": colormap,
+        "labels": [list(item) for item in labels],
     }
 
 
@@ -516,12 +521,24 @@ def _chain_scales(d: Derivation) -> list[float]:
 
 
 def _chain_data(s: Snapshot) -> list[dict[str, Any]]:
+    d = s.derivation
     blank = np.full(s.components.shape[1], np.nan)
-    images, scales = _chain_images(s.derivation), _chain_scales(s.derivation)
+    images, scales = _chain_images(d), _chain_scales(d)
     tiles = [blank if a is None else a / scale for a, scale in zip(images, scales, strict=True)]
     strip = tile_images(np.vstack(tiles), s.image_shape, cols=len(CHAIN), pad=CHAIN_PAD)
+    width = s.image_shape[1]
+    labels = tuple(
+        (i * (width + CHAIN_PAD), width, f"{symbol}\n{_norm_text(a)}")
+        for i, (a, (_, symbol, _)) in enumerate(zip(images, CHAIN, strict=True))
+    )
     name = "the chain rule for the selected unit's weights"
-    return [_image(name, strip, (-1, 1), label="value / its scale", colormap="diverging")]
+    style = {"label": "value / its scale", "colormap": "diverging", "labels": labels}
+    return [_image(name, strip, (-1, 1), **style)]
+
+
+def _norm_text(a: np.ndarray | None) -> str:
+    """An image's norm as its label says it ("‖·‖ 0.0103"; "none yet" for no update)."""
+    return "none yet" if a is None else f"‖·‖ {np.linalg.norm(a):.3g}"
 
 
 def _push_words(slope: float) -> str:
@@ -538,18 +555,12 @@ def _chain_caption(s: Snapshot) -> str:
         link = "∂Ω/∂ρ̂: none (TopK charges each input's units outside its top K)"
     else:
         link = f"∂Ω/∂ρ̂ = {d.slope:+.3g}: {_push_words(d.slope)} · β = {d.beta:g}"
-    norms = " · ".join(
-        f"‖{symbol}‖ {'—' if a is None else f'{np.linalg.norm(a):.3g}'}"
-        for a, (_, symbol, _) in zip(_chain_images(d), CHAIN, strict=True)
-    )
     decay = np.linalg.norm(d.pieces["weight_decay"])
-    scales = f"forces on one scale, ±{_chain_scales(d)[1]:.2g}; ∂ρ̂/∂W and ΔW on their own"
-    if d.update is None:
-        scales += " · ΔW: no step yet"
-    elif d.update_steps > 1:
-        scales += f" · ΔW: mean of {d.update_steps} steps"
+    scales = f"blue −, red +; the forces on one scale (±{_chain_scales(d)[1]:.2g})"
+    if d.update_steps > 1:
+        scales += f" · ΔW: the mean of {d.update_steps} steps"
     lines = [f"unit {s.unit} · {gradient}, on {inputs} inputs", link]
-    return "\n".join([*lines, f"{norms} · ‖λW‖ {decay:.3g}", scales])
+    return "\n".join([*lines, f"∂L̂/∂W includes λW (‖·‖ {decay:.3g}) · {scales}"])
 
 
 def _tug_points(d: Derivation) -> tuple[np.ndarray, np.ndarray]:
@@ -559,18 +570,30 @@ def _tug_points(d: Derivation) -> tuple[np.ndarray, np.ndarray]:
     return np.where(drawn, x, np.nan), np.where(drawn, y, np.nan)
 
 
-def _decades_around(values: np.ndarray) -> np.ndarray:
-    """[10^a, 10^b]: the whole decades around the finite ``values`` (none: empty)."""
-    finite = values[np.isfinite(values)]
+#: The tug of war's axes (log10) before there is a point to fit them to.
+TUG_EMPTY = (-3.0, 1.0)
+
+
+def _tug_decades(d: Derivation) -> tuple[float, float]:
+    """log10 of the whole decades around every unit's two forces: both axes' range, so that
+    the balance line runs corner to corner."""
+    x, y = _tug_points(d)
+    both = np.concatenate([x, y])
+    finite = both[np.isfinite(both)]
     if not len(finite):
-        return np.zeros(0)
-    return 10.0 ** np.array([np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))])
+        return TUG_EMPTY
+    lo, hi = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
+    return float(lo), float(max(hi, lo + 1))
+
+
+def _tug_layout(s: Snapshot) -> dict[str, Any]:
+    decades = list(_tug_decades(s.derivation))
+    return {"xaxis": {"range": decades}, "yaxis": {"range": decades}}
 
 
 def _tug_data(s: Snapshot) -> list[dict[str, Any]]:
     x, y = _tug_points(s.derivation)
-    # The balance line across the decades around every point, as the page's log axes are.
-    ends = _decades_around(np.concatenate([x, y]))
+    ends = 10.0 ** np.array(_tug_decades(s.derivation))
     selected = slice(s.unit, s.unit + 1)
     return [
         {
@@ -862,7 +885,7 @@ VIEWS: tuple[View, ...] = (
         title="Selected unit: the two forces during training",
         kind="chart",
         data=_forces_history_data,
-        layout=_axes(_titled("step", nice=True), _titled("‖·‖", type="log", nice=True)),
+        layout=_axes(_titled("step", nice=True), _titled("size ‖·‖", type="log", nice=True)),
         caption=_forces_history_caption,
         layout_live=lambda s: _steps_layout(s.derivation.history_steps),
     ),
@@ -879,10 +902,11 @@ VIEWS: tuple[View, ...] = (
         kind="chart",
         data=_tug_data,
         layout=_axes(
-            _titled("‖∂L/∂W‖ (reconstruction)", type="log", nice=True),
-            _titled("β‖∂Ω/∂W‖ (sparsity)", type="log", nice=True),
+            _titled("‖∂L/∂W‖ (reconstruction)", type="log"),
+            _titled("β‖∂Ω/∂W‖ (sparsity)", type="log"),
         ),
         caption=_tug_caption,
+        layout_live=_tug_layout,
         pick=_unit_of_point(0),
     ),
     View(

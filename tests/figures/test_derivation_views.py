@@ -9,7 +9,14 @@ import pytest
 
 from explorer.core import PENALTIES
 from explorer.figures import snapshot, view_state
-from explorer.figures.views import CHAIN, CHAIN_PAD, RHO_HAT_FLOOR, VIEWS, tangent_segments
+from explorer.figures.views import (
+    CHAIN,
+    CHAIN_PAD,
+    COLORMAPS,
+    RHO_HAT_FLOOR,
+    VIEWS,
+    tangent_segments,
+)
 from explorer.training import Session
 from explorer.training.forces import measure
 
@@ -93,12 +100,16 @@ def test_the_chain_shows_the_selected_units_pieces_on_one_scale_for_the_forces()
         np.testing.assert_allclose(image, pieces[name] / scale, rtol=1e-5, atol=1e-7)
     assert max(np.abs(images[i]).max() for i, (_, _, f) in enumerate(CHAIN) if f) == 1.0
     (strip,) = traces("chain", snap)
-    assert strip["colormap"] == "diverging" and strip["range"] == [-1, 1]
+    assert tuple(strip["colormap"]) == COLORMAPS["diverging"] and strip["range"] == [-1, 1]
     text = caption("chain", snap)
     assert "unit 5 · the gradient step 4 followed, on all 100 inputs" in text
     assert f"∂Ω/∂ρ̂ = {g.slope[5]:+.3g}" in text
-    for name, symbol, _ in CHAIN:
-        assert f"‖{symbol}‖ {np.linalg.norm(pieces[name]):.3g}" in text
+    # Under each image: its symbol and norm, across the image's own columns.
+    w = snap.image_shape[1]
+    labels = zip(strip["labels"], CHAIN, strict=True)
+    for i, ((left, width, label), (name, symbol, _)) in enumerate(labels):
+        assert (left, width) == (i * (w + CHAIN_PAD), w)
+        assert label == f"{symbol}\n‖·‖ {np.linalg.norm(pieces[name]):.3g}"
 
 
 def test_the_chain_follows_the_selected_unit():
@@ -127,8 +138,8 @@ def test_the_chain_of_an_sgd_step_shows_the_update_it_made():
 def test_before_the_first_step_the_update_is_blank_and_said_so():
     snap = snapshot(Session(**SMALL))
     assert np.isnan(tiles(snap)[4]).all()
-    text = caption("chain", snap)
-    assert "at step 0, on all 100 inputs" in text and "ΔW: no step yet" in text
+    assert "at step 0, on all 100 inputs" in caption("chain", snap)
+    assert traces("chain", snap)[0]["labels"][-1][2] == "ΔW\nnone yet"
 
 
 def test_topk_has_no_slope_and_says_so():
@@ -163,13 +174,15 @@ def test_the_tug_of_war_plots_every_units_two_forces_with_the_balance_line():
     np.testing.assert_allclose(units["x"], g.norms("reconstruction"), rtol=1e-6)
     np.testing.assert_allclose(units["y"], g.norms("sparsity"), rtol=1e-6)
     assert selected["x"][0] == units["x"][4] and selected["y"][0] == units["y"][4]
-    # The balance line y = x spans whole decades around every point.
-    lo, hi = balance["x"]
-    assert list(balance["x"]) == list(balance["y"]) and np.log10([lo, hi]) == pytest.approx(
-        np.round(np.log10([lo, hi]))
-    )
+    # Both axes span the whole decades around every point, and the balance line y = x runs
+    # corner to corner.
+    layout = view_state(BY_NAME["tug"], snap)["layout"]
+    decades = layout["xaxis"]["range"]
+    assert layout["yaxis"]["range"] == decades and decades == [round(d) for d in decades]
+    np.testing.assert_allclose(balance["x"], 10.0 ** np.array(decades), rtol=1e-6)
+    np.testing.assert_array_equal(balance["x"], balance["y"])
     points = np.concatenate([units["x"], units["y"]])
-    assert lo <= points.min() and points.max() <= hi
+    assert 10.0 ** decades[0] <= points.min() and points.max() <= 10.0 ** decades[1]
     above = int(np.sum(units["y"] > units["x"]))
     assert f"sparsity pulls harder: {above} units" in caption("tug", snap)
     assert BY_NAME["tug"].pick(snap, 0, 6) == 6 and BY_NAME["tug"].pick(snap, 1, 0) is None
