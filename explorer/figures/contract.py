@@ -13,8 +13,8 @@ A chart trace is a Plotly-like dict, of which the page understands only:
 - the arrays ``x``, ``y`` and ``rho_hat`` (``ARRAY_KEYS``: sent as binary float32; a NaN
   point is not drawn and breaks a line);
 - ``line``: ``color``, ``width``, ``dash`` (``DASHES``); ``marker``: ``color``, ``size``,
-  ``symbol`` (``SYMBOLS``), ``line.width`` (an outline in ink); a colour is ``#rrggbb`` or
-  ``INK``;
+  ``symbol`` (``SYMBOLS``), ``angleref`` ("previous": an oriented symbol turned along the line
+  into its point), ``line.width`` (an outline in ink); a colour is ``#rrggbb`` or ``INK``;
 - ``hovertemplate`` (``HOVER``) or ``hoverinfo: "skip"`` (no hover, no click);
 - ``follow`` and ``curve``: the trace is redrawn by the page for the ρ slider's value
   (``FOLLOW`` says what each role needs; ``CURVES`` are the penalty curves the page has).
@@ -22,7 +22,8 @@ A chart trace is a Plotly-like dict, of which the page understands only:
 An image trace (one per image view): ``z`` (a 2-D array; NaN pixels transparent), ``range``
 (the values at the colour map's ends), ``colormap`` (``COLORMAPS``; "grey" if not given),
 ``ring`` (top, left, height, width of a tile to frame, or None), ``label`` (what a pixel's
-hover calls its value) and ``name`` (the canvas's accessible name).
+hover calls its value), ``labels`` (text under the image's tiles: [left, width, text] each,
+in the image's columns, left to right) and ``name`` (the canvas's accessible name).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ SYMBOLS = (
     "triangle-down",
     "triangle-left",
     "triangle-right",
+    # An arrowhead at its point, turned along the line into it (plotly's "arrow" with
+    # ``angleref`` "previous", the only angle reference the page knows); none at a line's
+    # first point.
+    "arrow",
 )
 #: Dash styles: px on, px off, ... (the page's canvas dash pattern and legend swatch).
 DASHES = {"solid": (), "dot": (2, 3), "dash": (6, 3), "dashdot": (6, 3, 2, 3)}
@@ -193,6 +198,17 @@ def _ring(v: Any) -> str | None:
     return None if ok else f"{v!r} is not None or (top, left, height, width)"
 
 
+def _labels(v: Any) -> str | None:
+    ok = isinstance(v, (list, tuple)) and all(
+        isinstance(item, (list, tuple))
+        and len(item) == 3
+        and all(isinstance(n, int) and n >= 0 for n in item[:2])
+        and isinstance(item[2], str)
+        for item in v
+    )
+    return None if ok else f"{v!r} is not a list of [left, width, text]"
+
+
 _NUMBER = _a((int, float, np.integer, np.floating), "a number")
 _TEXT = _a(str, "text")
 #: The keys of each trace type, with what each may hold (a dict: the keys inside).
@@ -209,6 +225,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "color": _color,
             "size": _NUMBER,
             "symbol": _one_of(SYMBOLS),
+            "angleref": _one_of(("previous",)),
             "line": {"width": _NUMBER},
         },
         "hovertemplate": _template,
@@ -224,6 +241,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "ring": _ring,
         "label": _TEXT,
         "colormap": _one_of(COLORMAPS),
+        "labels": _labels,
     },
 }
 SCHEMAS["bar"] = SCHEMAS["scatter"] | {"type": _one_of(("bar",))}

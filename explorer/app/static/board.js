@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 199dce3777d9b22782f985ed747965a2b3a03824ac3e6e72f324025d4aeb6980
-// bundle sha256 6b7dd79d97bb1dd44230f0862e753ed1826fbace5d563ed68b4ff55f0e8a7d62
+// sources sha256 e309136888493fb41aff3e209ff51d969e0a351173015b2406405b80e6668ba0
+// bundle sha256 d9ac72641d297dd99b74db131c8d5c1eb5c640b17db99cc44cdd3413ba3e4c45
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -134,12 +134,22 @@ var SYMBOLS = {
   "triangle-up": triangle(-Math.PI / 2),
   "triangle-down": triangle(Math.PI / 2),
   "triangle-left": triangle(Math.PI),
-  "triangle-right": triangle(0)
+  "triangle-right": triangle(0),
+  // An arrowhead with its tip at the point (plotly's "arrow" with angleref "previous").
+  arrow: {
+    oriented: true,
+    trace: (ctx, x, y, r, angle) => polygon([[x, y], ...[2.6, -2.6].map((a) => [
+      x + 2 * r * Math.cos(angle + a),
+      y + 2 * r * Math.sin(angle + a)
+    ])])(ctx),
+    legend: (color) => svg(`<polygon fill="${color}" points="24,7 16,3 16,11"/>`),
+    onLine: (color) => `<polygon fill="${color}" points="25,7 18,3 18,11"/>`
+  }
 };
-function paintMarker(ctx, marker, x, y, ink) {
+function paintMarker(ctx, marker, x, y, ink, angle = 0) {
   const symbol = SYMBOLS[marker.symbol ?? "circle"];
   ctx.beginPath();
-  symbol.trace(ctx, x, y, (marker.size ?? 6) / 2);
+  symbol.trace(ctx, x, y, (marker.size ?? 6) / 2, angle);
   if (symbol.open) {
     ctx.strokeStyle = marker.color;
     ctx.lineWidth = marker.line?.width ?? 2;
@@ -180,7 +190,8 @@ function swatch(style, ink, dashes) {
   if (style.type === "bar") return svg(`<rect x="6" y="2" width="14" height="10" fill="${color}"/>`);
   if ((style.mode ?? "").includes("lines")) {
     const dash = dashes[style.line?.dash ?? "solid"].join(",");
-    const dot = style.mode.includes("markers") ? `<circle cx="13" cy="7" r="2.5" fill="${color}"/>` : "";
+    const onLine = SYMBOLS[style.marker?.symbol ?? "circle"].onLine ?? ((c) => `<circle cx="13" cy="7" r="2.5" fill="${c}"/>`);
+    const dot = style.mode.includes("markers") ? onLine(color) : "";
     return svg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${color}" stroke-width="2.5"
                  stroke-dasharray="${dash}"/>${dot}`);
   }
@@ -433,7 +444,13 @@ var PARTS = [
     clip: false,
     paint(ctx, t, xs, ys, { color, ink }) {
       const marker = { ...t.marker, color: t.marker?.color ?? color };
-      xs.forEach((x, i) => finite(x, ys[i]) && paintMarker(ctx, marker, x, ys[i], ink));
+      const oriented = SYMBOLS[marker.symbol ?? "circle"].oriented;
+      xs.forEach((x, i) => {
+        if (!finite(x, ys[i])) return;
+        if (!oriented) return paintMarker(ctx, marker, x, ys[i], ink);
+        const [dx, dy] = [x - xs[i - 1], ys[i] - ys[i - 1]];
+        if (Math.hypot(dx, dy) > 0.5) paintMarker(ctx, marker, x, ys[i], ink, Math.atan2(dy, dx));
+      });
     }
   }
 ];
@@ -545,6 +562,23 @@ function table(stops) {
   }
   return colors;
 }
+function drawTileLabels(panel, labels, scale, w) {
+  const key = JSON.stringify([labels, w * scale]);
+  if (key === panel.labelsKey) return;
+  panel.labelsKey = key;
+  let right = 0;
+  panel.legend.replaceChildren(...labels.map(([left, width, text]) => {
+    const item = document.createElement("li");
+    item.className = "sae-tile-label";
+    item.textContent = text;
+    item.style.width = `${width * scale}px`;
+    item.style.marginLeft = `${(left - right) * scale}px`;
+    right = left + width;
+    return item;
+  }));
+  panel.legend.classList.toggle("sae-tile-labels", labels.length > 0);
+  panel.legend.style.width = labels.length ? `${w * scale}px` : "";
+}
 function listen(panel) {
   const at = (e) => {
     const p = panel.pixel;
@@ -617,6 +651,7 @@ var imagePainter = {
         rh * s + ctx.lineWidth
       );
     }
+    drawTileLabels(panel, style.labels ?? [], scale, w);
     panel.pixel = { z, w, h, label: style.label };
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", style.name ?? panel.spec.title);

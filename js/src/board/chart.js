@@ -5,7 +5,7 @@ import { sizeCanvas } from "./canvas.js";
 import { followed } from "./follow.js";
 import { hoverText, nearestPoint } from "./hover.js";
 import { drawLegend } from "./legend.js";
-import { paintMarker } from "./marks.js";
+import { SYMBOLS, paintMarker } from "./marks.js";
 import { plotArea } from "./plotly.js";
 import { niceRange, steadyRange } from "./ranges.js";
 import { inked } from "./theme.js";
@@ -92,7 +92,15 @@ export const PARTS = [
     clip: false,
     paint(ctx, t, xs, ys, { color, ink }) {
       const marker = { ...t.marker, color: t.marker?.color ?? color };
-      xs.forEach((x, i) => finite(x, ys[i]) && paintMarker(ctx, marker, x, ys[i], ink));
+      const oriented = SYMBOLS[marker.symbol ?? "circle"].oriented;
+      xs.forEach((x, i) => {
+        if (!finite(x, ys[i])) return;
+        if (!oriented) return paintMarker(ctx, marker, x, ys[i], ink);
+        // Along the line from the point before: none at a line's first point, nor at the end
+        // of a line of length 0 (a unit at the penalty's minimum has no push).
+        const [dx, dy] = [x - xs[i - 1], ys[i] - ys[i - 1]];
+        if (Math.hypot(dx, dy) > 0.5) paintMarker(ctx, marker, x, ys[i], ink, Math.atan2(dy, dx));
+      });
     },
   },
 ];

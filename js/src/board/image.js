@@ -1,6 +1,7 @@
 // The image painter: one array of values from range[0] to range[1], painted through its colour
 // map (the contract's COLORMAPS) on a canvas at whole screen pixels per data pixel where it
-// fits; NaN pixels (gaps between tiles) stay transparent, and a ring frames the selected tile.
+// fits; NaN pixels (gaps between tiles) stay transparent, a ring frames the selected tile, and
+// text may stand under the tiles (the trace's labels).
 import { sizeCanvas } from "./canvas.js";
 
 // The colour of t in [0, 1] on a map of evenly spaced [r, g, b] stops.
@@ -25,6 +26,26 @@ function table(stops) {
     TABLES.set(stops, colors);
   }
   return colors;
+}
+
+// Text under an image's tiles: [left, width, text] in the image's pixels (drawn `scale` screen
+// pixels each, `w` across), in the image panel's legend (which has no other use).
+function drawTileLabels(panel, labels, scale, w) {
+  const key = JSON.stringify([labels, w * scale]);
+  if (key === panel.labelsKey) return;
+  panel.labelsKey = key;
+  let right = 0;
+  panel.legend.replaceChildren(...labels.map(([left, width, text]) => {
+    const item = document.createElement("li");
+    item.className = "sae-tile-label";
+    item.textContent = text;
+    item.style.width = `${width * scale}px`;
+    item.style.marginLeft = `${(left - right) * scale}px`;
+    right = left + width;
+    return item;
+  }));
+  panel.legend.classList.toggle("sae-tile-labels", labels.length > 0);
+  panel.legend.style.width = labels.length ? `${w * scale}px` : "";
 }
 
 function listen(panel) {
@@ -101,6 +122,7 @@ export const imagePainter = {
       ctx.strokeRect(left * s - ctx.lineWidth / 2, top * s - ctx.lineWidth / 2,
                      rw * s + ctx.lineWidth, rh * s + ctx.lineWidth);
     }
+    drawTileLabels(panel, style.labels ?? [], scale, w);
     panel.pixel = { z, w, h, label: style.label };
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", style.name ?? panel.spec.title);

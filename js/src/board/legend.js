@@ -8,7 +8,9 @@ function swatch(style, ink, dashes) {
   if (style.type === "bar") return svg(`<rect x="6" y="2" width="14" height="10" fill="${color}"/>`);
   if ((style.mode ?? "").includes("lines")) {
     const dash = dashes[style.line?.dash ?? "solid"].join(",");
-    const dot = style.mode.includes("markers") ? `<circle cx="13" cy="7" r="2.5" fill="${color}"/>` : "";
+    const onLine = SYMBOLS[style.marker?.symbol ?? "circle"].onLine
+      ?? ((c) => `<circle cx="13" cy="7" r="2.5" fill="${c}"/>`);
+    const dot = style.mode.includes("markers") ? onLine(color) : "";
     return svg(`<line x1="1" y1="7" x2="25" y2="7" stroke="${color}" stroke-width="2.5"
                  stroke-dasharray="${dash}"/>${dot}`);
   }

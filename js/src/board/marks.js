@@ -27,8 +27,10 @@ const triangle = (tip) => ({
   },
 });
 
-// trace(ctx, x, y, r): the symbol's outline as the current path; open: drawn as a ring in the
-// marker's colour, else filled (and outlined in ink when the marker has a line width).
+// trace(ctx, x, y, r, angle): the symbol's outline as the current path; open: drawn as a ring
+// in the marker's colour, else filled (and outlined in ink when the marker has a line width);
+// oriented: turned to `angle` (radians), which the chart takes from the line into the point;
+// onLine: the mark a line's legend swatch shows for it (a dot when none is given).
 export const SYMBOLS = {
   circle: {
     trace: (ctx, x, y, r) => ctx.arc(x, y, r, 0, 2 * Math.PI),
@@ -50,13 +52,23 @@ export const SYMBOLS = {
   "triangle-down": triangle(Math.PI / 2),
   "triangle-left": triangle(Math.PI),
   "triangle-right": triangle(0),
+  // An arrowhead with its tip at the point (plotly's "arrow" with angleref "previous").
+  arrow: {
+    oriented: true,
+    trace: (ctx, x, y, r, angle) =>
+      polygon([[x, y], ...[2.6, -2.6].map((a) => [x + 2 * r * Math.cos(angle + a),
+                                                  y + 2 * r * Math.sin(angle + a)])])(ctx),
+    legend: (color) => svg(`<polygon fill="${color}" points="24,7 16,3 16,11"/>`),
+    onLine: (color) => `<polygon fill="${color}" points="25,7 18,3 18,11"/>`,
+  },
 };
 
-// One marker at (x, y) px; `ink` outlines filled markers that have a line width.
-export function paintMarker(ctx, marker, x, y, ink) {
+// One marker at (x, y) px, turned to `angle` if its symbol is oriented; `ink` outlines filled
+// markers that have a line width.
+export function paintMarker(ctx, marker, x, y, ink, angle = 0) {
   const symbol = SYMBOLS[marker.symbol ?? "circle"];
   ctx.beginPath();
-  symbol.trace(ctx, x, y, (marker.size ?? 6) / 2);
+  symbol.trace(ctx, x, y, (marker.size ?? 6) / 2, angle);
   if (symbol.open) {
     ctx.strokeStyle = marker.color;
     ctx.lineWidth = marker.line?.width ?? 2;
