@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import time
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,12 +16,14 @@ from ..core.validation import Interval, check_param
 from ..figures import VIEWS, Snapshot, snapshot
 from ..training import Session
 from ..training.checkpoint import Checkpoint
+from ..training.forces import Forces, measure
 from ..training.session import StepReport
 from .board import Board
 from .controls import UI_DATASETS, build_controls, control_values, label, role
 from .defaults import dashboard_params, is_full_batch
 from .keeper import Keeper
 from .live import MUTED, WARNING, LiveDashboard, action_buttons, column, columns, sidebar_layout
+from .pacing import Remeasure
 from .panels import PANELS
 from .sections import sections, stack
 from .timeline import Timeline
@@ -93,6 +96,8 @@ class Explorer(LiveDashboard):
         self.timeline = Timeline(self)
         self.keeper = Keeper(self, self.board)
         self._rate = (time.perf_counter(), 0)  # (time, step) of the last steps/s reading
+        self._remeasure = Remeasure()
+        self._forces: tuple[tuple, Forces] | None = None  # (what it was measured for, it)
         self._steps_per_second = 0.0
         self._open()
         self._sync_enabled()
@@ -206,7 +211,28 @@ class Explorer(LiveDashboard):
         return {"": self.session}
 
     def _snapshots(self) -> dict[str, Snapshot]:
-        return {"": snapshot(self.session, self.controls["unit"].value, self.timeline.at)}
+        at = self.timeline.at
+        forces = self._measured(at)
+        return {"": snapshot(self.session, self.controls["unit"].value, at, forces)}
+
+    def _measured(self, at: int | None) -> Forces:
+        """The derivation views' forces for the step shown (``training.forces.measure``):
+        measured again when the weights shown, the step or a setting changed; while playing,
+        only as often as ``pacing.Remeasure`` allows (the frames between show the last)."""
+        session = self.session
+        weights = session.model.theta_ if at is None else session.recording.weights[at]
+        shape = (at, weights.size, session.model.n_hidden)  # what the views index it by
+        key = (*shape, session.n_steps, zlib.crc32(weights), repr(session.get_params()))
+        if self._forces is not None:
+            then, forces = self._forces
+            waits = self.controls["play"].value and not self._remeasure.due()
+            if then == key or (waits and then[: len(shape)] == shape):
+                return forces
+        start = time.thread_time()
+        forces = measure(session, at)
+        self._remeasure.measured(time.thread_time() - start)
+        self._forces = (key, forces)
+        return forces
 
     @property
     def value(self) -> dict[str, Any]:

@@ -144,25 +144,26 @@ def replica(model: SparseAutoencoder, weights: np.ndarray) -> SparseAutoencoder:
 
 
 def snapshot(
-    session: Session, unit: int = 0, at: int | None = None, forces: bool = True
+    session: Session, unit: int = 0, at: int | None = None, forces: Forces | bool = True
 ) -> Snapshot:
     """Gather the state every view draws from ``session`` (a ``training.Session``).
 
     ``unit`` is the hidden unit the inspector shows; one past the last is taken as the last
     (the number of units can shrink under a selection). ``at`` picks a recorded step instead
     of the latest: snapshot ``at`` of ``session.recording``, with the loss and the unit's ρ̂
-    up to there (the settings drawn, such as ρ, are those in use now). ``forces``: measure the
-    gradient term by term for the derivation views (``training.forces.measure``: one pass
-    over the inputs the step's gradient used, and it records the force history).
+    up to there (the settings drawn, such as ρ, are those in use now). ``forces``: what the
+    derivation views draw, ``training.forces.measure`` of it (True: measured here, a pass over
+    the inputs the step's gradient used; a caller that measures less often passes its last)
+    or False for none.
     """
     model, history, steps = session.model, session.history, session.n_steps
     unit = min(max(int(unit), 0), model.n_hidden - 1)
-    measured = measure(session, at) if forces else None
+    measured = measure(session, at) if forces is True else forces or None
     rho_hat = model.rho_hat_
     if at is not None:
         steps = session.recording.steps[at]
         model = replica(model, session.recording.weights[at])
-    if measured is not None and measured.step == steps:
+    if at is not None and measured is not None and measured.step == steps:
         rho_hat = measured.gradient.rho_hat  # of these weights on all inputs: measured there
     elif steps == 0 or at is not None:
         # ρ̂ of these weights (the live run's is measured at the start of its last step).

@@ -570,13 +570,14 @@ def _tug_points(d: Derivation) -> tuple[np.ndarray, np.ndarray]:
     return np.where(drawn, x, np.nan), np.where(drawn, y, np.nan)
 
 
-#: The tug of war's axes (log10) before there is a point to fit them to.
+#: Where the tug of war's balance line runs (log10) while no unit has a place on its axes.
 TUG_EMPTY = (-3.0, 1.0)
 
 
 def _tug_decades(d: Derivation) -> tuple[float, float]:
-    """log10 of the whole decades around every unit's two forces: both axes' range, so that
-    the balance line runs corner to corner."""
+    """log10 of the whole decades around every unit's two forces: where the balance line
+    runs, so that the page's axes (whole decades around all they show) span the same decades
+    and the line runs corner to corner."""
     x, y = _tug_points(d)
     both = np.concatenate([x, y])
     finite = both[np.isfinite(both)]
@@ -584,11 +585,6 @@ def _tug_decades(d: Derivation) -> tuple[float, float]:
         return TUG_EMPTY
     lo, hi = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
     return float(lo), float(max(hi, lo + 1))
-
-
-def _tug_layout(s: Snapshot) -> dict[str, Any]:
-    decades = list(_tug_decades(s.derivation))
-    return {"xaxis": {"range": decades}, "yaxis": {"range": decades}}
 
 
 def _tug_data(s: Snapshot) -> list[dict[str, Any]]:
@@ -902,11 +898,10 @@ VIEWS: tuple[View, ...] = (
         kind="chart",
         data=_tug_data,
         layout=_axes(
-            _titled("‖∂L/∂W‖ (reconstruction)", type="log"),
-            _titled("β‖∂Ω/∂W‖ (sparsity)", type="log"),
+            _titled("‖∂L/∂W‖ (reconstruction)", type="log", nice=True),
+            _titled("β‖∂Ω/∂W‖ (sparsity)", type="log", nice=True),
         ),
         caption=_tug_caption,
-        layout_live=_tug_layout,
         pick=_unit_of_point(0),
     ),
     View(
