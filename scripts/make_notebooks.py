@@ -168,8 +168,11 @@ TUTORIAL = [
         "and the update the optimiser made from it, as images in input space (blue negative, "
         "orange positive; the three forces on one colour scale). *Tug of war* plots every "
         "unit's ‖∂L/∂W_:,l‖ against β‖∂Ω/∂W_:,l‖ with the line where the two balance, and "
-        "*Selected unit: the two forces during training* their history: sparsity pulls "
-        "hardest at first, then the two come to terms."
+        "*Selected unit: the two forces during training* their history. On natural patches "
+        "the sparsity force is 50 to 1,000 times the reconstruction force at step 0 (every "
+        "ρ̂ ≈ 0.5, far above ρ = 0.01), swings as ρ̂ overshoots ρ over the first few dozen "
+        "steps, and from about step 100 the two pull against each other within a few percent: "
+        "their sum, the gradient, is then far smaller than either."
     ),
     new_markdown_cell(
         "## 5. Train it and watch\n\n"
