@@ -68,13 +68,13 @@ def test_playing_measures_only_when_due(measured) -> None:
     clock = FakeClock()
     app._remeasure = pacing.Remeasure(clock)  # frozen: due once, then not until moved
     frames: list[int] = []
-    refresh = app.refresh
+    draw = app._draw  # the play loop's frame
 
-    def counting_refresh() -> None:
+    def counting_draw() -> None:
         frames.append(app.session.n_steps)
-        refresh()
+        draw()
 
-    app.refresh = counting_refresh
+    app._draw = counting_draw
     count = len(measured)
 
     async def scenario() -> None:
