@@ -215,14 +215,17 @@ LAYOUT = """() => {
   const cut = [...board.querySelectorAll('h3, .sae-caption')]
     .filter(e => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)
     .map(e => e.textContent);
-  const boxes = [...board.querySelectorAll('.sae-view')].map(e => e.getBoundingClientRect());
+  // The panels shown (a view with nothing to show, such as recovery on data with no true
+  // features, is hidden: no box, no column).
+  const shown = [...board.querySelectorAll('.sae-view')].filter(e => e.offsetParent !== null);
+  const boxes = shown.map(e => e.getBoundingClientRect());
   const overlaps = [];
   boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
     const apart = a.right - 1 <= b.left || b.right - 1 <= a.left
                   || a.bottom - 1 <= b.top || b.bottom - 1 <= a.top;
     if (!apart) overlaps.push([i, i + 1 + j]);
   }));
-  const titles = [...board.querySelectorAll('.sae-view')].flatMap(v => {
+  const titles = shown.flatMap(v => {
     const h = v.querySelector('h3').getBoundingClientRect(), p = v.getBoundingClientRect();
     return h.left < p.left || h.right > p.right + 0.5 ? [v.dataset.view] : [];
   });

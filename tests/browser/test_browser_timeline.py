@@ -27,6 +27,7 @@ def test_dragging_the_timeline_back_then_replaying_it(dash):
     dash.button("Replay").click()
     dash.page.get_by_text("step 6 (latest)").wait_for(timeout=60_000)
     dash.button("Replay").wait_for()  # back from Stop once the end is reached
+    dash.wait_until_idle()  # the page has drawn the last frame it was sent
     # At the end the views are the latest state again, not the early one.
     assert dash.views() == latest != early
     assert dash.errors == []
