@@ -238,7 +238,10 @@ def measure_play(dash: Dashboard, window_s: float, config: PlayConfig) -> dict[s
     dash.page.wait_for_timeout(window_s * 1000)  # the measurement window itself
     t1 = dash.page.evaluate("performance.now()")
     step1, frames = dash.step_count(), dash.frames()[frames0:]
-    dash.pause()
+    if dash.button("Pause").count():
+        dash.pause()
+    elif frames:  # the run stopped itself (converged, or max_iter): the window ends with it
+        t1 = frames[-1]["t"]
     dash.wait_until_idle()
     paused = len(dash.frames())
     dash.page.wait_for_timeout(1000)  # frames still arriving after Pause would be a backlog
