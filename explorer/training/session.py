@@ -19,7 +19,7 @@ from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
 from .checkpoint import Checkpoint, read_checkpoint, save_session
 from .force_history import ForceHistory
-from .history import History
+from .history import MAX_STEPS, History
 from .recording import Recording
 
 #: Changing these makes the current weights meaningless (other shapes, other data, other
@@ -99,6 +99,14 @@ class Session:
         carries its own.
     **model_params
         Keyword arguments of :class:`SparseAutoencoder`.
+
+    Notes
+    -----
+    A session runs for as long as a page plays, so what it keeps stays bounded: ``history``
+    and ``recording`` keep evenly spaced steps (``Thinned``), and the model's own
+    ``loss_curve_`` keeps the totals of the latest ``history.MAX_STEPS`` to twice that many
+    steps (kept whole it grew 32 bytes a step, 29 MB in a half-hour soak of Adam; the history
+    is the run's record).
     """
 
     def __init__(
@@ -244,6 +252,8 @@ class Session:
                 message = self._roll_back(self._good, len(self.history) - 1, problem)
                 return StepReport(model.n_steps_ - first, True, message)
             self.history.record(terms, model.rho_hat_)
+            if len(model.loss_curve_) > 2 * MAX_STEPS:  # halved now and then: O(1) a step
+                del model.loss_curve_[:-MAX_STEPS]
             if not np.isfinite(model.theta_).all():
                 problem = "the update produced NaN or infinite weights"
                 message = self._roll_back(self._start, len(self.history) - 1, problem)
@@ -345,8 +355,10 @@ class Session:
         make the loss shown the loss there, not the one that exploded."""
         model = self.model
         model.theta_[...] = theta
+        # The model's loss curve holds the latest steps' totals (``step``): those past ``step``
+        # go.
+        del model.loss_curve_[max(len(model.loss_curve_) - (model.n_steps_ - step), 0) :]
         model.n_steps_ = step
-        del model.loss_curve_[step:]
         model.restart_optimizer()  # its momentum / curvature memory has seen the bad step
         self.history.truncate(step)
         self.recording.truncate(step)
@@ -438,7 +450,7 @@ class Session:
         for name, weights in saved.weights.items():
             model.params_[name][...] = weights
         model.n_steps_ = n_steps
-        model.loss_curve_ = list(saved.terms["total"])
+        model.loss_curve_ = list(saved.terms["total"][-MAX_STEPS:])
         # The loss shown is the last step's, as after that step (not "not trained yet").
         model.last_terms_ = {t: values[-1] for t, values in saved.terms.items()} if n_steps else {}
         if saved.rho_hat is not None:

@@ -10,6 +10,7 @@ import numpy as np
 
 from explorer.figures import snapshot
 from explorer.training import TERMS, History, Session
+from explorer.training import session as session_module
 from explorer.training.checkpoint import read_checkpoint
 
 
@@ -82,3 +83,15 @@ def test_a_file_from_before_the_history_was_thinned_holds_every_step(tmp_path):
     other = Session("bars", 100, 0, n_hidden=6, optimizer="sgd", learning_rate=0.5)
     other.load(tmp_path / "old.npz")
     assert other.history.steps == [0, 1, 2, 3, 4] and other.history.terms == session.history.terms
+
+
+def test_the_models_loss_curve_keeps_the_latest_steps_and_rolls_back_with_them(monkeypatch):
+    monkeypatch.setattr(session_module, "MAX_STEPS", 8)
+    session = small_session()
+    session.step(40)
+    curve = session.model.loss_curve_
+    assert 8 <= len(curve) <= 16  # bounded
+    assert curve[-1] == session.history.terms["total"][-1]  # the latest step's total
+    latest = list(curve)
+    session._restore(session.model.theta_, 38)  # as a rollback of two steps does
+    assert session.model.loss_curve_ == latest[:-2] and session.n_steps == 38
