@@ -108,6 +108,7 @@ class Board(anywidget.AnyWidget):
         self._encoder = FrameEncoder()
         self._acknowledged = 0  # the newest frame the page said it drew
         self._states: dict[str, dict] = {}
+        self._keys: dict[str, Any] = {}  # each view's key when its state was built
         self._snap: Snapshot | None = None
         self._layout_overrides: dict[str, dict[str, Any]] = {}
         self.on_drawn: Callable[[], None] = lambda: None
@@ -135,7 +136,11 @@ class Board(anywidget.AnyWidget):
         """Draw ``snap``; True if the page was sent anything (only what changed goes)."""
         self._snap = snap
         for name, view in self._views.items():
-            self._states[name] = view_state(view, snap, self._layout_overrides.get(name))
+            overrides = self._layout_overrides.get(name)
+            key = (view.key(snap), overrides) if view.key else None
+            if key is None or self._keys.get(name) != key:
+                self._states[name] = view_state(view, snap, overrides)
+                self._keys[name] = key
         return self._send_frame(self._states)
 
     def relayout(self, name: str, layout: dict[str, Any]) -> None:

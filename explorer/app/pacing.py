@@ -82,10 +82,11 @@ class FramePacer:
 
 #: While playing, the derivation views' gradient pass is repeated at most every this many
 #: seconds, and takes at most 1/DERIVATION_SHARE of the loop's time: measured every frame, it
-#: cost 5 ms a frame against 1.5 ms for the rest of the frame (64-25, 10,000 patches,
-#: L-BFGS), and ~150 ms at 784-196 on 10,000 digits. The views between show the last
-#: measurement, whose captions name its step.
-DERIVATION_SECONDS = 0.25
+#: cost 5 ms a frame against 2 ms for the rest of the frame (64-25, 10,000 patches, L-BFGS),
+#: and the frame's cost spaces the frames (``FRAME_SHARE``). Twice a second the numbers can
+#: still be read as they change. The views between show the last measurement, whose
+#: captions name its step.
+DERIVATION_SECONDS = 0.5
 DERIVATION_SHARE = 10
 
 

@@ -82,6 +82,8 @@ class FrameEncoder:
         parts: dict[str, dict] = {}
         full = not self._sent  # a frame the page can start from, whatever it had
         for name, state in states.items():
+            if state is self._sent.get(name):
+                continue  # the very state sent before (a view the board kept): nothing new
             part = self._diff(self._sent.get(name), state, buffers)
             if part:
                 parts[name] = part

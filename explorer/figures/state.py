@@ -39,6 +39,7 @@ class Derivation:
     """The gradient for the encoder weights at the step shown, term by term (``training.forces``):
     every unit's two forces, and the selected unit's pieces."""
 
+    serial: int  # which measurement (training.forces.Forces.serial)
     step: int  # measured at the weights after this many steps: the gradient step + 1 follows
     n_inputs: int  # m, the inputs it was measured on...
     batch: bool  # ...one step's mini-batch (else the whole data set)
@@ -65,6 +66,7 @@ def derivation(session: Session, forces: Forces, unit: int, live: bool) -> Deriv
         return None if a is None else np.asarray(a[:, unit], dtype=np.float64)
 
     return Derivation(
+        serial=forces.serial,
         step=forces.step,
         n_inputs=g.n_samples,
         batch=forces.batch,

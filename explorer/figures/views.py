@@ -563,6 +563,11 @@ def _chain_caption(s: Snapshot) -> str:
     return "\n".join([*lines, f"∂L̂/∂W includes λW (‖·‖ {decay:.3g}) · {scales}"])
 
 
+def _derivation_key(s: Snapshot) -> tuple[int, int]:
+    """The derivation views draw one measurement (``Derivation.serial``) for one unit."""
+    return s.derivation.serial, s.unit
+
+
 def _tug_points(d: Derivation) -> tuple[np.ndarray, np.ndarray]:
     """Each unit's (‖∂L/∂W_:,l‖, β‖∂Ω/∂W_:,l‖), NaN where one is 0 (no place on a log axis)."""
     x, y = d.reconstruction_norms, d.sparsity_norms
@@ -794,6 +799,11 @@ class View:
     #: Whether the view has anything to show for a snapshot (None: always). The page hides
     #: it while not (``figures.frames``), and ``data`` is not asked.
     shown: Callable[[Snapshot], bool] | None = None
+    #: What the view's drawing depends on, where that is cheaper to tell than the drawing
+    #: (None: anything): while ``key(snapshot)`` stays the same, the board keeps the view's
+    #: last state instead of building it again (the derivation views: one measurement of the
+    #: gradient is drawn by many frames).
+    key: Callable[[Snapshot], Any] | None = None
 
 
 def _axes(x: dict[str, Any], y: dict[str, Any]) -> dict[str, Any]:
@@ -884,6 +894,7 @@ VIEWS: tuple[View, ...] = (
         layout=_axes(_titled("step", nice=True), _titled("size ‖·‖", type="log", nice=True)),
         caption=_forces_history_caption,
         layout_live=lambda s: _steps_layout(s.derivation.history_steps),
+        key=_derivation_key,
     ),
     View(
         name="chain",
@@ -891,6 +902,7 @@ VIEWS: tuple[View, ...] = (
         kind="image",
         data=_chain_data,
         caption=_chain_caption,
+        key=_derivation_key,
     ),
     View(
         name="tug",
@@ -902,6 +914,7 @@ VIEWS: tuple[View, ...] = (
             _titled("β‖∂Ω/∂W‖ (sparsity)", type="log", nice=True),
         ),
         caption=_tug_caption,
+        key=_derivation_key,
         pick=_unit_of_point(0),
     ),
     View(

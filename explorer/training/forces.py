@@ -11,7 +11,8 @@ in use now, as for every view of a recorded step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +22,9 @@ from ..core.chain_rule import EncoderGradient
 if TYPE_CHECKING:
     from ..core import SparseAutoencoder
     from .session import Session
+
+
+_SERIALS = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Forces:
     update: np.ndarray | None
     update_steps: int
     batch: bool
+    #: Which measurement this is: a number no other Forces of this process has.
+    serial: int = field(default_factory=lambda: next(_SERIALS))
 
 
 def encoder_weights(model: SparseAutoencoder, theta: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ allows, and never for a mere click on another unit."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -94,3 +95,28 @@ def test_playing_measures_only_when_due(measured) -> None:
     assert len(set(frames)) >= 5
     assert len(measured) - count <= 3
     assert f"step {app.session.n_steps} followed" in app.board.caption("chain")
+
+
+def test_the_board_keeps_a_derivation_views_state_while_its_key_stays(monkeypatch) -> None:
+    """One measurement is drawn by many frames: the chain's data is built once per measurement
+    and unit, and a frame of nothing new sends nothing for it."""
+    app = Explorer(dataset="bars", n_samples=200, random_state=0)
+    app.step(2)
+    built: list[int] = []
+    chain = app.board._views["chain"]
+
+    def counting(snap):
+        built.append(snap.unit)
+        return chain.data(snap)
+
+    app.board._views["chain"] = dataclasses.replace(chain, data=counting)
+    app.refresh()  # same measurement, same unit: kept
+    assert built == []
+    app.controls["unit"].value = 3
+    assert built == [3]
+    app.refresh()
+    assert built == [3]
+    app.step(1)  # a new measurement
+    assert built == [3, 3]
+    app.board.relayout("chain", {})  # an override of its layout: built again
+    assert built == [3, 3, 3]
