@@ -349,7 +349,9 @@ class LiveDashboard(widgets.VBox):
             resumed = time.perf_counter()  # when the loop last gave the event loop its turns
             try:
                 while self.controls["play"].value:
+                    trained = time.perf_counter()
                     report = self._train(self.controls["speed"].value)
+                    chunk = time.perf_counter() - trained
                     if report.stopped or pacer.unwatched():
                         message = report.message or UNWATCHED
                         break
@@ -359,7 +361,7 @@ class LiveDashboard(widgets.VBox):
                     for _ in range(LOOP_TURNS):
                         await asyncio.sleep(0)
                     resumed = time.perf_counter()
-                    if pacer.due() and self.controls["play"].value:
+                    if pacer.due(chunk) and self.controls["play"].value:
                         start = time.perf_counter()
                         self._draw()
                         if start - status_shown >= STATUS_SECONDS:

@@ -69,11 +69,16 @@ class FramePacer:
         self._in_flight = in_flight
         self._last_ack = self.clock()
 
-    def due(self) -> bool:
-        """Is it time for a frame: the rate allows it and the page is ready for one?"""
+    def due(self, chunk: float = 0.0) -> bool:
+        """Is it time for a frame: the rate allows it and the page is ready for one?
+
+        ``chunk``: the seconds until the loop asks again (its last chunk of training). The
+        frame goes at the question nearest to when it is due, not at the first one after it:
+        with chunks of 7.5 ms and a frame due every 16.7 ms, the first question after it came
+        every third chunk (25 ms, 28 frames/s), the nearest comes every second one."""
         since = self.clock() - self._last_sent
         ready = self._in_flight < MAX_IN_FLIGHT or since >= RESEND_SECONDS
-        return since >= self._interval and ready
+        return since + chunk / 2 >= self._interval and ready
 
     def unwatched(self) -> bool:
         """Have frames gone unacknowledged for ``UNWATCHED_SECONDS``?"""

@@ -272,6 +272,20 @@ def test_pacer_caps_the_rate_and_the_kernel_time_spent_drawing() -> None:
     assert pacer.due()
 
 
+def test_pacer_sends_at_the_chunk_nearest_to_when_a_frame_is_due() -> None:
+    """The loop asks between chunks of training: a frame goes at the question nearest to its
+    time, so chunks of 7.5 ms bring a frame every second chunk (15 ms), not every third
+    (22.5 ms, the first question after 1/MAX_FPS)."""
+    clock, chunk = FakeClock(), 0.0075
+    pacer = pacing.FramePacer(clock)
+    pacer.sent(cost=0.001)
+    pacer.acknowledged()
+    clock.now += chunk
+    assert not pacer.due(chunk)  # 7.5 ms: the next question (15 ms) is nearer to 16.7 ms
+    clock.now += chunk
+    assert pacer.due(chunk)  # 15 ms: nearer than the next question's 22.5 ms
+
+
 def test_play_counts_a_frames_wall_time_so_a_starved_kernel_keeps_training(monkeypatch) -> None:
     """On a shared machine a frame takes longer by the clock than its CPU time, as training
     does: counted by the clock, frames keep to their share of what the kernel gets. (Counted
