@@ -92,3 +92,32 @@ def test_dead_units_sit_at_the_curves_edge_at_their_true_penalty(browser, server
         assert d.errors == []
     finally:
         d.close()
+
+
+#: Every x range the loss view's axes were drawn with, in order (read on each animation frame).
+WATCH_X_RANGES = """() => { const seen = window.__xRanges = [];
+  const look = () => { const r = window.__sae.panel('loss').querySelector('.sae-plot')
+    ._fullLayout?.xaxis?.range; const last = seen[seen.length - 1];
+    if (r && (!last || last[0] !== r[0] || last[1] !== r[1])) seen.push([r[0], r[1]]);
+    requestAnimationFrame(look); };
+  look(); }"""
+
+
+def test_a_growing_step_axis_at_least_doubles_when_it_grows(browser, server):
+    """Each redraw of the axes costs plotly tens of milliseconds: the step axis, outgrown as
+    training goes on, jumps to twice its new top rather than to the next nice number (100,
+    150, 200, ...: nine redraws a decade)."""
+    d = Dashboard.open(browser, server)
+    try:
+        d.page.evaluate(WATCH_X_RANGES)
+        d.play()
+        d.wait_for_step_above(300, timeout=120)
+        if d.button("Pause").is_visible():
+            d.pause()
+        ranges = d.page.evaluate("window.__xRanges")
+        tops = [high for low, high in ranges if low == 0]
+        assert tops[-1] >= 300, ranges
+        grown = [(a, b) for a, b in zip(tops, tops[1:]) if b > a]
+        assert len(grown) >= 3 and all(b >= 2 * a for a, b in grown), tops
+    finally:
+        d.close()

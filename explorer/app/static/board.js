@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 e309136888493fb41aff3e209ff51d969e0a351173015b2406405b80e6668ba0
-// bundle sha256 d9ac72641d297dd99b74db131c8d5c1eb5c640b17db99cc44cdd3413ba3e4c45
+// sources sha256 e1af9a05769f8c809681249690c1715009e25eb99fec04aed29d838bc1eaa579
+// bundle sha256 a984552a1d6d5ff4ada22f33d91176f3213140fc4ef380a2543291ced2aec108
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -358,12 +358,13 @@ function niceRange(values, log) {
   }
   return [lo < 0 ? -niceCeiling(-lo) : 0, hi > 0 ? niceCeiling(hi) : 1];
 }
-function steadyRange(panel, key, range) {
+function steadyRange(panel, key, range, log) {
   const kept = (panel.ranges ??= {})[key];
   const inside = kept && range && range[0] >= kept[0] && range[1] <= kept[1];
   if (inside && range[1] - range[0] >= 0.4 * (kept[1] - kept[0])) return kept;
-  panel.ranges[key] = range;
-  return range;
+  const grows = kept && range && !log && range[0] === kept[0] && range[1] > kept[1];
+  panel.ranges[key] = grows ? [range[0], niceCeiling(2 * range[1])] : range;
+  return panel.ranges[key];
 }
 
 // src/board/chart.js
@@ -383,7 +384,7 @@ function chartLayout(panel, traces, theme) {
     const values = nice ? traces.flatMap((t) => Array.from(t[key])) : [];
     const log = rest.type === "log";
     const empty = rest.range ?? (log ? [-1, 1] : [0, 1]);
-    const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log) ?? empty) : null;
+    const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log) ?? empty, log) : null;
     return {
       gridcolor: grid,
       zerolinecolor: grid,

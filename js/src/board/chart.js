@@ -34,7 +34,7 @@ function chartLayout(panel, traces, theme) {
     const log = rest.type === "log";
     // With no data yet (before the first step), the axis' own range, else a plain one.
     const empty = rest.range ?? (log ? [-1, 1] : [0, 1]);
-    const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log) ?? empty) : null;
+    const range = nice ? steadyRange(panel, `${key}:${log}`, niceRange(values, log) ?? empty, log) : null;
     return {
       gridcolor: grid, zerolinecolor: grid, linecolor: muted, automargin: true,
       exponentformat: "power", // 10⁻⁴, not plotly's SI "100µ"
