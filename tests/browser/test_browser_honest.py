@@ -5,6 +5,8 @@ the axis' edge at their true penalty, also while the page itself redraws the cur
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -117,7 +119,7 @@ def test_a_growing_step_axis_at_least_doubles_when_it_grows(browser, server):
         ranges = d.page.evaluate("window.__xRanges")
         tops = [high for low, high in ranges if low == 0]
         assert tops[-1] >= 300, ranges
-        grown = [(a, b) for a, b in zip(tops, tops[1:]) if b > a]
+        grown = [(a, b) for a, b in itertools.pairwise(tops) if b > a]
         assert len(grown) >= 3 and all(b >= 2 * a for a, b in grown), tops
     finally:
         d.close()
