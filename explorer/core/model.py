@@ -27,6 +27,7 @@ from .estimator import (
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS, check_batch_size
 from .penalties import PENALTIES
+from .scratch import scratch
 from .validation import (
     NONE,
     Either,
@@ -371,7 +372,10 @@ class SparseAutoencoder(Estimator):
         m = X.shape[0]
         # The steps' workspace: scratch within a call, free between steps (nothing reads it
         # after the call that filled it), and measured on a step's inputs it has their shape.
-        work = self._workspace(m, X.shape[1], p["W1"].dtype)
+        # Any other batch (the whole data set before the first step, as a dashboard's first
+        # frame measures it) gets a workspace of its own for this call: kept, it would hold
+        # 10 MB (64-25 on 10,000 patches) that a run of mini-batches never uses.
+        work = self._workspace(m, X.shape[1], p["W1"].dtype, keep=False)
         rho_hat, _ = self._forward(p, X, work)
         d_hidden, d_penalty, g_prime = self._hidden_errors(p, rho_hat, work, with_penalty=True)
         rho_hat_grad = X.T @ g_prime
@@ -396,17 +400,23 @@ class SparseAutoencoder(Estimator):
             n_samples=m,
         )
 
-    def _workspace(self, m: int, n: int, dtype: np.dtype) -> tuple[np.ndarray, ...]:
+    def _workspace(
+        self, m: int, n: int, dtype: np.dtype, keep: bool = True
+    ) -> tuple[np.ndarray, ...]:
         """Three m×k arrays (H, the hidden error, scratch), three m×n ones (X̂, the output
-        error, scratch) and m ones (for column sums), kept between calls with the same
-        shapes."""
+        error, scratch) and m ones (for column sums): the model's own when it has these shapes;
+        otherwise fresh ones (``core.scratch``: their memory goes back to the system when they
+        are dropped), which replace the model's own with ``keep``."""
         key = (m, n, self.n_hidden, np.dtype(dtype))
-        if getattr(self, "_work_key", None) != key:
-            k = self.n_hidden
-            arrays = [np.empty(shape, dtype) for shape in [(m, k)] * 3 + [(m, n)] * 3]
-            self._work = (*arrays, np.ones(m, dtype))
-            self._work_key = key
-        return self._work
+        if getattr(self, "_work_key", None) == key:
+            return self._work
+        k = self.n_hidden
+        *arrays, ones = scratch([(m, k)] * 3 + [(m, n)] * 3 + [(m,)], dtype)
+        ones.fill(1.0)
+        work = (*arrays, ones)
+        if keep:
+            self._work, self._work_key = work, key
+        return work
 
     def loss_and_grad(self, X: Any) -> tuple[dict[str, float], dict[str, np.ndarray]]:
         """Loss terms and gradients at the current parameters, without changing them.

@@ -208,6 +208,16 @@ def test_play_loop_handles_slider_changes_mid_run() -> None:
     assert len(app.session.history) == steps  # stopped: nothing more happens
 
 
+def test_a_dashboard_that_has_not_trained_holds_no_training_workspace(app: Explorer) -> None:
+    """Its first frame measures the derivation views' forces on the whole data set; the
+    arrays for that go with the measurement (a served kernel held 10 MB more after a load,
+    64-25 on 10,000 patches), and the steps' own come with the first step."""
+    assert app._forces is not None  # the derivation views were measured
+    assert "_work" not in vars(app.session.model)
+    app.step(1)
+    assert "_work" in vars(app.session.model)
+
+
 def test_explorer_is_a_container_with_controls_and_views(app: Explorer) -> None:
     required = set(
         "rho beta learning_rate weight_decay n_hidden batch_size dataset loss optimizer seed "
