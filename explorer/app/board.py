@@ -56,9 +56,10 @@ DASHBOARD_CLASS = "sae-dashboard"
 LIVE_CLASS = "sae-live"
 
 
-@functools.cache
 def plotly_js() -> bytes:
-    """The plotly.js bundle the page draws axes with (read once per kernel)."""
+    """The plotly.js bundle the page draws axes with, read from the package each time a page
+    asks for it: a page asks once, or never when it stored this bundle before, and 1.2 MB held
+    in every kernel for that would outweigh the millisecond the reading takes."""
     return PLOTLY_JS.read_bytes()
 
 

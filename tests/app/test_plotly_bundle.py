@@ -49,6 +49,14 @@ def test_the_page_asking_for_plotly_gets_the_shipped_bundle(monkeypatch):
     assert sent == [({"type": "sae-plotly"}, [board.PLOTLY_JS.read_bytes()])]
 
 
+def test_the_kernel_keeps_no_copy_of_the_bundle_it_sends():
+    """Read when a page asks (once, or never when it stored the bundle): a copy kept in the
+    kernel (1.2 MB) would stay in every served kernel for a page that never asks again."""
+    first = board.plotly_js()
+    assert board.plotly_js() is not first
+    assert board.plotly_js() == first
+
+
 def test_the_page_knows_which_bundle_it_would_get_before_asking():
     """The ``plotly`` trait names the bundle by content: a page that stored it uses its copy,
     and a page holding another bundle (an older version) asks again."""
