@@ -12,6 +12,8 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from playwright.sync_api import expect
+
 from explorer.serving.background import kernel_pid, voila_server
 from explorer.serving.page import VIEWPORT, Dashboard
 
@@ -76,6 +78,18 @@ def test_a_kernel_killed_while_playing_leaves_a_play_button(dash):
     assert buttons.filter(has=dash.page.locator(".fa-play")).filter(has_text="Play").count() == 1
 
 
+def test_a_page_scrolled_down_to_its_last_views_sees_the_banner(dash):
+    """A student on a laptop watching the views below the first screen is told where they
+    look (Voila's page scrolls inside its own container, which the banner sticks to)."""
+    dash.page.set_viewport_size({"width": 1366, "height": 768})
+    dash.page.locator(".sae-board .sae-view:visible").last.scroll_into_view_if_needed()
+    expect(dash.control("play")).not_to_be_in_viewport()  # the dashboard's top is out of sight
+    os.kill(kernel_pid(dash.kernel_id()), signal.SIGKILL)
+    banner = dash.page.locator(".sae-banner[data-tone='lost']")
+    banner.wait_for(timeout=WITHIN_MS)
+    expect(banner).to_be_in_viewport(ratio=1)
+
+
 def test_a_server_restarted_under_the_page_is_said_and_the_run_comes_back(browser):
     with voila_server() as url:
         dash = Dashboard.open(browser, url)
@@ -93,11 +107,14 @@ def test_a_server_restarted_under_the_page_is_said_and_the_run_comes_back(browse
 def test_a_page_offline_for_three_seconds_says_so_then_carries_on(dash):
     dash.play()
     dash.wait_for_step_above(3)
+    where = dash.button("Pause").bounding_box()
     context = dash.page.context
     context.set_offline(True)
     try:
         dash.wait_for_banner("offline: reconnecting")  # a brief word, not a lost run
         assert dash.page.locator(".sae-banner[data-tone='lost']").count() == 0
+        # It does not move the controls down for a moment (and back up): Pause stays put.
+        assert dash.button("Pause").bounding_box() == where
         dash.page.wait_for_timeout(3000)  # the blip the issue names: three seconds offline
     finally:
         context.set_offline(False)
