@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/download.js and what it imports: do not edit, rebuild.
-// sources sha256 e309136888493fb41aff3e209ff51d969e0a351173015b2406405b80e6668ba0
+// sources sha256 ec5d999006c937515914ca589f86a022c288afe2863c8243f02d458f7e5ecafa
 // bundle sha256 903f29d37c4dd67f777ce0f566ec8b1a857b38d1b0bfc2aacd8d2d53840c7517
 // src/download.js
 function render({ model, el }) {

@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 e309136888493fb41aff3e209ff51d969e0a351173015b2406405b80e6668ba0
+// sources sha256 ec5d999006c937515914ca589f86a022c288afe2863c8243f02d458f7e5ecafa
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {
