@@ -14,7 +14,9 @@ the browser's own JavaScript (that would measure the client machine, not the ser
 3. open the kernel's websocket and ask for every widget's state at once (the
    ``jupyter.widget.control`` comm's ``request_states``, as ipywidgets 8's manager does; it
    gives up after 4 s and falls back to asking widget by widget);
-4. ask the board for plotly.js (its ``plotly`` message), which it sends as a binary message.
+4. plotly.js: the page served with our template fetches it as one of the files of step 2;
+   a page that did not (an older template) asks the board for it (its ``plotly`` message),
+   which sends it as a binary message.
 
 A session is ready when all of that has arrived. Prints, per N: ready time (median, max),
 the resident memory of the students' kernels after the sessions (median, max), the
@@ -43,6 +45,7 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_msg_to_ws_v1,
 )
 
+from explorer.app.board import PLOTLY_JS
 from explorer.serving.background import (
     resident_mb,
     server_kernels_mb,
@@ -141,7 +144,7 @@ def comm_method(msg: dict, comm_id: str, method: str) -> bool:
     )
 
 
-async def widgets_and_plotly(http: aiohttp.ClientSession, ws_url: str) -> None:
+async def widgets_and_plotly(http: aiohttp.ClientSession, ws_url: str, ask_plotly: bool) -> None:
     ws = await http.ws_connect(ws_url, protocols=[PROTOCOL], max_msg_size=64 * 2**20)
     session, control = uuid.uuid4().hex, uuid.uuid4().hex
 
@@ -154,6 +157,9 @@ async def widgets_and_plotly(http: aiohttp.ClientSession, ws_url: str) -> None:
     await send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
     reply = await until(ws, lambda m: comm_method(m, control, "update_states"))
     states = reply["content"]["data"]["states"]
+    if not ask_plotly:
+        await ws.close()
+        return
     board = next(k for k, s in states.items() if "max_columns" in s["state"])
     ask = {"method": "custom", "content": {"type": "plotly"}}
     await send("comm_msg", {"comm_id": board, "data": ask})
@@ -186,7 +192,8 @@ async def student(url: str, files: list[str]) -> float:
                 await reply.read()
 
         ws_url = url.replace("http", "ws", 1) + f"api/kernels/{kernel}/channels"
-        await asyncio.gather(*(get(p) for p in files), widgets_and_plotly(http, ws_url))
+        served = any(p.endswith(f"/{PLOTLY_JS.name}") for p in files)  # step 4
+        await asyncio.gather(*(get(p) for p in files), widgets_and_plotly(http, ws_url, not served))
     return time.perf_counter() - start
 
 

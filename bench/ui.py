@@ -8,7 +8,8 @@ Prints four tables:
 
 - loads: per fresh page (each with a kernel of its own, taken from a warm pool), the page's
   own times from navigation (its ``performance`` clock, milliseconds) to the first widget,
-  to the board's first render, to plotly.js asked for, arrived and ready (evaluated), to the
+  to the board's first render, to plotly.js asked of the kernel and arrived (blank where the
+  template served it, or the browser had stored it), to plotly.js ready (evaluated), to the
   first view drawn (the filters and the penalty curve: what a student reads first) and to
   every view drawn; bytes received over the websocket; the page's kernel's resident memory
   after the load and after Play; whether every view was live (changed after Play). Then the
@@ -67,7 +68,7 @@ LOAD_PROBE_JS = """(() => {
 
 #: The load times read from the page: the probe's, and the board's performance marks.
 READ_LOAD_JS = """() => {
-  const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+  const mark = (name) => performance.getEntriesByName(name).at(-1)?.startTime ?? null;
   return {widget: window.__saeLoad.widget, render: mark('sae-render'),
           asked: mark('sae-plotly-asked'), arrived: mark('sae-plotly-arrived'),
           ready: mark('sae-plotly-ready'), draws: window.__saeLoad.draws,

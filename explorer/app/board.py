@@ -6,12 +6,14 @@ frame, two frames a second (docs/drawing.md). Here
 
 - the module anywidget loads is small (``static/board.js``, bundled from ``js/src/board``:
   ``frontend``): it must initialise within
-  anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js comes after, once
-  per page, as one binary message the page asks for, or from the browser's own store when the
-  page has had this very bundle before (the ``plotly`` trait names it): nothing is fetched from
-  any host but the kernel's server. It is plotly's partial bundle with the cartesian axes
-  (1.2 MB, shipped in ``static/plotly``), not the full one the plotly package installs (4.8 MB,
-  five times as long to evaluate): the board draws only axes with it;
+  anywidget's fixed ~2 s deadline or the widget is silently dead. plotly.js comes apart, once
+  per page: a page served with our Voila template has fetched and run it while Voila started
+  (the template's static file); elsewhere (JupyterLab) the page asks the kernel for it, one
+  binary message, or takes it from the browser's own store when the page has had this very
+  bundle before (the ``plotly`` trait names it): nothing is fetched from any host but the
+  kernel's server. It is plotly's partial bundle with the cartesian axes (1.2 MB), not the
+  full one the plotly package installs (4.8 MB, five times as long to evaluate): the board
+  draws only axes with it;
 - frames are binary float32 arrays carrying only what changed (``figures.frames``); the page
   keeps the newest, draws it on the next animation frame and answers ``drawn``, which paces
   the play loop (``pacing.FramePacer``);
@@ -30,6 +32,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
@@ -40,14 +43,20 @@ from ..figures import FrameEncoder, Snapshot, View, spec, view_state
 from ..figures.contract import page_contract
 from . import frontend
 
-STATIC = frontend.STATIC
 #: plotly's official partial bundle holding the cartesian axes, and its version: the plotly.js
 #: version of the plotly package (tests check the file's header against both). Shipped with
 #: its licence; ``scripts/fetch_plotly.py`` fetches it again from npm after a version change.
 PLOTLY_PACKAGE = "plotly.js-basic-dist-min"
 PLOTLY_VERSION = "4.1.1"
-PLOTLY_JS = STATIC / "plotly" / "plotly-basic.min.js"
-PLOTLY_LICENSE = STATIC / "plotly" / "LICENSE"
+#: Where it is: a static file of our Voila template, which Voila serves by URL (the template's
+#: page runs it while Voila starts); the board sends the same file to a page that asks for it.
+#: A file of the package all the same (the wheel holds the template twice: in the package,
+#: and as shared data for plain ``voila``).
+PLOTLY_DIR = (
+    Path(__file__).parents[1] / "serving/share/jupyter/voila/templates/explorer/static/plotly"
+)
+PLOTLY_JS = PLOTLY_DIR / "plotly-basic.min.js"
+PLOTLY_LICENSE = PLOTLY_DIR / "LICENSE"
 #: The class of the dashboards' boxes whose controls ``static/board.css`` (loaded with the
 #: board) draws focus rings in.
 DASHBOARD_CLASS = "sae-dashboard"

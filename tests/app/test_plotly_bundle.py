@@ -1,5 +1,5 @@
-"""The plotly.js the board sends the page: plotly's partial bundle, shipped with its licence, at
-the version the code names and the plotly package carries."""
+"""The page's plotly.js: plotly's partial bundle, shipped with its licence, at the version the
+code names and the plotly package carries; served by our Voila template, sent by the board."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import plotly
 
 from explorer.app import board
 from explorer.figures.views import VIEWS
+from explorer.serving import voila
 
 #: The first lines of a plotly.js bundle: "* plotly.js (basic - minified) v4.1.1".
 HEADER = re.compile(r"^\* plotly\.js(?: \((\w+) - minified\))? v(\d+\.\d+\.\d+)$", re.M)
@@ -65,3 +66,12 @@ def test_the_page_knows_which_bundle_it_would_get_before_asking():
     assert name == board.PLOTLY_PACKAGE
     assert re.fullmatch(rf"{re.escape(board.PLOTLY_VERSION)}\+[0-9a-f]{{16}}", version_and_digest)
     assert b.get_state()["plotly"] == b.plotly  # synced to the page
+
+
+def test_the_template_serves_the_very_file_the_board_sends():
+    """Our Voila template fetches plotly.js from its static folder (Voila serves it by URL) and
+    the board sends the same file where no template does: one file, so the two cannot differ."""
+    template = voila.DATA_DIR / "voila" / "templates" / "explorer"
+    assert board.PLOTLY_JS.parent == template / "static" / "plotly"
+    page = (template / "index.html.j2").read_text()
+    assert f'static_url("plotly/{board.PLOTLY_JS.name}")' in page

@@ -20,6 +20,7 @@ import wcag
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from explorer.app.board import PLOTLY_JS
 from explorer.core.penalties import kl_divergence
 from explorer.figures.views import VIEWS
 from explorer.serving.background import lab_server, plain_voila
@@ -81,9 +82,11 @@ def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
     assert dash.page.locator(".sae-board .sae-chart canvas.sae-overlay").count() == len(charts)
     shown_images = ".sae-board .sae-image:not([style*='display: none']) canvas"
     assert dash.page.locator(shown_images).count() == len(SHOWN) - len(charts)
-    # plotly.js arrived once, as one script made from the kernel's message.
-    scripts = "() => document.querySelectorAll('script[src^=\"blob:\"]').length"
-    assert dash.page.evaluate(scripts) == 1
+    # plotly.js ran once, as one script: the template's static file (none from the kernel).
+    scripts = """() => [...document.querySelectorAll('script[src]')].map(s => s.src)
+                   .filter(src => src.startsWith('blob:') || src.includes('/plotly/'))"""
+    (script,) = dash.page.evaluate(scripts)
+    assert urlsplit(script).path.endswith(f"/static/plotly/{PLOTLY_JS.name}")
     assert dash.hosts() == {urlsplit(server).netloc}, sorted(dash.hosts())
     assert dash.errors == []
 
@@ -298,6 +301,9 @@ def test_jupyterlab_runs_the_notebook_and_the_widgets_react(browser, lab):
             f"outputs {outputs}; page errors {d.errors}; "
             f"plot divs {page.locator('.js-plotly-plot').count()}"
         ) from None
+    # No template here: the board asked the kernel for plotly.js.
+    marks = page.evaluate("() => performance.getEntriesByType('mark').map(m => m.name)")
+    assert "sae-plotly-asked" in marks and "sae-plotly-served" not in marks
     before = d.views()
     # ρ̂ of a step is measured at the weights it starts from: two steps move every view.
     d.button("Step").click()

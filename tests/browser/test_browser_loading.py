@@ -1,24 +1,32 @@
-"""While the page waits, it says so and what it waits for; never a blank area.
+"""While the page waits, it says so and what it waits for; never a blank area. And where the
+page's plotly.js comes from: the template's static file, fetched while Voila starts, else the
+kernel (and then the browser's store).
 
 The kernel's websocket is routed through the test (Playwright's ``route_web_socket``), which
-holds back what the page waits for: the whole kernel (the page's own loading note), or only
-plotly.js (the charts' panels).
+holds back what the page waits for: the whole kernel (the page's own loading note), or the
+first frame; the template's plotly.js is held back (or refused) by routing its URL.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from explorer.app.board import PLOTLY_JS
 from explorer.figures.views import VIEWS
 from explorer.serving.page import VIEWPORT, Dashboard
 
 KERNEL_SOCKET = "**/api/kernels/**"
+#: The plotly.js our Voila template serves and the page fetches (a static file of the template).
+SERVED_PLOTLY = f"**/voila/templates/explorer/static/plotly/{PLOTLY_JS.name}*"
 FIRST_FRAME = "Waiting for the kernel's first frame…"
+#: The board's performance marks, in order.
+MARKS = "() => performance.getEntriesByType('mark').map(m => m.name)"
 
 
 def no_kernel(ws) -> None:
@@ -87,12 +95,23 @@ def notes(page) -> dict[str, str]:
 
 
 def test_each_view_says_what_it_waits_for_until_it_is_drawn(browser, server):
+    """Also: a plotly.js that has not arrived holds nothing else back (the template fetches it
+    beside Voila's start, which would otherwise wait for it)."""
     # Views shown only at times (View.shown) stay hidden, and so do their notes.
     charts = {v.name for v in VIEWS if v.kind == "chart" and not v.shown}
-    relay = Relay({b"sae-frame", b"sae-plotly"})
+    relay = Relay({b"sae-frame"})
+    held = []  # the template's first request for plotly.js, unanswered until released
+
+    def hold_first(route) -> None:
+        if held:
+            route.continue_()  # the script element's (routing disables the browser's cache)
+        else:
+            held.append(route)
+
     page = browser.new_page(viewport=VIEWPORT)
     try:
         page.route_web_socket(KERNEL_SOCKET, relay)
+        page.route(SERVED_PLOTLY, hold_first)
         d = Dashboard(page)
         page.goto(server)
         page.locator(".sae-board .sae-view").first.wait_for()
@@ -106,7 +125,8 @@ def test_each_view_says_what_it_waits_for_until_it_is_drawn(browser, server):
         assert notes(page) == {
             v.name: "Loading plotly.js to draw the axes…" if v.name in charts else "" for v in VIEWS
         }
-        relay.release(b"sae-plotly")
+        (request,) = held
+        request.continue_()
         d.wait_until_drawn()
         assert set(notes(page).values()) == {""}
         assert d.errors == []
@@ -114,19 +134,47 @@ def test_each_view_says_what_it_waits_for_until_it_is_drawn(browser, server):
         page.close()
 
 
+def test_a_fresh_page_draws_with_the_plotly_js_its_template_served(browser, server):
+    """Served with our template, a page with nothing stored fetches plotly.js from its own
+    server as the template's static file while Voila starts, and the board takes it: the kernel
+    is asked for none (1.2 MB less over its websocket), no other host is asked for anything, and
+    the partial bundle is not left as the page's window.Plotly."""
+    d = Dashboard.open(browser, server)
+    try:
+        marks = d.page.evaluate(MARKS)
+        assert "sae-plotly-served" in marks
+        assert "sae-plotly-asked" not in marks and "sae-plotly-stored" not in marks
+        assert marks.index("sae-plotly-ready") < marks.index("sae-plotly-served")
+        # Fetched from the server once (the script element then takes it from the cache).
+        fetched = d.page.evaluate(
+            """(name) => performance.getEntriesByType('resource')
+                 .filter(r => r.name.includes(name)).map(r => [r.name, r.transferSize])""",
+            PLOTLY_JS.name,
+        )
+        assert {urlsplit(url).netloc for url, _ in fetched} == {urlsplit(server).netloc}
+        assert sum(size >= PLOTLY_JS.stat().st_size for _, size in fetched) == 1, fetched
+        assert d.websocket_bytes < PLOTLY_JS.stat().st_size  # the bundle did not travel there
+        assert d.hosts() == {urlsplit(server).netloc}
+        assert d.page.evaluate("() => typeof window.Plotly") == "undefined"
+        assert d.errors == []
+    finally:
+        d.close()
+
+
 def test_a_reload_draws_with_the_plotly_js_the_browser_stored(browser, server):
-    """The first load asks the kernel for plotly.js and stores it; the next load of the page
-    (same browser) evaluates its stored copy and asks nothing. The partial bundle does not stay
-    the page's window.Plotly."""
+    """Where no template serves plotly.js (JupyterLab; here the template's file is refused),
+    the first load asks the kernel for plotly.js and stores it; the next load of the page (same
+    browser) evaluates its stored copy and asks nothing. The partial bundle does not stay the
+    page's window.Plotly."""
     context = browser.new_context(viewport=VIEWPORT)
-    marks = "() => performance.getEntriesByType('mark').map(m => m.name)"
+    context.route(SERVED_PLOTLY, lambda route: route.abort())
     try:
         loads = []
         for _ in range(2):
             d = Dashboard(context.new_page())
             d.page.goto(server)
             d.wait_until_drawn()
-            loads.append((d.page.evaluate(marks), d.websocket_bytes))
+            loads.append((d.page.evaluate(MARKS), d.websocket_bytes))
             assert d.page.evaluate("() => typeof window.Plotly") == "undefined"
             assert d.errors == []
             d.close()

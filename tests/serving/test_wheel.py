@@ -29,25 +29,28 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The environment the fresh environment's processes run in: no PYTHONPATH, which could name
 #: this checkout.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-#: What the wheel must hold besides the Python modules: the page's code and style, plotly.js
-#: with its licence, the served notebook, Voila's template and the kernel spec (read from the
-#: package by ``serve``), the template again as shared data (for plain ``voila``), and the data
-#: sets with their licences. (And every other file of the package: the first test.)
+#: What the wheel must hold besides the Python modules: the page's code and style, the served
+#: notebook, Voila's template with its static plotly.js and licence, and the kernel spec (read
+#: from the package by ``serve``, and the board sends the same plotly.js), the template again as
+#: shared data (for plain ``voila``), and the data sets with their licences. (And every other
+#: file of the package: the first test.)
 PACKAGED = (
     "explorer/app/static/board.js",
     "explorer/app/static/board.css",
     "explorer/app/static/numberbox.js",
-    "explorer/app/static/plotly/plotly-basic.min.js",
-    "explorer/app/static/plotly/LICENSE",
     "explorer/serving/notebook/dashboard.ipynb",
     "explorer/serving/share/jupyter/voila/templates/explorer/index.html.j2",
     "explorer/serving/share/jupyter/voila/templates/explorer/conf.json",
+    "explorer/serving/share/jupyter/voila/templates/explorer/static/plotly/plotly-basic.min.js",
+    "explorer/serving/share/jupyter/voila/templates/explorer/static/plotly/LICENSE",
     "explorer/serving/share/jupyter/kernels/python3/kernel.json",
     "explorer/datasets/files/natural_images.npz",
     "explorer/datasets/files/digits.npz",
     "explorer/datasets/files/DATA-LICENSES",
 )
 SHARED_TEMPLATE = "share/jupyter/voila/templates/explorer/index.html.j2"
+#: The plotly.js plain ``voila`` serves with the template.
+SHARED_PLOTLY = "share/jupyter/voila/templates/explorer/static/plotly/plotly-basic.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +98,9 @@ def test_the_wheel_holds_the_page_code_template_kernel_spec_and_data(wheel: Path
         if p.is_file() and p.suffix != ".pyc" and ".ipynb_checkpoints" not in p.parts
     ]
     assert [f for f in files if f not in names] == []
-    shared = [n for n in names if n.endswith(".data/data/" + SHARED_TEMPLATE)]
-    assert len(shared) == 1, sorted(n for n in names if ".data/" in n)
+    for name in (SHARED_TEMPLATE, SHARED_PLOTLY):
+        shared = [n for n in names if n.endswith(".data/data/" + name)]
+        assert len(shared) == 1, sorted(n for n in names if ".data/" in n)
     # Not as shared data: installed into share/jupyter/kernels/python3 it would take the
     # place of ipykernel's own python3 kernel for every notebook of the environment.
     assert not [n for n in names if ".data/data/share/jupyter/kernels/" in n]
@@ -131,6 +135,9 @@ def test_the_dashboard_serves_from_the_wheel(browser, venv: Path, tmp_path) -> N
             # The weights and the loss change with the first step (ρ̂, measured at the
             # weights a step starts from, from the second).
             dash.wait_for_views_to_change(before, ["filters", "loss"])
+            # Its charts were drawn with the plotly.js the wheel's template served.
+            marks = dash.page.evaluate("performance.getEntriesByType('mark').map(m => m.name)")
+            assert "sae-plotly-served" in marks and "sae-plotly-asked" not in marks
             assert dash.errors == []
         finally:
             dash.close()

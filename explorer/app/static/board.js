@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 e1af9a05769f8c809681249690c1715009e25eb99fec04aed29d838bc1eaa579
-// bundle sha256 a984552a1d6d5ff4ada22f33d91176f3213140fc4ef380a2543291ced2aec108
+// sources sha256 ddefed2bba7cb9cef2cd3d5a2d8e30b192f15dd3caf9924d878393934ca9a9ab
+// bundle sha256 8c6f15a0f92b52b9baff482ca12136e6c380d515ce790e572ac41ea4dcc4ba57
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -297,8 +297,14 @@ function evaluate(bytes) {
     document.head.appendChild(script);
   });
 }
+var versionOf = (id) => id.split("@")[1]?.split("+")[0];
 async function load(model) {
   const id = model.get("plotly");
+  const served = await window.__saePlotlyServed;
+  if (served && served.version === versionOf(id)) {
+    performance.mark("sae-plotly-served");
+    return served;
+  }
   if (marked() === id) {
     const db2 = await openStore();
     const kept = db2 && await stored(db2, id);

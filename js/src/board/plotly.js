@@ -1,11 +1,15 @@
 // plotly.js: loaded once per page, and the one place that reads its insides.
 //
 // Not imported by this module: anywidget gives the board's module ~2 s to load and initialise
-// or the widget is silently dead, and plotly.js (the partial bundle in explorer/app/static/plotly)
-// is 1.2 MB. The kernel names the bundle it would send (the board's `plotly` trait: package,
-// version and content hash). A page that stored that very bundle before (in the browser's
-// IndexedDB, per server, its name in localStorage) evaluates its own copy; else it asks the
-// kernel, which sends it as one binary message, and stores it for the next load.
+// or the widget is silently dead, and plotly.js (plotly's partial bundle, board.PLOTLY_JS) is
+// 1.2 MB. A page served with our Voila template fetched and ran the same file while Voila
+// started, before any widget existed (the template's script promises it as
+// `window.__saePlotlyServed`): the board takes that one when its version is the kernel's.
+// Elsewhere (JupyterLab, or a template whose copy failed) the kernel names the bundle it would
+// send (the board's `plotly` trait: package, version and content hash). A page that stored that
+// very bundle before (in the browser's IndexedDB, per server, its name in localStorage)
+// evaluates its own copy; else it asks the kernel, which sends it as one binary message, and
+// stores it for the next load.
 
 // The browser's store: one bundle, under the name the kernel gives it.
 const DB = "sae-explorer";
@@ -85,7 +89,8 @@ function ask(model) {
 
 // Runs the bundle and returns its Plotly, leaving the page's `window.Plotly` as it was: a
 // partial bundle must not pass for the page's Plotly (a notebook's own figures may need traces
-// it lacks). plotly.js is UMD: the wrapper hides any CommonJS `module` of the host page.
+// it lacks; the template's script does the same). plotly.js is UMD: the wrapper hides any
+// CommonJS `module` of the host page.
 function evaluate(bytes) {
   return new Promise((resolve, reject) => {
     const had = Object.hasOwn(window, "Plotly");
@@ -110,8 +115,18 @@ function evaluate(bytes) {
   });
 }
 
+// The version in a bundle's name ("plotly.js-basic-dist-min@4.1.1+<hash>").
+const versionOf = (id) => id.split("@")[1]?.split("+")[0];
+
 async function load(model) {
   const id = model.get("plotly");
+  // The template's copy (null where it did not load), taken if it is the kernel's version: an
+  // older template installed beside a newer package would serve plotly.js of another release.
+  const served = await window.__saePlotlyServed;
+  if (served && served.version === versionOf(id)) {
+    performance.mark("sae-plotly-served");
+    return served;
+  }
   if (marked() === id) {
     const db = await openStore();
     const kept = db && (await stored(db, id));
