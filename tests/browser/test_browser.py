@@ -91,15 +91,22 @@ def test_page_renders_every_view_and_asks_nothing_of_other_hosts(dash, server):
     assert dash.errors == []
 
 
-def test_key_stepping_rho_moves_the_kl_minimum(dash):
-    assert_minimum_at(dash, 0.01)
+def key_step_rho(dash: Dashboard, steps: int) -> float:
+    """Press → on the ρ slider ``steps`` times (0.01 of log10 ρ each, from 0.01) and wait until
+    the page drew the KL curve's minimum at the new ρ; returns it."""
     dash.slider_handle(RHO).focus()
-    for _ in range(20):  # 20 steps of 0.01 in log10(ρ)
+    for _ in range(steps):
         dash.page.keyboard.press("ArrowRight")
-    rho = 10 ** (-2 + 20 * 0.01)
+    rho = 10 ** (-2 + steps * 0.01)
     dash.page.wait_for_function(
         f"(rho) => Math.abs({STAR} / rho - 1) < 1e-6", arg=rho, timeout=30_000
     )
+    return rho
+
+
+def test_key_stepping_rho_moves_the_kl_minimum(dash):
+    assert_minimum_at(dash, 0.01)
+    rho = key_step_rho(dash, 20)
     assert rho_readout(dash) == pytest.approx(rho, rel=5e-3)  # the readout has 3 digits
     assert_minimum_at(dash, rho)
 
@@ -147,13 +154,7 @@ def test_the_curve_follows_rho_while_training(dash):
     them) while frames keep arriving from the kernel."""
     dash.play()
     dash.wait_for_step_above(2)
-    dash.slider_handle(RHO).focus()
-    for _ in range(30):
-        dash.page.keyboard.press("ArrowRight")
-    rho = 10 ** (-2 + 30 * 0.01)
-    dash.page.wait_for_function(
-        f"(rho) => Math.abs({STAR} / rho - 1) < 1e-6", arg=rho, timeout=30_000
-    )
+    rho = key_step_rho(dash, 30)
     assert_minimum_at(dash, rho)
     dash.pause()
 

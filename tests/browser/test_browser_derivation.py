@@ -10,15 +10,14 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
+from test_browser import key_step_rho
+
 from explorer.core import PENALTIES
 from explorer.figures.mosaic import filter_mosaic, tile_origin
 from explorer.figures.views import tangent_segments
 from explorer.serving.page import VIEWPORT, Dashboard
 
 DERIVATION = ["chain", "tug", "unit_forces"]
-RHO = "ρ (target)"
-#: The star (the penalty curve's minimum) as the page draws it: at the page's own ρ.
-STAR = "window.__sae.panel('kl')._saeTraces[2].x[0]"
 KERNEL_SOCKET = "**/api/kernels/**"
 
 
@@ -113,13 +112,7 @@ def test_the_push_follows_rho_in_the_page_alone(browser, server):
         dash.wait_until_drawn()
         before = push(dash)
         held["on"] = True  # from here the kernel hears nothing the page says
-        dash.slider_handle(RHO).focus()
-        for _ in range(30):  # 30 steps of 0.01 in log10(ρ)
-            dash.page.keyboard.press("ArrowRight")
-        rho = 10 ** (-2 + 30 * 0.01)
-        dash.page.wait_for_function(
-            f"(rho) => Math.abs({STAR} / rho - 1) < 1e-6", arg=rho, timeout=30_000
-        )
+        rho = key_step_rho(dash, 30)
         after = push(dash)
         rho_hat = after["rho_hat"]
         np.testing.assert_array_equal(rho_hat, before["rho_hat"])  # no new frame: same units

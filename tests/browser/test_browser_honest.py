@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("playwright", reason="browser tests need the test extra (playwright)")
 
-from test_browser import RHO
+from test_browser import key_step_rho
 
 from explorer.core.penalties import kl_divergence
 from explorer.serving.page import Dashboard
@@ -81,15 +81,7 @@ def test_dead_units_sit_at_the_curves_edge_at_their_true_penalty(browser, server
 
         assert_true_penalty(0.01)
         # The page redraws the curve for the slider's ρ itself: the dead units go with it.
-        d.slider_handle(RHO).focus()
-        for _ in range(10):
-            d.page.keyboard.press("ArrowRight")
-        rho = 10 ** (-2 + 10 * 0.01)
-        d.page.wait_for_function(
-            "(rho) => Math.abs(window.__sae.panel('kl')._saeTraces[2].x[0] / rho - 1) < 1e-6",
-            arg=rho,
-            timeout=30_000,
-        )
+        rho = key_step_rho(d, 10)
         assert_true_penalty(rho)
         assert d.errors == []
     finally:
