@@ -15,8 +15,8 @@ frame, two frames a second (docs/drawing.md). Here
   full one the plotly package installs (4.8 MB, five times as long to evaluate): the board
   draws only axes with it;
 - frames are binary float32 arrays carrying only what changed (``figures.frames``); the page
-  keeps the newest, draws it on the next animation frame and answers ``drawn``, which paces
-  the play loop (``pacing.FramePacer``);
+  draws each on an animation frame of its own (at most one behind) and answers ``drawn``,
+  which paces the play loop (``pacing.FramePacer``);
 - images go on ``<canvas>``; a chart is a Plotly graph drawing its axes (when they change)
   with its traces painted on a canvas over them (in every frame);
 - the ρ-dependent traces (the penalty curve, its minimum, the target lines) follow the page's
@@ -228,8 +228,8 @@ class Board(anywidget.AnyWidget):
 
     @property
     def in_flight(self) -> int:
-        """Frames sent that the page has not yet said it drew (it draws the newest it has, so
-        its answer to one frame answers every earlier one too)."""
+        """Frames sent that the page has not yet said it drew (it draws them in order, so its
+        answer to one frame answers every earlier one too)."""
         return self._encoder.seq - self._acknowledged
 
     def _drawn(self, content: dict, _: list | None = None) -> None:

@@ -34,8 +34,8 @@ FRAME_SHARE = 4
 #: Frames on their way at once. One would leave the page idle while its answer travels back
 #: and the kernel finishes its chunk of steps (measured: a round trip of 60-120 ms, ~10
 #: frames/s); with more, the next frames are on their way while the page draws (two and three
-#: measured alike within noise here; five gained nothing). The page draws only the newest
-#: state it has, so nothing queues up.
+#: measured alike within noise here; five gained nothing). The page draws them one per
+#: animation frame, at most one behind the newest it has, so nothing queues up.
 MAX_IN_FLIGHT = 3
 #: A frame not acknowledged this long is given up on and the next one sent anyway: a page
 #: that was reloaded never acknowledges frames sent to its predecessor.

@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 ddefed2bba7cb9cef2cd3d5a2d8e30b192f15dd3caf9924d878393934ca9a9ab
-// bundle sha256 8c6f15a0f92b52b9baff482ca12136e6c380d515ce790e572ac41ea4dcc4ba57
+// sources sha256 8281d6261003c519708801ecc6d1bbdcf7a83008c38bff09a5ec19d7d0dad947
+// bundle sha256 9d3e4240477fd832486b983761d8aa24ea4f0052f2a23f791681e3e338d31d00
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -698,6 +698,7 @@ function missing(contract) {
 }
 
 // src/board/frames.js
+var MAX_WAITING = 1;
 function merge(panels, msg, buffers, arrayKeys) {
   const array = (ref) => {
     const view = buffers[ref.buffer];
@@ -725,6 +726,7 @@ var FrameLoop = class {
   constructor(board) {
     this.board = board;
     this.dirty = /* @__PURE__ */ new Set();
+    this.queue = [];
     this.pendingAck = null;
     this.raf = 0;
     this.synced = false;
@@ -732,11 +734,24 @@ var FrameLoop = class {
   receive(msg, buffers) {
     if (!this.synced && !msg.full) return;
     this.synced = true;
-    const { panels, contract } = this.board;
-    for (const name of merge(panels, msg, buffers, contract.array_keys)) this.dirty.add(name);
-    this.pendingAck = msg.seq;
+    this.queue.push([msg, buffers]);
     this.board.el.dataset.idle = "false";
     this.schedule();
+  }
+  // Views changed by a frame and not yet drawn, which can be drawn (charts wait for plotly.js).
+  drawing() {
+    const { board } = this;
+    return [...this.dirty].some((n) => board.canPaint(board.panels.get(n)));
+  }
+  // Merges the oldest waiting frame, and older ones than MAX_WAITING behind the newest.
+  takeNext() {
+    const { panels, contract } = this.board;
+    while (this.queue.length) {
+      const [msg, buffers] = this.queue.shift();
+      for (const name of merge(panels, msg, buffers, contract.array_keys)) this.dirty.add(name);
+      this.pendingAck = msg.seq;
+      if (this.queue.length <= MAX_WAITING) break;
+    }
   }
   mark(names) {
     for (const name of names) this.dirty.add(name);
@@ -749,6 +764,7 @@ var FrameLoop = class {
     this.raf = 0;
     const { board } = this;
     const start = performance.now();
+    if (!this.drawing()) this.takeNext();
     const drawn = [];
     for (const [name, panel] of board.panels) {
       if (!this.dirty.has(name)) continue;
@@ -768,19 +784,19 @@ var FrameLoop = class {
       this.dirty.delete(name);
       drawn.push(name);
     }
-    const waiting = [...this.dirty].some((n) => board.canPaint(board.panels.get(n)));
-    board.el.dataset.idle = String(!waiting);
+    const waiting = this.drawing();
+    board.el.dataset.idle = String(!waiting && !this.queue.length);
     if (drawn.length && !performance.getEntriesByName("sae-first-draw").length)
       performance.mark("sae-first-draw");
     if (drawn.length) {
       const detail = { views: drawn, t: performance.now(), seq: this.pendingAck, complete: !waiting };
       board.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail }));
     }
-    if (waiting) this.schedule();
-    else if (this.pendingAck !== null) {
+    if (!waiting && this.pendingAck !== null) {
       board.model.send({ type: "drawn", seq: this.pendingAck });
       this.pendingAck = null;
     }
+    if (waiting || this.queue.length) this.schedule();
   }
   stop() {
     cancelAnimationFrame(this.raf);

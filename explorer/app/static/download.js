@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/download.js and what it imports: do not edit, rebuild.
-// sources sha256 ddefed2bba7cb9cef2cd3d5a2d8e30b192f15dd3caf9924d878393934ca9a9ab
+// sources sha256 8281d6261003c519708801ecc6d1bbdcf7a83008c38bff09a5ec19d7d0dad947
 // bundle sha256 903f29d37c4dd67f777ce0f566ec8b1a857b38d1b0bfc2aacd8d2d53840c7517
 // src/download.js
 function render({ model, el }) {

@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 ddefed2bba7cb9cef2cd3d5a2d8e30b192f15dd3caf9924d878393934ca9a9ab
+// sources sha256 8281d6261003c519708801ecc6d1bbdcf7a83008c38bff09a5ec19d7d0dad947
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {

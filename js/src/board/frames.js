@@ -1,6 +1,14 @@
 // The frame protocol (figures/frames.py writes the kernel's side): each frame is merged into
-// the views' newest state, the views it changed are drawn on the next animation frame, and
-// then the kernel hears "drawn" with the frame's number and may send the next one.
+// the views' newest state, the views it changed are drawn on an animation frame of their own,
+// and then the kernel hears "drawn" with the frame's number and may send the next one.
+
+// Frames that may wait for a later animation frame, behind the one being drawn. Two frames
+// often arrive within one animation frame (the kernel keeps up to three on their way, and the
+// page's main thread holds messages while it paints): merged at once, the older was never seen
+// (~15 % of the states the kernel sent during play, measured). Drawn one per animation frame,
+// each is; a page falling further behind merges the older ones, so what it shows is never
+// more than this many animation frames older than what it has.
+const MAX_WAITING = 1;
 
 // Merges frame `msg` into the panels' states; returns the names of the views it changed.
 // `arrayKeys`: the trace properties a frame carries as binary float32 arrays (the contract's).
@@ -37,6 +45,7 @@ export class FrameLoop {
   constructor(board) {
     this.board = board;
     this.dirty = new Set();
+    this.queue = []; // [msg, buffers] of frames received and not yet merged
     this.pendingAck = null;
     this.raf = 0;
     this.synced = false;
@@ -47,11 +56,26 @@ export class FrameLoop {
     // had (e.g. a cell that steps the dashboard right after displaying it): wait for the whole.
     if (!this.synced && !msg.full) return;
     this.synced = true;
-    const { panels, contract } = this.board;
-    for (const name of merge(panels, msg, buffers, contract.array_keys)) this.dirty.add(name);
-    this.pendingAck = msg.seq;
+    this.queue.push([msg, buffers]);
     this.board.el.dataset.idle = "false";
     this.schedule();
+  }
+
+  // Views changed by a frame and not yet drawn, which can be drawn (charts wait for plotly.js).
+  drawing() {
+    const { board } = this;
+    return [...this.dirty].some((n) => board.canPaint(board.panels.get(n)));
+  }
+
+  // Merges the oldest waiting frame, and older ones than MAX_WAITING behind the newest.
+  takeNext() {
+    const { panels, contract } = this.board;
+    while (this.queue.length) {
+      const [msg, buffers] = this.queue.shift();
+      for (const name of merge(panels, msg, buffers, contract.array_keys)) this.dirty.add(name);
+      this.pendingAck = msg.seq;
+      if (this.queue.length <= MAX_WAITING) break;
+    }
   }
 
   mark(names) {
@@ -67,6 +91,7 @@ export class FrameLoop {
     this.raf = 0;
     const { board } = this;
     const start = performance.now();
+    if (!this.drawing()) this.takeNext(); // the last frame is drawn whole: the next one
     const drawn = [];
     for (const [name, panel] of board.panels) {
       if (!this.dirty.has(name)) continue;
@@ -89,20 +114,20 @@ export class FrameLoop {
     }
     // Left for the next animation frame: views whose drawing did not fit in this one's budget
     // (views that cannot be painted yet, charts before plotly.js, are drawn when they can).
-    const waiting = [...this.dirty].some((n) => board.canPaint(board.panels.get(n)));
+    const waiting = this.drawing();
     // For tests and benchmarks: what was drawn, and whether the newest frame is now complete.
-    board.el.dataset.idle = String(!waiting);
+    board.el.dataset.idle = String(!waiting && !this.queue.length);
     if (drawn.length && !performance.getEntriesByName("sae-first-draw").length)
       performance.mark("sae-first-draw");
     if (drawn.length) {
       const detail = { views: drawn, t: performance.now(), seq: this.pendingAck, complete: !waiting };
       board.el.dispatchEvent(new CustomEvent("sae-drawn", { bubbles: true, detail }));
     }
-    if (waiting) this.schedule();
-    else if (this.pendingAck !== null) {
+    if (!waiting && this.pendingAck !== null) {
       board.model.send({ type: "drawn", seq: this.pendingAck });
       this.pendingAck = null;
     }
+    if (waiting || this.queue.length) this.schedule();
   }
 
   stop() {
