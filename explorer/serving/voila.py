@@ -34,7 +34,9 @@ CULL_INTERVAL = 60
 #: JupyterLab extensions a served page does not load. plotly's renders plotly figures in
 #: outputs, which the dashboards have none of (the board brings its own plotly.js): it was
 #: 4.8 MB of the 10.2 MB each student's browser fetched, and half the server's work per page.
-DENIED_EXTENSIONS = ["jupyterlab-plotly"]
+#: jupyterlab_pygments colours highlighted code, which a dashboard shows none of: three
+#: requests of each page's ~115, and ~15 ms of its main thread before the first widget.
+DENIED_EXTENSIONS = ["jupyterlab-plotly", "jupyterlab_pygments"]
 #: Tornado drops a websocket message over 10 MiB without a word, and an upload of several
 #: photos travels as one message: room for the upload panel's 8 files of 10 MB each.
 TORNADO_SETTINGS = {"websocket_max_message_size": 100 * 2**20}

@@ -114,7 +114,10 @@ def test_the_servers_get_the_dashboards_template_kernel_and_limits(monkeypatch):
     assert "explorer.serving.kernel" in kernel["argv"]
     server = single_user_server(c.Spawner.args)
     assert server.config.VoilaConfiguration.template == "explorer"
-    assert server.config.VoilaConfiguration.extension_denylist == ["jupyterlab-plotly"]
+    assert server.config.VoilaConfiguration.extension_denylist == [
+        "jupyterlab-plotly",
+        "jupyterlab_pygments",
+    ]
     # serve's settings, and no MathJax URL (the server extension's default is a CDN's).
     assert server.tornado_settings == TORNADO_SETTINGS | {
         "mathjax_url": None,

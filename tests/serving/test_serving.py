@@ -49,10 +49,12 @@ def test_plan_keeps_a_pool_of_ready_kernels_unless_told_not_to():
     assert not any("preheat" in a or "pool" in a for a in voila.plan(port=0, pool=0).argv)
 
 
-def test_served_pages_skip_plotlys_jupyterlab_extension():
-    """It renders plotly outputs, which no dashboard has; it was 4.8 MB of each page's 10.2."""
+def test_served_pages_skip_the_jupyterlab_extensions_no_dashboard_uses():
+    """plotly's renders plotly outputs (4.8 MB of each page's 10.2), pygments' colours code:
+    a dashboard has neither."""
     argv = voila.plan(port=0).argv
-    assert "--VoilaConfiguration.extension_denylist=['jupyterlab-plotly']" in argv
+    denied = "['jupyterlab-plotly', 'jupyterlab_pygments']"
+    assert f"--VoilaConfiguration.extension_denylist={denied}" in argv
 
 
 def test_plan_requires_a_login_beyond_this_machine(monkeypatch):
