@@ -35,7 +35,7 @@ CULL_INTERVAL = 60
 #: outputs, which the dashboards have none of (the board brings its own plotly.js): it was
 #: 4.8 MB of the 10.2 MB each student's browser fetched, and half the server's work per page.
 #: jupyterlab_pygments colours highlighted code, which a dashboard shows none of: three
-#: requests of each page's ~115, and ~15 ms of its main thread before the first widget.
+#: requests fewer of each page's ~115 for the server (no change in the page's times measurable).
 DENIED_EXTENSIONS = ["jupyterlab-plotly", "jupyterlab_pygments"]
 #: Tornado drops a websocket message over 10 MiB without a word, and an upload of several
 #: photos travels as one message: room for the upload panel's 8 files of 10 MB each.
