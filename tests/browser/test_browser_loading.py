@@ -62,7 +62,9 @@ class Relay:
     @staticmethod
     def kind(message: bytes | str) -> bytes | None:
         head = message[:4096] if isinstance(message, bytes) else message.encode()
-        found = re.search(rb'"type": "(sae-[a-z]+)"', head)
+        # Spaced as json writes it, or compact as orjson does (jupyter_client packs with orjson
+        # when it is installed).
+        found = re.search(rb'"type": ?"(sae-[a-z]+)"', head)
         return found and found.group(1)
 
     def __call__(self, ws) -> None:
