@@ -16,6 +16,9 @@ def test_dragging_the_timeline_back_then_replaying_it(dash):
     for _ in range(6):
         dash.button("Step").click()
         dash.wait_for_step_above(_)
+    # The status line can say step 6 before the page has drawn all of its frame (a view whose
+    # axes did not fit in an animation frame's budget is drawn in the next).
+    dash.wait_until_idle()
     latest = dash.views()
     handle = dash.page.locator(".widget-slider", has_text="timeline").locator(".noUi-handle")
     handle.focus()
