@@ -8,6 +8,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+#: The dtypes X may have.
+FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
 
 class Setting(NamedTuple):
     """One of a data set's own settings (``datasets.options``)."""
@@ -28,8 +31,10 @@ class Dataset:
     ----------
     name : str
         The registry name the data was loaded under.
-    X : ndarray of shape (n_samples, n_features), float64
-        C-contiguous, every value in [0, 1]; one flattened (row-major) image per row.
+    X : ndarray of shape (n_samples, n_features), float64 or float32
+        C-contiguous, every value in [0, 1]; one flattened (row-major) image per row. The
+        loaders make float64; a session keeps its data in its model's dtype
+        (``training.Session``), so a float32 session's data set is float32.
     image_shape : tuple of int
         ``(rows, cols)`` with ``rows * cols == n_features``; used to draw filters.
     description : str
@@ -52,8 +57,8 @@ class Dataset:
     def __post_init__(self) -> None:
         # Checked here once so that the layers above can rely on the contract.
         X = self.X
-        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype != np.float64:
-            raise ValueError(f"Dataset {self.name!r}: X must be a 2-D float64 array")
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype not in FLOATS:
+            raise ValueError(f"Dataset {self.name!r}: X must be a 2-D float64 or float32 array")
         if not X.flags.c_contiguous:
             raise ValueError(f"Dataset {self.name!r}: X must be C-contiguous")
         if X.size and (X.min() < 0.0 or X.max() > 1.0):

@@ -329,5 +329,9 @@ def test_dataset_checks_its_contract():
         Dataset("x", np.zeros((2, 64)), (8, 7), "Nothing.")
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         Dataset("x", np.full((2, 4), 2.0), (2, 2), "Nothing.")
-    with pytest.raises(ValueError, match="float64"):
-        Dataset("x", np.zeros((2, 4), dtype=np.float32), (2, 2), "Nothing.")
+    with pytest.raises(ValueError, match="float64 or float32"):
+        Dataset("x", np.zeros((2, 4), dtype=np.float16), (2, 2), "Nothing.")
+    with pytest.raises(ValueError, match="float64 or float32"):
+        Dataset("x", np.zeros((2, 4), dtype=np.int64), (2, 2), "Nothing.")
+    single = Dataset("x", np.zeros((2, 4), dtype=np.float32), (2, 2), "Nothing.")  # a session's
+    assert single.X.dtype == np.float32

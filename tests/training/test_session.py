@@ -223,6 +223,45 @@ def test_shape_change_resets():
     assert session.n_steps == 2
 
 
+def test_a_float32_session_keeps_its_data_once_in_float32():
+    """The model trains on the data set's own array: no float64 original beside it (4.9 MB of
+    10,000 patches in every dashboard's kernel)."""
+    session = small_session(dtype="float32")
+    assert session.dataset.X.dtype == np.float32
+    assert session.X is session.dataset.X
+    session.set_params(n_hidden=10)  # a reset keeps it so
+    assert session.X is session.dataset.X
+    # what it holds is the float64 data, rounded once
+    full = small_session(dtype="float64")
+    np.testing.assert_array_equal(session.X, full.X.astype(np.float32))
+
+
+def test_another_dtype_loads_the_data_again_at_its_precision():
+    session = small_session(dtype="float32")
+    assert session.set_params(dtype="float64") is True
+    np.testing.assert_array_equal(session.X, small_session(dtype="float64").X)
+    assert session.X.dtype == np.float64 and session.X is session.dataset.X
+    session.set_params(dtype="float32")
+    assert session.X.dtype == np.float32 and session.X is session.dataset.X
+
+
+def test_a_float64_file_restored_beside_a_float32_session_trains_on_float64_data(tmp_path):
+    """``like``'s data serves a restored run only when it is precise enough for it."""
+    run = small_session(dtype="float64")
+    run.step(2)
+    run.save(tmp_path / "run.npz")
+    restored = Session.restore(tmp_path / "run.npz", like=small_session(dtype="float32"))
+    assert restored.model.dtype == "float64"
+    np.testing.assert_array_equal(restored.X, run.X)
+
+
+def test_a_ready_data_set_in_the_model_dtype_is_shared_not_copied():
+    """Sweeps and restores hand a session's data set to new sessions: they train on it."""
+    session = small_session(dtype="float32")
+    twin = Session(session.dataset, SMALL["n_samples"], 0, n_hidden=4, dtype="float32")
+    assert twin.X is session.X
+
+
 @pytest.mark.parametrize(
     ("change", "pattern"),
     [
