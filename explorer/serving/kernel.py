@@ -31,6 +31,9 @@ def start_up() -> None:
         # Voila's kernel websocket passes no completion requests, so IPython's completer
         # has no use for jedi, which it imports whole at start-up when installed.
         sys.modules.setdefault("jedi", None)
+        # Nor does a Voila page debug: ipykernel imports debugpy (pydevd, ~100 modules) only
+        # to offer a debugger, 7.7 MB of every served kernel's memory and ~45 ms of its start.
+        sys.modules.setdefault("debugpy", None)
 
 
 def main() -> None:

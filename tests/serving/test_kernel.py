@@ -11,8 +11,9 @@ import pytest
 
 PROBE = (
     "from explorer.serving.kernel import start_up; start_up();"
-    "import IPython.core.completer as c, jsonschema, sys;"
-    "print(c.JEDI_INSTALLED, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'])"
+    "import IPython.core.completer as c, ipykernel.debugger as d, jsonschema, sys;"
+    "print(c.JEDI_INSTALLED, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'],"
+    "d._is_debugpy_available)"
 )
 
 
@@ -23,11 +24,12 @@ def started(**env: str) -> str:
     return out.stdout.strip()
 
 
-def test_a_voila_kernel_starts_without_jedi_or_the_rfc3987_parser():
-    assert started(VOILA_PREHEAT="True") == "False None"
-    assert started(VOILA_PREHEAT="False") == "False None"  # a kernel Voila started for a page
+def test_a_voila_kernel_starts_without_jedi_the_rfc3987_parser_or_the_debugger():
+    assert started(VOILA_PREHEAT="True") == "False None False"
+    assert started(VOILA_PREHEAT="False") == "False None False"  # a kernel Voila started for a page
 
 
-def test_a_jupyterlab_kernel_keeps_jedi_for_completion():
+def test_a_jupyterlab_kernel_keeps_jedi_for_completion_and_its_debugger():
     pytest.importorskip("jedi")
-    assert started().split()[0] == "True"
+    pytest.importorskip("debugpy")
+    assert started().split() == ["True", "None", "True"]
