@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import datasets
 from ..core import SparseAutoencoder
+from ..core.heap import trim
 from ..core.metrics import DEAD, SATURATED
 from ..core.optimizers import OPTIMIZERS
 from ..core.validation import Interval, check_param
@@ -155,12 +156,14 @@ class Session:
                 f"data set's settings, or None."
             )
         data = datasets.load(dataset, n_samples=n_samples, random_state=seed, **(options or {}))
-        if data.X.dtype == dtype:
-            return data
-        # Only the model's dtype is kept: the model trains on this very array (``reset``), and
-        # a float64 original beside a float32 copy held 4.9 MB more in every dashboard's kernel
-        # (10,000 patches of 64). Another dtype loads the data again (``set_params``).
-        return replace(data, X=data.X.astype(dtype))
+        if data.X.dtype != dtype:
+            # Only the model's dtype is kept: the model trains on this very array (``reset``),
+            # and a float64 original beside a float32 copy held 4.9 MB more in every
+            # dashboard's kernel (10,000 patches of 64). Another dtype loads the data again
+            # (``set_params``).
+            data = replace(data, X=data.X.astype(dtype))
+        trim()  # loading freed several times the data's size (``core.heap``)
+        return data
 
     # ------------------------------------------------------------------ state
     @property

@@ -74,6 +74,17 @@ def test_without_the_server_the_page_opens_on_its_defaults(monkeypatch):
         assert query.request_query() == ""
 
 
+def test_a_preheated_kernel_gives_back_its_free_heap_before_it_waits(monkeypatch):
+    """A pool's kernel may wait long for its page: it holds what the dashboard needs, not
+    the heap its building freed (``core.heap``)."""
+    done = []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(query, "trim", lambda: done.append("trim"))
+    monkeypatch.setattr(query, "wait_for_request", lambda: done.append("wait"))
+    query.request_query()
+    assert done == ["trim", "wait"]
+
+
 def test_outside_a_preheated_kernel_nothing_waits(monkeypatch):
     monkeypatch.setenv("VOILA_PREHEAT", "False")  # a Voila kernel started for its page
     monkeypatch.setenv("QUERY_STRING", "beta=3")
