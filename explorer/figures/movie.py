@@ -13,6 +13,8 @@ have fewer frames than snapshots.
 Timing: the frames share ``seconds`` (10 s by default), each shown 20–200 ms (a 500-frame
 movie runs 10 s; browsers play delays under 20 ms slowly; a 5-frame one is not a flicker),
 then the last frame holds for ``HOLD_MS`` before the loop starts again.
+
+Pillow is imported with the first movie, not with the dashboard (as in ``png``).
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from .mosaic import filter_mosaic
 from .png import mosaic_pixels
 from .state import replica
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from ..training import Session
 
 #: The movie's length without the final hold, when each frame gets a delay in the range below.
@@ -89,6 +92,8 @@ def frame_durations(n_frames: int, seconds: float = MOVIE_SECONDS) -> list[int]:
 
 
 def _font(size: int) -> Any:
+    from PIL import ImageFont
+
     try:
         return ImageFont.load_default(size=size)  # Pillow >= 10.1 (FreeType)
     except TypeError:  # older Pillow: its small bitmap font
@@ -106,6 +111,8 @@ def _font_size(width: int) -> int:
 
 def movie_frame(mosaic: np.ndarray, step: int, scale: int) -> Image.Image:
     """One frame: the mosaic as the PNG draws it, over ``step N`` on a black strip."""
+    from PIL import Image, ImageDraw
+
     pixels = mosaic_pixels(mosaic, scale)
     height, width = pixels.shape
     size = _font_size(width)

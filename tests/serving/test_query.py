@@ -91,11 +91,12 @@ def test_outside_a_preheated_kernel_nothing_waits(monkeypatch):
     assert query.request_query() == "beta=3"
 
 
-def test_the_dashboard_kernel_does_not_import_voila():
-    """Importing voila costs a dashboard kernel 43 MB (its whole server)."""
+def test_the_dashboard_kernel_does_not_import_voila_or_pillow():
+    """Importing voila costs a dashboard kernel 43 MB (its whole server); Pillow 3.5 MB, for
+    the PNGs, movies and uploads most kernels never make (imported with the first)."""
     code = (
         "import sys; from explorer import Explorer; from explorer.app.query import from_query;"
-        "from_query(Explorer(n_samples=300)); print('voila' in sys.modules)"
+        "from_query(Explorer(n_samples=300)); print('voila' in sys.modules, 'PIL' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
