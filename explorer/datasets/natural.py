@@ -1,12 +1,16 @@
 """Whitened natural-image patches (Olshausen & Field 1997; the UFLDL sparse-autoencoder exercise).
 
-The photos ship as uint8 in ``files/natural_images.npz``; whitening happens at load time,
-once per process.
+The photos ship as uint8 in ``files/natural_images.npz``; whitening happens at load time, once
+per user and machine: the whitened photos are kept in a file of the user's cache
+(``whitened_images``).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+from pathlib import Path
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -15,6 +19,8 @@ from ._dataset import Dataset
 from ._validation import FILES_DIR
 
 IMAGES_FILE = FILES_DIR / "natural_images.npz"
+#: Where ``whitened_images`` keeps the whitened photos for every process of this user.
+CACHE_DIR = Path.home() / ".cache" / "sparse-autoencoder-explorer" / "natural"
 PATCH_SIZE = 8
 DEFAULT_N_SAMPLES = 10_000
 # Olshausen & Field's roll-off: 0.4 of the image size in cycles/picture, i.e. 0.8 Nyquist.
@@ -57,18 +63,72 @@ def whiten(image: np.ndarray) -> np.ndarray:
     return white / white.std()
 
 
-@functools.lru_cache(maxsize=1)
 def whitened_images() -> np.ndarray:
     """The shipped photos, each whitened by `whiten`; shape (n_images, N, N), read-only.
 
-    Cached because it is deterministic and costs far more than sampling patches from it.
+    Whitening them takes ~50 ms, sampling patches from them a few: they are whitened once and
+    kept in a file of the user's cache (``CACHE_DIR``), which each call maps. A process holds
+    them only while it samples: held for the process's life, as before, they were 4 MB of every
+    dashboard kernel's memory, while the file's pages are one copy in the system's file cache
+    for every kernel of the machine. The file's name holds a hash of what the result depends on
+    (the photos, this module's code, NumPy's version): anything else is whitened again. Where
+    the cache cannot be written, the whitened photos are held in memory instead.
     """
+    if _HELD:
+        return _HELD[0]
+    file = CACHE_DIR / f"whitened-{_version()}.npy"
+    try:
+        return _mapped(file)
+    except (OSError, ValueError):  # absent, or not a whole file of the right kind
+        pass
+    white = _whiten_photos()
+    try:
+        _keep(white, file)
+    except OSError:
+        _HELD.append(white)
+    return white
+
+
+#: The whitened photos, held here only where they cannot be kept in a file.
+_HELD: list[np.ndarray] = []
+
+
+@functools.cache
+def _version() -> str:
+    """A hash of what the whitened photos depend on: the photos, this code, NumPy's version."""
+    digest = hashlib.sha256(IMAGES_FILE.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(np.__version__.encode())
+    return digest.hexdigest()[:16]
+
+
+def _whiten_photos() -> np.ndarray:
     with np.load(IMAGES_FILE) as archive:
         images = archive["images"]
     white = np.stack([whiten(image) for image in images])
-    # Every caller shares this array through the cache; nobody may change it.
+    # Every caller may share this array; nobody may change it.
     white.flags.writeable = False
     return white
+
+
+def _mapped(file: Path) -> np.ndarray:
+    white = np.load(file, mmap_mode="r")  # read-only; the pages come as they are read
+    if white.dtype != np.float64 or white.ndim != 3 or white.shape[1] != white.shape[2]:
+        raise ValueError(f"{file} holds no whitened photos")
+    return white
+
+
+def _keep(white: np.ndarray, file: Path) -> None:
+    """Write ``white`` to ``file`` whole or not at all: other processes may read it any time.
+    Files of other versions stay (they may be in use, by another installation)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    partial = file.with_name(f"{file.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("wb") as out:
+            np.save(out, white, allow_pickle=False)
+        partial.replace(file)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def sample_patches(

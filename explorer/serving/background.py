@@ -154,9 +154,9 @@ def voila_kernels_mb() -> dict[int, float]:
     return ours | resident_mb(b"ipykernel_launcher", b"voila_")
 
 
-#: A preheated kernel past this resident memory has built the dashboard (a bare ipykernel
-#: holds ~60 MB, a served dashboard's ~95-110 MB).
-WARM_MB = 85
+#: A preheated kernel past this resident memory has built the dashboard (a bare kernel holds
+#: 57-60 MB, one that built the dashboard ~75 MB served, ~85 MB in plain Voila's ipykernel).
+WARM_MB = 68
 
 
 def cpu_seconds(pid: int) -> float:

@@ -8,11 +8,12 @@ import io
 import struct
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from explorer.datasets import NAMES, Dataset, load, load_mnist
+from explorer.datasets import NAMES, Dataset, load, load_mnist, natural
 from explorer.datasets import mnist as mnist_module
 from explorer.datasets.natural import whitened_images
 
@@ -130,10 +131,59 @@ def test_whitening_adds_no_border_artifacts():
     assert np.sqrt(np.mean(border**2)) < 1.2
 
 
-def test_whitened_images_are_cached_and_read_only():
-    assert whitened_images() is whitened_images()
-    with pytest.raises(ValueError):
-        whitened_images()[0, 0, 0] = 1.0
+@pytest.fixture
+def whitening(monkeypatch, tmp_path):
+    """An empty cache of whitened photos in ``tmp_path``; counts the photos whitened."""
+    whitened = []
+
+    def counted(image):
+        whitened.append(1)
+        return original(image)
+
+    original = natural.whiten
+    monkeypatch.setattr(natural, "whiten", counted)
+    monkeypatch.setattr(natural, "CACHE_DIR", tmp_path / "natural")
+    monkeypatch.setattr(natural, "_HELD", [])
+    return whitened
+
+
+def test_whitened_images_are_whitened_once_and_read_from_a_file(whitening):
+    """A process holds them only while it uses them (4 MB of every dashboard kernel, kept for
+    its life, before): the file's pages are one copy for every process of the machine."""
+    first = whitened_images()
+    n_images = len(whitening)
+    assert n_images == 8
+    again = whitened_images()
+    assert len(whitening) == n_images  # not whitened again
+    assert isinstance(again, np.memmap) and Path(again.filename).parent == natural.CACHE_DIR
+    np.testing.assert_array_equal(again, first)
+    assert natural._HELD == []
+    for white in (first, again):
+        with pytest.raises(ValueError):
+            white[0, 0, 0] = 1.0
+    assert [f.name for f in natural.CACHE_DIR.iterdir()] == [Path(again.filename).name]
+
+
+def test_a_cache_file_of_the_wrong_kind_is_whitened_again(whitening):
+    fresh = whitened_images()
+    file = next(natural.CACHE_DIR.iterdir())
+    for wrong in (b"not a numpy file", None):
+        if wrong is None:
+            np.save(file, np.zeros((3, 2)))  # a NumPy file, not of whitened photos
+        else:
+            file.write_bytes(wrong)
+        whitening.clear()
+        np.testing.assert_array_equal(whitened_images(), fresh)
+        assert whitening  # whitened again, and written again:
+        assert isinstance(whitened_images(), np.memmap)
+
+
+def test_where_no_file_can_be_written_the_whitened_photos_are_held(whitening, monkeypatch):
+    blocked = natural.CACHE_DIR.parent / "a file"
+    blocked.write_text("")
+    monkeypatch.setattr(natural, "CACHE_DIR", blocked / "natural")  # mkdir fails
+    first = whitened_images()
+    assert whitened_images() is first and len(whitening) == 8
 
 
 # --- digits ---------------------------------------------------------------------------
