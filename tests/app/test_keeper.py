@@ -72,6 +72,17 @@ def trained(app: Explorer, steps: int = 30) -> bytes:
 
 
 # ---------------------------------------------------------------------------- bringing it back
+def test_a_page_arriving_gets_its_frame_and_copy_then_the_heap_goes_back(app, monkeypatch):
+    """A page's arrival is one-off work (every widget's state, the full frame, a copy of the
+    run): ~4.5 MB of heap it freed went back to the system only then (``core.heap``)."""
+    from explorer.app import board as board_module
+
+    sent = talk(app.board)
+    monkeypatch.setattr(board_module, "trim", lambda: sent.append(({"type": "trim"}, [])))
+    say(app.board, {"type": "hello"})
+    assert [c["type"] for c, _ in sent] == ["sae-frame", "sae-keep", "trim"]
+
+
 def test_a_copy_sent_back_to_a_fresh_dashboard_brings_back_the_run_as_shown(make_explorer):
     source = make_explorer()
     copy = trained(source)
