@@ -20,7 +20,11 @@ from ._validation import FILES_DIR
 
 IMAGES_FILE = FILES_DIR / "natural_images.npz"
 #: Where ``whitened_images`` keeps the whitened photos for every process of this user.
-CACHE_DIR = Path.home() / ".cache" / "sparse-autoencoder-explorer" / "natural"
+CACHE_DIR = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "sparse-autoencoder-explorer"
+    / "natural"
+)
 PATCH_SIZE = 8
 DEFAULT_N_SAMPLES = 10_000
 # Olshausen & Field's roll-off: 0.4 of the image size in cycles/picture, i.e. 0.8 Nyquist.
