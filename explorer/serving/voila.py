@@ -81,7 +81,7 @@ def plan(
     """Validate the settings and build Voila's command line.
 
     Kernels of pages closed or abandoned for ``cull_idle`` seconds are shut down (each holds
-    ~110 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
+    ~85-100 MB); 0 keeps them forever. ``port`` 0 picks a free port. ``pool`` kernels are kept
     started with the dashboard already built, so a page opens without waiting for a kernel
     (each costs its memory while it waits); 0 starts a kernel per page. Voila replaces each
     kernel taken ``refill_delay`` seconds later (None: ``default_refill_delay(pool)``).
