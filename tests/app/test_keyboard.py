@@ -34,10 +34,11 @@ def test_every_panel_opens_and_closes_under_a_header_button() -> None:
         panel = app.panels[title]  # the panel itself, as before
         section = next(w for w in everything if header in getattr(w, "children", ()))
         holder = section.holder
-        assert panel in holder.children
         assert header.value is False and holder.layout.display == "none"  # closed at first
+        assert holder.children == ()  # the page builds no views for it until it is opened
         assert header.icon == "chevron-right" and header.tooltip
         header.value = True  # what Enter or Space on the button does
         assert holder.layout.display != "none" and header.icon == "chevron-down"
+        assert holder.children == (panel,)  # the panel itself, as built with the dashboard
         header.value = False
-        assert holder.layout.display == "none"
+        assert holder.layout.display == "none" and holder.children == (panel,)
