@@ -11,15 +11,13 @@ drawn, before any step).
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 from explorer.serving.background import kernel_pid, voila_server, wait_for_warm_kernels
-from explorer.serving.page import Dashboard, chromium
+from explorer.serving.page import KERNEL_SOCKET, Dashboard, board_message_type, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = {"width": 1366, "height": 768}
-KERNEL_SOCKET = "**/api/kernels/**"
 PLOTLY_FILE = "**/plotly-basic.min.js*"
 
 
@@ -29,8 +27,7 @@ def held_plotly(ws) -> None:
     ws.on_message(kernel.send)
 
     def from_kernel(message: bytes | str) -> None:
-        head = message[:4096] if isinstance(message, bytes) else message.encode()
-        if not re.search(rb'"type": ?"sae-plotly"', head):
+        if board_message_type(message) != b"sae-plotly":
             ws.send(message)
 
     kernel.on_message(from_kernel)

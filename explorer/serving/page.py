@@ -88,6 +88,21 @@ PAGE_PROBE_JS = """() => {
 }"""
 
 
+#: The kernel's websocket, for a page's route (``page.route_web_socket``) to stand in its way.
+KERNEL_SOCKET = "**/api/kernels/**"
+#: The type of a board's message (``sae-frame``, ``sae-plotly``…) in a kernel message's first
+#: bytes: spaced as json writes it, or compact as orjson does (jupyter_client packs with
+#: orjson when it is installed).
+BOARD_MESSAGE_TYPE = re.compile(rb'"type": ?"(sae-[a-z]+)"')
+
+
+def board_message_type(message: bytes | str) -> bytes | None:
+    """The board message type a kernel's websocket message carries, or None."""
+    head = message[:4096] if isinstance(message, bytes) else message.encode()
+    found = BOARD_MESSAGE_TYPE.search(head)
+    return found and found.group(1)
+
+
 # Installed before the page's own scripts: stamps the arrival of every websocket message that
 # carries a frame of the board, so a redraw can be matched to the message it drew.
 ARRIVALS = """(() => {

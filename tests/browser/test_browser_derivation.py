@@ -15,10 +15,9 @@ from test_browser import key_step_rho
 from explorer.core import PENALTIES
 from explorer.figures.mosaic import filter_mosaic, tile_origin
 from explorer.figures.views import tangent_segments
-from explorer.serving.page import VIEWPORT, Dashboard
+from explorer.serving.page import KERNEL_SOCKET, VIEWPORT, Dashboard
 
 DERIVATION = ["chain", "tug", "unit_forces"]
-KERNEL_SOCKET = "**/api/kernels/**"
 
 
 def push(dash: Dashboard) -> dict[str, np.ndarray]:

@@ -9,7 +9,6 @@ first frame; the template's plotly.js is held back (or refused) by routing its U
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,9 +18,8 @@ pytest.importorskip("playwright", reason="browser tests need the test extra (pla
 
 from explorer.app.board import PLOTLY_JS
 from explorer.figures.views import VIEWS
-from explorer.serving.page import VIEWPORT, Dashboard
+from explorer.serving.page import KERNEL_SOCKET, VIEWPORT, Dashboard, board_message_type
 
-KERNEL_SOCKET = "**/api/kernels/**"
 #: The plotly.js our Voila template serves and the page fetches (a static file of the template).
 SERVED_PLOTLY = f"**/voila/templates/explorer/static/plotly/{PLOTLY_JS.name}*"
 FIRST_FRAME = "Waiting for the kernel's first frame…"
@@ -59,20 +57,12 @@ class Relay:
         self.hold = set(hold)
         self.held: list[tuple[Any, bytes | str]] = []  # (the route to the page, the message)
 
-    @staticmethod
-    def kind(message: bytes | str) -> bytes | None:
-        head = message[:4096] if isinstance(message, bytes) else message.encode()
-        # Spaced as json writes it, or compact as orjson does (jupyter_client packs with orjson
-        # when it is installed).
-        found = re.search(rb'"type": ?"(sae-[a-z]+)"', head)
-        return found and found.group(1)
-
     def __call__(self, ws) -> None:
         kernel = ws.connect_to_server()
         ws.on_message(kernel.send)
 
         def from_kernel(message: bytes | str) -> None:
-            if self.kind(message) in self.hold:
+            if board_message_type(message) in self.hold:
                 self.held.append((ws, message))
             else:
                 ws.send(message)
@@ -82,7 +72,7 @@ class Relay:
     def release(self, kind: bytes) -> None:
         """Deliver the messages of ``kind`` held so far, and hold no more of them."""
         self.hold.discard(kind)
-        for ws, message in [h for h in self.held if self.kind(h[1]) == kind]:
+        for ws, message in [h for h in self.held if board_message_type(h[1]) == kind]:
             self.held.remove((ws, message))
             ws.send(message)
 
