@@ -67,6 +67,22 @@ def test_a_killed_kernel_is_said_at_once_and_its_button_brings_the_run_back(dash
     assert dash.errors == []
 
 
+def test_a_run_brought_back_stays_kept_if_its_new_kernel_dies_at_once(dash):
+    """The new kernel's first copy is of a fresh dashboard at step 0: the restored run's copy
+    must not give way to it."""
+    step, views = trained(dash)
+    dash.page.reload()
+    dash.wait_until_drawn()
+    dash.page.wait_for_function(
+        "(s) => document.body.innerText.includes(`Resumed from step ${s}.`)", arg=step
+    )
+    os.kill(kernel_pid(dash.kernel_id()), signal.SIGKILL)
+    dash.page.wait_for_selector(".sae-banner[data-tone='lost']", timeout=WITHIN_MS)
+    assert f"up to step {step}" in dash.banner()
+    back_at(dash, step, views)
+    assert dash.errors == []
+
+
 def test_a_kernel_killed_while_playing_leaves_a_play_button(dash):
     """Nothing plays any more: the Play/Pause button says Play (its label was Pause)."""
     dash.play()

@@ -1,6 +1,6 @@
 // Built by js/build.mjs from js/src/board/index.js and what it imports: do not edit, rebuild.
-// sources sha256 8281d6261003c519708801ecc6d1bbdcf7a83008c38bff09a5ec19d7d0dad947
-// bundle sha256 9d3e4240477fd832486b983761d8aa24ea4f0052f2a23f791681e3e338d31d00
+// sources sha256 c874846fe0e64ca3a530f99185ad5c429ac99c655cb9a221f4a21ba73195289d
+// bundle sha256 f98121e9522c74bf5f607ccfa88a98d7a480de8dff270d580e722c6596d1db2b
 // src/board/canvas.js
 function sizeCanvas(canvas, width, height) {
   const [w, h] = [Math.round(width), Math.round(height)];
@@ -1133,6 +1133,7 @@ var Keeper = class {
     } else if (msg.type === "sae-restored") {
       this.restoring = false;
       hideBanner(this.root);
+      this.held = null;
       this.decided();
     } else if (msg.type === "sae-refused") {
       this.restoring = false;

@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/download.js and what it imports: do not edit, rebuild.
-// sources sha256 8281d6261003c519708801ecc6d1bbdcf7a83008c38bff09a5ec19d7d0dad947
+// sources sha256 c874846fe0e64ca3a530f99185ad5c429ac99c655cb9a221f4a21ba73195289d
 // bundle sha256 903f29d37c4dd67f777ce0f566ec8b1a857b38d1b0bfc2aacd8d2d53840c7517
 // src/download.js
 function render({ model, el }) {

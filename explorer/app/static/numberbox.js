@@ -1,5 +1,5 @@
 // Built by js/build.mjs from js/src/numberbox.js and what it imports: do not edit, rebuild.
-// sources sha256 8281d6261003c519708801ecc6d1bbdcf7a83008c38bff09a5ec19d7d0dad947
+// sources sha256 c874846fe0e64ca3a530f99185ad5c429ac99c655cb9a221f4a21ba73195289d
 // bundle sha256 90a4abf44db57ff142b5a9932179dbcfc12a50686fd38335f9a65c7fc4bc5785
 // src/numberbox.js
 function format(value, fmt) {

@@ -63,6 +63,9 @@ class Keeper {
     } else if (msg.type === "sae-restored") {
       this.restoring = false;
       hideBanner(this.root);
+      // A copy held meanwhile is of the fresh dashboard the restore replaced: stored, it
+      // overwrote the restored run's copy (step 0 in its place until the next copy came).
+      this.held = null;
       this.decided();
     } else if (msg.type === "sae-refused") {
       this.restoring = false;
