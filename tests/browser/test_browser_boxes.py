@@ -63,7 +63,9 @@ def test_a_slider_readout_refuses_out_of_range_and_takes_a_typed_value(dash):
     # ipywidgets' own readout clamped 5 to 0.5 and read "0.5x" as 0.501, without a word.
     for text, why in (("5", "5 is outside the range"), ("0.5x", "'0.5x' is not a number")):
         dash.type_into_slider(RHO, text)
-        dash.page.get_by_text(f"ρ (target): {why}").first.wait_for()
+        # The readout's own refusal: the status line says the same a message earlier.
+        readout = dash.page.locator(".sae-numberbox", has=dash.readout(RHO))
+        readout.locator(".sae-refused", has_text=f"ρ (target): {why}").wait_for()
         assert dash.readout(RHO).input_value() == "0.0100"
     dash.type_into_slider(RHO, "0.05")
     # The curve follows the slider in the page, which sits on its grid point 0.0501 (one
