@@ -343,8 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         metavar="SECONDS",
-        help="start a pool kernel's replacement this long after it is taken (default: 1 "
-        "for a pool of one, else 30, once a class has opened its pages)",
+        help="start a pool kernel's replacement this long after it is taken (default: 3 "
+        "for a pool of one, once its page is drawn; else 30, once a class has opened its pages)",
     )
     s.add_argument(
         "--token",

@@ -26,6 +26,8 @@ DASHBOARD = HERE / "notebook" / "dashboard.ipynb"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #: Addresses meaning "every interface": the URL printed names this machine instead.
 ANY_HOST = ("0.0.0.0", "::", "")
+#: Seconds before a taken pool kernel is replaced (``default_refill_delay`` says why).
+ONE_USER_REFILL, CLASS_REFILL = 3, 30
 #: What a token may be: it travels in the URL's query, so URL-safe characters only, and long
 #: enough not to be guessed (a generated one is 43 characters, 256 random bits).
 TOKEN = re.compile(r"[A-Za-z0-9_.~-]{16,}")
@@ -131,13 +133,14 @@ def plan(
 
 
 def default_refill_delay(pool: int) -> int:
-    """Seconds before Voila replaces a pool kernel taken. A page asked for while every kernel
-    of the pool is taken (a reload counts) waits for a replacement, so a pool of one (one
-    user) refills at once, as Voila does. A larger pool is a class: a replacement's start
-    (imports, building the dashboard: ~3 s of a core) competes with the students still
-    arriving, so it waits until they have: 30 students at once were ready in 73 s with a
-    1 s delay and in 8.4 s with 30 s (``bench/classroom.py``)."""
-    return 1 if pool <= 1 else 30
+    """Seconds before Voila replaces a pool kernel taken. A replacement's start (imports,
+    building the dashboard: ~3 s of a core) competes with whatever runs then. A pool of one
+    (one user) refills once the page that took the kernel is drawn: started at 1 s, Voila's
+    own delay, it made that page's first view 0.25 s later (1.70 against 1.45 s on a 2-core
+    Xeon, docs/drawing.md); a reload within these seconds waits for it. A larger pool is a
+    class: its replacements wait until the students still arriving have: 30 students at once
+    were ready in 73 s with a 1 s delay and in 8.4 s with 30 s (``bench/classroom.py``)."""
+    return ONE_USER_REFILL if pool <= 1 else CLASS_REFILL
 
 
 def _token(host: str, token: str | None) -> str | None:

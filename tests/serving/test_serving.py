@@ -40,9 +40,9 @@ def test_plan_without_culling_keeps_kernels():
 def test_plan_keeps_a_pool_of_ready_kernels_unless_told_not_to():
     argv = voila.plan(port=0).argv
     assert {"--preheat_kernel=True", "--pool_size=1"} <= set(argv)
-    # One user's reload gets its replacement at once; a class's replacements start once the
-    # class has opened its pages, not while it does (bench/classroom.py).
-    assert "--VoilaKernelManager.fill_delay=1" in argv
+    # One user's replacement starts once the page that took the kernel is drawn, a class's once
+    # the class has opened its pages: not while they load (bench/ui.py, bench/classroom.py).
+    assert "--VoilaKernelManager.fill_delay=3" in argv
     assert "--VoilaKernelManager.fill_delay=30" in voila.plan(port=0, pool=30).argv
     assert "--VoilaKernelManager.fill_delay=0" in voila.plan(port=0, refill_delay=0).argv
     assert "--pool_size=3" in voila.plan(port=0, pool=3).argv
