@@ -224,7 +224,10 @@ def type_into_readout(dash: Dashboard, name: str, value: Any) -> None:
 
 def reset(dash: Dashboard) -> None:
     dash.control("reset").click()
-    dash.page.get_by_text("Reset to step 0.").wait_for()
+    # The step, not the message "Reset to step 0.": ipywidgets sends a control's changes one
+    # at a time, so the last ρ change of measure_slider can reach the kernel after the click
+    # and replace the message as soon as it is shown (the bench once waited 30 s for it).
+    dash.page.locator("text=/step 0 ·/").first.wait_for()
 
 
 def measure_play(dash: Dashboard, window_s: float, config: PlayConfig) -> dict[str, Any]:
