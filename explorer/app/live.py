@@ -334,10 +334,20 @@ class LiveDashboard(widgets.VBox):
 
     # ------------------------------------------------------------------ play loop
     def _on_play(self, change: dict) -> None:
+        running = self._task is not None and not self._task.done()
+        if change["new"]:
+            self._label_play("Pause")
+            if not running:
+                self._task = asyncio.get_event_loop().create_task(self._play())
+        elif not running:
+            self._label_play("Play")
+        # else the loop offers Play once it has ended: its last frame, status line and kept
+        # copy are sent by then, so a button saying Play means the page has the final state.
+
+    def _label_play(self, action: str) -> None:
+        """Label the play toggle with what pressing it does: "Play" or "Pause"."""
         play = self.controls["play"]
-        play.description, play.icon = ("Pause", "pause") if change["new"] else ("Play", "play")
-        if change["new"] and (self._task is None or self._task.done()):
-            self._task = asyncio.get_event_loop().create_task(self._play())
+        play.description, play.icon = action, action.lower()
 
     async def _play(self) -> None:
         """Train in chunks, yielding to the event loop between them so that widget messages
@@ -374,6 +384,7 @@ class LiveDashboard(widgets.VBox):
                 self.controls["play"].value = False
                 self.refresh()
                 self._show_error(exc)
+                self._label_play("Play")
                 return
             self.controls["play"].value = False
             self.refresh()
@@ -381,6 +392,7 @@ class LiveDashboard(widgets.VBox):
             self._quiet(0.0)
             if self.keeper:
                 self.keeper.flush()
+            self._label_play("Play")
 
     def _quiet(self, seconds: float) -> None:
         """Tell the pages how long the kernel may go without answering: about the longest

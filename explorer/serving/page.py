@@ -300,9 +300,17 @@ class Dashboard:
         self.button("Pause").wait_for()  # the kernel took it: the toggle now offers Pause
 
     def pause(self) -> None:
-        """Pause and wait until the kernel has taken it (before closing the page, or the
-        kernel would train on until it notices that nobody is watching)."""
+        """Pause and wait until the play loop has ended: the button offers Play once the
+        loop's last frame, status line and kept copy are sent (``app.live``). Before closing
+        the page too, or the kernel would train on until it notices that nobody watches."""
         self.button("Pause").click()
+        self.button("Play").wait_for()
+
+    def pause_if_playing(self) -> None:
+        """``pause``, unless play has stopped by itself (converged, every unit dead): decided
+        and clicked in one step in the page, so a stop landing in between cannot leave a
+        click waiting for a button that no longer says Pause."""
+        self.control("play").evaluate("b => /Pause$/.test(b.textContent.trim()) && b.click()")
         self.button("Play").wait_for()
 
     def control(self, name: str, part: str = "") -> Any:

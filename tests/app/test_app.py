@@ -402,6 +402,34 @@ def test_the_answer_to_a_frame_answers_the_earlier_ones(app: Explorer, monkeypat
     assert app.in_flight() == 0
 
 
+def test_the_button_offers_play_again_only_once_the_loop_has_sent_its_last_state() -> None:
+    """Pressing Pause ends the loop after its chunk; the button says Play only after the
+    loop's last status line: a page (or a test) seeing Play has the final state."""
+    app = Explorer(dataset="bars", n_samples=300, random_state=0, optimizer="adam")
+    seen: list[tuple[str, int | None]] = []  # (label, step in the status line) at each change
+
+    def step_shown() -> int | None:
+        found = re.search(r"step (\d+) ·", app.status.value)
+        return int(found.group(1)) if found else None
+
+    app.status.observe(lambda _: seen.append(("status", step_shown())), names="value")
+    app.controls["play"].observe(
+        lambda c: seen.append((c["new"], step_shown())), names="description"
+    )
+
+    async def scenario() -> None:
+        app.controls["play"].value = True
+        while app.session.n_steps < 5:
+            await asyncio.sleep(0)
+        app.controls["play"].value = False
+        assert app.controls["play"].description == "Pause"  # the loop has not ended yet
+        await app._task
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=60))
+    assert seen[0] == ("Pause", 0) and seen[-1] == ("Play", app.session.n_steps)
+    assert seen[-2] == ("status", app.session.n_steps)  # the final status came first
+
+
 def play_until_it_stops(app: Explorer) -> None:
     """Press Play and run the kernel's event loop until the play loop ends by itself."""
 

@@ -53,8 +53,7 @@ def test_dead_units_sit_at_the_curves_edge_at_their_true_penalty(browser, server
             "window.__sae.panel('histogram').querySelector('.sae-caption').textContent)",
             timeout=120_000,
         )
-        if d.button("Pause").is_visible():  # (play may stop itself: every unit is dead)
-            d.pause()
+        d.pause_if_playing()  # (play may stop itself: every unit is dead)
         d.choose("penalty Ω", "KL divergence")  # live: the weights (and dead units) stay
         d.page.wait_for_function(
             "() => window.__sae.panel('kl').querySelector('.sae-caption').textContent"
@@ -106,8 +105,7 @@ def test_a_growing_step_axis_at_least_doubles_when_it_grows(browser, server):
         d.page.evaluate(WATCH_X_RANGES)
         d.play()
         d.wait_for_step_above(300, timeout=120)
-        if d.button("Pause").is_visible():
-            d.pause()
+        d.pause_if_playing()
         ranges = d.page.evaluate("window.__xRanges")
         tops = [high for low, high in ranges if low == 0]
         assert tops[-1] >= 300, ranges

@@ -169,6 +169,8 @@ def test_a_reload_draws_with_the_plotly_js_the_browser_stored(browser, server):
             loads.append((d.page.evaluate(MARKS), d.websocket_bytes))
             assert d.page.evaluate("() => typeof window.Plotly") == "undefined"
             assert d.errors == []
+            # Stored once the store's write completes (plotly.js marks it then), not at drawing.
+            d.page.wait_for_function("() => localStorage.getItem('sae-explorer-plotly')")
             d.close()
         (first, first_bytes), (second, second_bytes) = loads
         assert "sae-plotly-asked" in first and "sae-plotly-stored" not in first

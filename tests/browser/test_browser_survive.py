@@ -39,8 +39,11 @@ def back_at(dash: Dashboard, step: int, views: dict[str, float]) -> None:
     dash.page.locator(".sae-banner .sae-primary").click()
     dash.page.wait_for_load_state()
     dash.wait_until_drawn()
+    # The status line says "Resumed" a message before the one that takes the banner down.
     dash.page.wait_for_function(
-        "(s) => document.body.innerText.includes(`Resumed from step ${s}.`)", arg=step
+        """(s) => document.body.innerText.includes(`Resumed from step ${s}.`)
+                  && !document.querySelector('.sae-banner')?.innerText""",
+        arg=step,
     )
     assert dash.step_count() == step and dash.banner() == ""
     dash.wait_until_idle()
