@@ -96,10 +96,14 @@ KERNEL_SOCKET = "**/api/kernels/**"
 BOARD_MESSAGE_TYPE = re.compile(rb'"type": ?"(sae-[a-z]+)"')
 
 
+def message_head(message: bytes | str) -> bytes:
+    """The first bytes of a kernel websocket message: its header and a comm message's type."""
+    return message[:4096] if isinstance(message, bytes) else message[:4096].encode()
+
+
 def board_message_type(message: bytes | str) -> bytes | None:
     """The board message type a kernel's websocket message carries, or None."""
-    head = message[:4096] if isinstance(message, bytes) else message.encode()
-    found = BOARD_MESSAGE_TYPE.search(head)
+    found = BOARD_MESSAGE_TYPE.search(message_head(message))
     return found and found.group(1)
 
 

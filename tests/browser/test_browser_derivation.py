@@ -17,7 +17,7 @@ from test_browser import key_step_rho
 from explorer.core import PENALTIES
 from explorer.figures.mosaic import filter_mosaic, tile_origin
 from explorer.figures.views import tangent_segments
-from explorer.serving.page import KERNEL_SOCKET, VIEWPORT, Dashboard
+from explorer.serving.page import KERNEL_SOCKET, VIEWPORT, Dashboard, message_head
 
 #: The page's heartbeat to its kernel (js/src/board/connection.js), with json's or orjson's spacing.
 PING = re.compile(rb'"type": ?"ping"')
@@ -109,8 +109,7 @@ def test_the_push_follows_rho_in_the_page_alone(browser, server):
 
         def forward(message: bytes | str) -> None:
             # Pings pass: held too, the page would take the kernel for lost and freeze itself.
-            head = message[:4096] if isinstance(message, bytes) else message[:4096].encode()
-            if not held["on"] or PING.search(head):
+            if not held["on"] or PING.search(message_head(message)):
                 kernel.send(message)
 
         ws.on_message(forward)
